@@ -1,0 +1,78 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
+import { Authenticators, ClientAuthenticatorPort, PresentedClient } from '../common/auth/authenticators';
+import { Principal } from '../common/auth/principal';
+import { constantTimeEqual, sha256 } from '../common/crypto/secrets';
+import { OAuthError } from '../common/errors/oauth-error';
+import { PermissionCache } from '../rbac/permission-cache.service';
+import { ClientRecord } from './client.types';
+import { ClientStore } from './client-store.service';
+
+const DUMMY_HASH = sha256('no such client');
+
+/**
+ * Client authentication in one place (client_secret_basic,
+ * client_secret_post, none). Secrets are compared as SHA-256 hashes in
+ * constant time; an unknown client costs the same comparison.
+ */
+@Injectable()
+export class ClientAuthenticator implements ClientAuthenticatorPort, OnModuleInit {
+  constructor(
+    private readonly store: ClientStore,
+    private readonly permissions: PermissionCache,
+    private readonly authenticators: Authenticators,
+    private readonly audit: AuditService,
+  ) {}
+
+  onModuleInit(): void {
+    this.authenticators.registerClient(this);
+  }
+
+  async authenticateClient(presented: PresentedClient): Promise<Principal> {
+    return this.principalOf(await this.authenticateRecord(presented));
+  }
+
+  /** The authenticated client's record; throws invalid_client (and audits) on failure. */
+  async authenticateRecord(presented: PresentedClient): Promise<ClientRecord> {
+    const client = presented.clientId.length <= 128 ? await this.store.get(presented.clientId) : null;
+    const reason = this.check(client, presented);
+    if (reason) {
+      await this.audit.recordAlone({
+        eventType: 'client.auth_failed',
+        outcome: 'failure',
+        actor: { type: 'anonymous', id: null },
+        subject: client ? { type: 'client', id: client.clientId } : undefined,
+        details: { reason, method: presented.method },
+      });
+      const headers: Record<string, string> = presented.method === 'client_secret_basic' ? { 'www-authenticate': 'Basic realm="auth"' } : {};
+      throw new OAuthError('invalid_client', reason, { headers });
+    }
+    return client!;
+  }
+
+  async principalOf(client: ClientRecord): Promise<Principal> {
+    return {
+      kind: 'client',
+      id: client.clientId,
+      clientId: client.clientId,
+      clientUuid: client.id,
+      permissions: await this.permissions.permissionsOf(client.roles),
+      amr: [],
+    };
+  }
+
+  /** The failure reason, or null when the presented credentials are good. */
+  private check(client: ClientRecord | null, presented: PresentedClient): string | null {
+    const presentedHash = presented.secret !== undefined ? sha256(presented.secret) : undefined;
+    const current = client?.secretHash ?? DUMMY_HASH;
+    const currentOk = presentedHash !== undefined && constantTimeEqual(presentedHash, current);
+    const previousValid = !!client?.previousSecretHash && (client.previousSecretExpiresAt?.getTime() ?? 0) > Date.now();
+    const previousOk = presentedHash !== undefined && previousValid && constantTimeEqual(presentedHash, client!.previousSecretHash!);
+    if (!client || client.deleted) return 'unknown_client';
+    if (!client.confidential) {
+      return presented.method === 'none' ? null : 'public_client_sent_secret';
+    }
+    if (presented.method === 'none') return 'secret_required';
+    return currentOk || previousOk ? null : 'invalid_secret';
+  }
+}

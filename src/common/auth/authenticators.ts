@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from './principal';
+
+/** Client credentials as presented on the wire (already split from Basic or form). */
+export interface PresentedClient {
+  clientId: string;
+  secret?: string;
+  method: 'client_secret_basic' | 'client_secret_post' | 'none';
+}
+
+export interface BearerAuthenticator {
+  authenticateBearer(token: string): Promise<Principal | null>;
+}
+export interface ApiKeyAuthenticator {
+  authenticateApiKey(key: string): Promise<Principal | null>;
+}
+export interface ClientAuthenticatorPort {
+  /** Throws OAuthError invalid_client on failure. */
+  authenticateClient(presented: PresentedClient): Promise<Principal>;
+}
+
+/**
+ * The seam between credential kinds and the places that accept them
+ * (global guard, introspection, revocation). Feature modules register their
+ * authenticator at start; consumers do not import those modules, which keeps
+ * the module graph acyclic.
+ */
+@Injectable()
+export class Authenticators {
+  private bearerImpl?: BearerAuthenticator;
+  private apiKeyImpl?: ApiKeyAuthenticator;
+  private clientImpl?: ClientAuthenticatorPort;
+
+  registerBearer(impl: BearerAuthenticator): void {
+    this.bearerImpl = impl;
+  }
+  registerApiKey(impl: ApiKeyAuthenticator): void {
+    this.apiKeyImpl = impl;
+  }
+  registerClient(impl: ClientAuthenticatorPort): void {
+    this.clientImpl = impl;
+  }
+
+  bearer(token: string): Promise<Principal | null> {
+    return this.bearerImpl ? this.bearerImpl.authenticateBearer(token) : Promise.resolve(null);
+  }
+  apiKey(key: string): Promise<Principal | null> {
+    return this.apiKeyImpl ? this.apiKeyImpl.authenticateApiKey(key) : Promise.resolve(null);
+  }
+  client(presented: PresentedClient): Promise<Principal> {
+    if (!this.clientImpl) throw new Error('no client authenticator registered');
+    return this.clientImpl.authenticateClient(presented);
+  }
+}

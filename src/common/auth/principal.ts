@@ -1,0 +1,32 @@
+import type { AuditActor } from '../../audit/audit.types';
+
+export type PrincipalKind = 'user' | 'client' | 'api_key';
+
+/** Who is calling, as established by a credential. */
+export interface Principal {
+  kind: PrincipalKind;
+  /** user id, public client_id, or API key id */
+  id: string;
+  permissions: ReadonlySet<string>;
+  /** For user tokens: authentication methods (`pwd`, `otp`). */
+  amr: readonly string[];
+  username?: string;
+  /** The client a token was issued to (public client_id). */
+  clientId?: string;
+  /** Internal client row id for client principals. */
+  clientUuid?: string;
+  /** For API keys: their owner. */
+  owner?: { type: 'user' | 'client'; id: string };
+  /** For access tokens: their jti and refresh family. */
+  jti?: string;
+  sid?: string;
+}
+
+export function auditActor(principal: Principal | undefined): AuditActor {
+  if (!principal) return { type: 'anonymous', id: null };
+  return { type: principal.kind, id: principal.id };
+}
+
+export function hasPermission(principal: Principal, permission: string): boolean {
+  return principal.permissions.has(permission);
+}

@@ -1,0 +1,54 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** 32 bytes = 256 bits of randomness, as the contract asks of every generated secret. */
+const SECRET_BYTES = 32;
+
+/** A new high-entropy secret with a readable type prefix (`cs_`, `ak_`, `rt_`). */
+export function generateSecret(prefix: string, bytes = SECRET_BYTES): string {
+  return `${prefix}${randomBytes(bytes).toString('base64url')}`;
+}
+
+/** A short random identifier (not a secret): for ids shown in clear. */
+export function generateIdentifier(bytes = 12): string {
+  return randomBytes(bytes).toString('base64url').replace(/[-_]/g, 'x');
+}
+
+/**
+ * SHA-256 of a high-entropy secret. A slow hash adds nothing to 256 bits of
+ * entropy and would cost ~200 ms per request (DESIGN.md decision 3).
+ */
+export function sha256(value: string | Buffer): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+export function sha256Hex(value: string | Buffer): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+/** Constant-time comparison of two buffers, false when lengths differ. */
+export function constantTimeEqual(a: Buffer, b: Buffer): boolean {
+  if (a.length !== b.length) return false;
+  return timingSafeEqual(a, b);
+}
+
+const GCM_IV_BYTES = 12;
+const GCM_TAG_BYTES = 16;
+
+/** AES-256-GCM: output is iv || tag || ciphertext. `aad` binds the ciphertext to its row. */
+export function encryptAesGcm(key: Buffer, plaintext: Buffer, aad: string): Buffer {
+  const iv = randomBytes(GCM_IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(aad));
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), ciphertext]);
+}
+
+export function decryptAesGcm(key: Buffer, blob: Buffer, aad: string): Buffer {
+  const iv = blob.subarray(0, GCM_IV_BYTES);
+  const tag = blob.subarray(GCM_IV_BYTES, GCM_IV_BYTES + GCM_TAG_BYTES);
+  const ciphertext = blob.subarray(GCM_IV_BYTES + GCM_TAG_BYTES);
+  const decipher = createDecipheriv('aes-256-gcm', key, iv);
+  decipher.setAAD(Buffer.from(aad));
+  decipher.setAuthTag(tag);
+  return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
+}

@@ -1,0 +1,34 @@
+import { DataSource } from 'typeorm';
+import { configFromProcessEnv } from '../config/config.module';
+import { resolveRuntime } from '../runtime';
+import { createRootLogger } from '../common/logging/logger';
+import { dataSourceOptions, runMigrationsLocked } from './data-source-options';
+
+/** `npm run migration:run` / `migration:revert`, against DATABASE_URL or the embedded database. */
+async function main(): Promise<void> {
+  const command = process.argv[2];
+  const config = configFromProcessEnv();
+  const logger = createRootLogger(config.logLevel);
+  const runtime = await resolveRuntime(config, logger);
+  const dataSource = new DataSource(dataSourceOptions(runtime.databaseUrl, 1));
+  await dataSource.initialize();
+  try {
+    if (command === 'run') {
+      const ran = await runMigrationsLocked(dataSource, runtime.embedded);
+      console.log(ran.length ? `ran: ${ran.join(', ')}` : 'no pending migrations');
+    } else if (command === 'revert') {
+      await dataSource.undoLastMigration({ transaction: 'all' });
+      console.log('reverted the last migration');
+    } else {
+      throw new Error('usage: cli.js run|revert');
+    }
+  } finally {
+    await dataSource.destroy();
+    await runtime.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : 'migration failed');
+  process.exit(1);
+});

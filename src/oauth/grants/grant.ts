@@ -1,0 +1,23 @@
+import type { ClientRecord, GrantType } from '../../clients/client.types';
+
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  refresh_token?: string;
+  scope: string;
+}
+
+export interface GrantRequest {
+  client: ClientRecord;
+  params: Record<string, string>;
+}
+
+/** One file per grant: its type, the parameters it requires, and its handler. */
+export interface GrantHandler {
+  readonly grantType: GrantType;
+  readonly requiredParams: readonly string[];
+  handle(request: GrantRequest): Promise<TokenResponse>;
+}
+
+export const GRANT_HANDLERS = Symbol('GRANT_HANDLERS');

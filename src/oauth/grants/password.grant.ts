@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '../../audit/audit.service';
+import { AppConfig } from '../../config/app-config';
+import { Database } from '../../database/database.service';
+import { PermissionCache } from '../../rbac/permission-cache.service';
+import { formatScope, grantScope, parseScope } from '../../rbac/scope';
+import { AccessTokens } from '../../tokens/access-tokens.service';
+import { RefreshTokens } from '../../tokens/refresh-tokens.service';
+import { LoginService } from '../../users/login.service';
+import { GrantHandler, GrantRequest, TokenResponse } from './grant';
+
+/** RFC 6749 §4.3: resource owner password credentials, with optional TOTP (`otp`). */
+@Injectable()
+export class PasswordGrant implements GrantHandler {
+  readonly grantType = 'password' as const;
+  readonly requiredParams = ['username', 'password'] as const;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly db: Database,
+    private readonly login: LoginService,
+    private readonly permissions: PermissionCache,
+    private readonly accessTokens: AccessTokens,
+    private readonly refreshTokens: RefreshTokens,
+    private readonly audit: AuditService,
+  ) {}
+
+  async handle({ client, params }: GrantRequest): Promise<TokenResponse> {
+    const requested = parseScope(params.scope);
+    const { user, amr } = await this.login.authenticate(params.username, params.password, params.otp, client.clientId);
+    const scope = grantScope(requested, await this.permissions.permissionsOf(user.roles));
+    return this.db.transaction(async (tx) => {
+      const family = await this.refreshTokens.startFamily(tx, { userId: user.id, clientUuid: client.id, scope: formatScope(scope), amr });
+      const access = this.accessTokens.issue({
+        sub: user.id,
+        clientId: client.clientId,
+        scope,
+        roles: user.roles,
+        username: user.username ?? undefined,
+        sid: family.familyId,
+        amr,
+      });
+      await this.audit.record(tx, {
+        eventType: 'token.issued',
+        outcome: 'success',
+        actor: { type: 'user', id: user.id },
+        subject: { type: 'user', id: user.id },
+        details: { grant_type: 'password', client_id: client.clientId, jti: access.claims.jti, sid: family.familyId, scope: access.claims.scope },
+      });
+      return {
+        access_token: access.token,
+        token_type: 'Bearer',
+        expires_in: this.config.accessTokenTtl,
+        refresh_token: family.token,
+        scope: access.claims.scope,
+      };
+    });
+  }
+}

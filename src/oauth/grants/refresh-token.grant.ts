@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '../../audit/audit.service';
+import { OAuthError } from '../../common/errors/oauth-error';
+import { AppConfig } from '../../config/app-config';
+import { PermissionCache } from '../../rbac/permission-cache.service';
+import { grantScope, parseScope } from '../../rbac/scope';
+import { AccessTokens } from '../../tokens/access-tokens.service';
+import { RefreshTokens } from '../../tokens/refresh-tokens.service';
+import { UsersRepository } from '../../users/users.repository';
+import { GrantHandler, GrantRequest, TokenResponse } from './grant';
+
+/**
+ * RFC 6749 §6 with rotation. The access token may ask for a narrower scope;
+ * the new refresh token keeps the family's original one. Scope is also
+ * capped by the user's current permissions, so role changes apply.
+ */
+@Injectable()
+export class RefreshTokenGrant implements GrantHandler {
+  readonly grantType = 'refresh_token' as const;
+  readonly requiredParams = ['refresh_token'] as const;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly users: UsersRepository,
+    private readonly permissions: PermissionCache,
+    private readonly accessTokens: AccessTokens,
+    private readonly refreshTokens: RefreshTokens,
+    private readonly audit: AuditService,
+  ) {}
+
+  async handle({ client, params }: GrantRequest): Promise<TokenResponse> {
+    const requested = parseScope(params.scope);
+    await this.permissions.allPermissions(); // warm the cache outside the transaction
+    return this.refreshTokens.rotate(params.refresh_token, client.id, async (tx, row, refreshToken) => {
+      const user = await this.users.findById(row.user_id, tx);
+      if (!user || user.disabled) throw new OAuthError('invalid_grant', 'user_inactive');
+      const current = await this.permissions.permissionsOf(user.roles);
+      const held = new Set(row.scope.split(' ').filter((p) => current.has(p)));
+      const scope = grantScope(requested, held);
+      const access = this.accessTokens.issue({
+        sub: user.id,
+        clientId: client.clientId,
+        scope,
+        roles: user.roles,
+        username: user.username ?? undefined,
+        sid: row.family_id,
+        amr: row.amr,
+      });
+      await this.audit.record(tx, {
+        eventType: 'token.refreshed',
+        outcome: 'success',
+        actor: { type: 'user', id: user.id },
+        subject: { type: 'user', id: user.id },
+        details: { grant_type: 'refresh_token', client_id: client.clientId, jti: access.claims.jti, sid: row.family_id, scope: access.claims.scope },
+      });
+      return {
+        access_token: access.token,
+        token_type: 'Bearer',
+        expires_in: this.config.accessTokenTtl,
+        refresh_token: refreshToken,
+        scope: access.claims.scope,
+      };
+    });
+  }
+}

@@ -1,0 +1,6 @@
+export interface RoleRow {
+  name: string;
+  description: string;
+  built_in: boolean;
+  all_permissions: boolean;
+}

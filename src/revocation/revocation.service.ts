@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { ClusterEvents } from '../database/cluster-events.service';
+import { Tx } from '../database/tx';
+import { RevocationStore } from './revocation-store.service';
+import { REVOCATION_ADDED, REVOCATION_REMOVED, RevocationEntry, RevocationKind } from './revocation.types';
+
+const toDate = (seconds: number | null | undefined): Date | null => (seconds ? new Date(seconds * 1000) : null);
+
+/**
+ * Writes revocations: a row in `revocations` and a NOTIFY, both inside the
+ * caller's transaction, then the local set once it commits.
+ */
+@Injectable()
+export class RevocationService {
+  constructor(
+    private readonly events: ClusterEvents,
+    private readonly store: RevocationStore,
+  ) {}
+
+  async revoke(tx: Tx, entry: RevocationEntry): Promise<void> {
+    await tx.query(
+      `INSERT INTO revocations (kind, subject, cutoff, expires_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (kind, subject) DO UPDATE SET
+         cutoff = GREATEST(revocations.cutoff, EXCLUDED.cutoff),
+         expires_at = CASE WHEN revocations.expires_at IS NULL OR EXCLUDED.expires_at IS NULL THEN NULL
+                           ELSE GREATEST(revocations.expires_at, EXCLUDED.expires_at) END`,
+      [entry.kind, entry.subject, toDate(entry.cutoff), toDate(entry.expiresAt)],
+    );
+    await this.events.publish(tx, { type: REVOCATION_ADDED, entry });
+  }
+
+  /** Lifts an open-ended entry (a re-enabled user). */
+  async lift(tx: Tx, kind: RevocationKind, subject: string): Promise<void> {
+    await tx.query('DELETE FROM revocations WHERE kind = $1 AND subject = $2', [kind, subject]);
+    await this.events.publish(tx, { type: REVOCATION_REMOVED, kind, subject });
+  }
+
+  isRevoked(...args: Parameters<RevocationStore['isRevoked']>): boolean {
+    return this.store.isRevoked(...args);
+  }
+}
