@@ -9,6 +9,8 @@ import { ClientRecord } from './client.types';
 import { ClientStore } from './client-store.service';
 
 const DUMMY_HASH = sha256('no such client');
+/** Printable ASCII without spaces; anything else cannot name a client and never reaches SQL. */
+const CLIENT_ID = /^[\x21-\x7E]{1,128}$/;
 
 /**
  * Client authentication in one place (client_secret_basic,
@@ -34,7 +36,7 @@ export class ClientAuthenticator implements ClientAuthenticatorPort, OnModuleIni
 
   /** The authenticated client's record; throws invalid_client (and audits) on failure. */
   async authenticateRecord(presented: PresentedClient): Promise<ClientRecord> {
-    const client = presented.clientId.length <= 128 ? await this.store.get(presented.clientId) : null;
+    const client = CLIENT_ID.test(presented.clientId) ? await this.store.get(presented.clientId) : null;
     const reason = this.check(client, presented);
     if (reason) {
       await this.audit.recordAlone({

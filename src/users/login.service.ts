@@ -5,7 +5,7 @@ import { OAuthError } from '../common/errors/oauth-error';
 import { AppConfig } from '../config/app-config';
 import { TotpVerifier } from '../mfa/totp-verifier.service';
 import { PasswordHasher } from './password-hasher.service';
-import { usernameKey } from './username';
+import { isValidUsername, usernameKey } from './username';
 import { UserRow, UsersRepository } from './users.repository';
 
 export interface LoginResult {
@@ -29,7 +29,8 @@ export class LoginService {
   ) {}
 
   async authenticate(username: string, password: string, otp: string | undefined, clientId: string): Promise<LoginResult> {
-    const user = username.length <= 256 ? await this.users.findByKey(usernameKey(username)) : undefined;
+    // An impossible username is an unknown user: same answer, same bcrypt cost, no query.
+    const user = isValidUsername(username) ? await this.users.findByKey(usernameKey(username)) : undefined;
     const passwordOk = await this.hasher.verify(password, user?.password_hash);
     if (!user) return this.fail(undefined, 'unknown_user', clientId);
     if (user.disabled) return this.fail(user, 'user_disabled', clientId);

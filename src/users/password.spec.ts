@@ -35,8 +35,11 @@ describe('username', () => {
   });
   it('compares case-insensitively without locale surprises', () => {
     assert.equal(usernameKey('ALICE'), usernameKey('alice'));
-    assert.equal(usernameKey('Çağrı'), usernameKey('çAĞRI'));
-    assert.notEqual(usernameKey('ılgın'), usernameKey('ilgin'));
+    assert.equal(usernameKey('Çağrı'), usernameKey('ÇAĞRI'));
+    assert.equal(usernameKey('İstanbul'), usernameKey('istanbul'));
+    assert.equal(usernameKey('ılgın'), usernameKey('ILGIN'));
+    assert.equal(usernameKey('ılgın'), usernameKey('ilgin'), 'dotless/dotted look-alikes collide');
+    assert.notEqual(usernameKey('ölçü'), usernameKey('olcu'));
     assert.equal(usernameKey('ＡＬＩＣＥ'), usernameKey('alice'));
   });
 });

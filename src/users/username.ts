@@ -8,13 +8,15 @@ export function normalizeUsername(username: string): string {
 }
 
 /**
- * The uniqueness and lookup key: NFKC, then locale-independent lower-casing
- * (String#toLowerCase ignores the process locale), then NFKC again. So `I`
- * and `i` collide, while Turkish dotted `İ` (-> i + U+0307) and dotless
- * `ı` stay distinct from `i`: no locale decides who you log in as.
+ * The uniqueness and lookup key: NFKC, locale-independent lower-casing
+ * (String#toLowerCase ignores the process locale), and the Turkish i family
+ * folded together: `I`, `i`, `İ` (which lower-cases to i + U+0307) and `ı`
+ * all become `i`. So `ÇAĞRI`, `çağrı` and `çağri` are one account whatever
+ * the client's locale upper- or lower-cased, and nobody can register a
+ * look-alike of an existing name by swapping dotted and dotless i.
  */
 export function usernameKey(username: string): string {
-  return normalizeUsername(username).toLowerCase().normalize('NFKC');
+  return normalizeUsername(username).toLowerCase().replace(/i\u0307/g, 'i').replace(/\u0131/g, 'i').normalize('NFKC');
 }
 
 export function isValidUsername(username: unknown): username is string {

@@ -74,7 +74,7 @@ export function configureHttp(fastify: FastifyInstance, config: AppConfig, logge
     done();
   });
 
-  // Errors raised before Nest's router (body parsing, hooks). Unknown routes go
-  // through Nest's not-found handler and so through AllExceptionsFilter.
-  fastify.setErrorHandler((err, request, reply) => sendError(request, reply, err, logger));
+  // Errors raised before Nest's router (body parsing) and unknown routes reach
+  // Nest's own Fastify error and not-found handlers, which run the global
+  // AllExceptionsFilter: one renderer for every error.
 }

@@ -29,9 +29,20 @@ interface StatusCarrier {
   status?: unknown;
 }
 
+/**
+ * PostgreSQL class 22 (data exception: bad UUID text, NUL byte, value out of
+ * range) is caused by the input, never by the server: a 400, not a 500.
+ * Validation should stop such input earlier; this is the net under it.
+ */
+function isDataException(err: unknown): boolean {
+  const code = (err as { driverError?: { code?: unknown } } | null)?.driverError?.code;
+  return typeof code === 'string' && code.startsWith('22');
+}
+
 /** Extracts a 4xx status that a library (Fastify, Nest) attached to an error, if any. */
 function clientStatusOf(err: unknown): number | undefined {
   if (err instanceof HttpException) return err.getStatus();
+  if (isDataException(err)) return 400;
   if (typeof err === 'object' && err !== null) {
     const s = (err as StatusCarrier).statusCode ?? (err as StatusCarrier).status;
     if (typeof s === 'number' && s >= 400 && s < 500) return s;

@@ -1,0 +1,78 @@
+/**
+ * Test runner: `node dist/test/support/run.js unit|e2e|embedded`.
+ *
+ * - unit:     every dist/src/**\/*.spec.js
+ * - e2e:      creates a fresh database on the PostgreSQL server
+ *             (TEST_PG_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres),
+ *             runs the migrations once, runs every dist/test/**\/*.e2e-spec.js
+ *             against it, and drops it, pass or fail.
+ * - embedded: the core e2e files with no DATABASE_URL: each boots PGlite.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, runMigrationsLocked } from '../../src/database/data-source-options';
+
+const DIST = join(__dirname, '..', '..');
+const EMBEDDED_FILES = ['oauth-token.e2e-spec.js', 'discovery-jwks.e2e-spec.js'];
+
+function find(dir: string, suffix: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === 'node_modules' ? [] : find(path, suffix);
+    return name.endsWith(suffix) ? [path] : [];
+  });
+}
+
+function runNodeTest(files: string[], env: NodeJS.ProcessEnv, concurrency: number): number {
+  if (files.length === 0) throw new Error('no test files found');
+  const args = ['--test', `--test-concurrency=${concurrency}`, ...files];
+  const result = spawnSync(process.execPath, args, { stdio: 'inherit', env });
+  return result.status ?? 1;
+}
+
+async function withDatabase(run: (url: string) => number): Promise<number> {
+  const adminUrl = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `auth_test_${Date.now()}_${randomBytes(3).toString('hex')}`;
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  try {
+    const ds = await new DataSource(dataSourceOptions(url.toString(), 2)).initialize();
+    await runMigrationsLocked(ds);
+    await ds.destroy();
+    return run(url.toString());
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+async function main(): Promise<void> {
+  const mode = process.argv[2];
+  // One key-encryption key for every process of the run: they share the database's signing keys.
+  const baseEnv = { ...process.env, NODE_ENV: 'test', TEST_KEK: randomBytes(32).toString('base64') };
+  let status: number;
+  if (mode === 'unit') {
+    status = runNodeTest(find(join(DIST, 'src'), '.spec.js'), baseEnv, 2);
+  } else if (mode === 'e2e') {
+    const files = find(join(DIST, 'test'), '.e2e-spec.js');
+    status = await withDatabase((url) => runNodeTest(files, { ...baseEnv, TEST_DATABASE_URL: url }, 2));
+  } else if (mode === 'embedded') {
+    const files = find(join(DIST, 'test'), '.e2e-spec.js').filter((f) => EMBEDDED_FILES.some((e) => f.endsWith(e)));
+    status = runNodeTest(files, { ...baseEnv, TEST_EMBEDDED: '1' }, 1);
+  } else {
+    throw new Error('usage: run.js unit|e2e|embedded');
+  }
+  process.exit(status);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
