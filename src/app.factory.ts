@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from '@fastify/helmet';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { configureHttp, fastifyRequestIdOptions } from './common/http/configure-http';
 import { createRootLogger, PinoNestLogger } from './common/logging/logger';
@@ -34,6 +35,7 @@ export async function createApp(config: AppConfig): Promise<StartedApp> {
     hsts: { maxAge: 31_536_000, includeSubDomains: true },
   });
   configureHttp(fastify, config, logger);
+  setUpOpenApi(app, config);
   await app.init();
   return {
     app,
@@ -43,4 +45,21 @@ export async function createApp(config: AppConfig): Promise<StartedApp> {
       await runtime.close();
     },
   };
+}
+
+/** OpenAPI document at /docs-json and its UI at /docs (no authentication). */
+function setUpOpenApi(app: NestFastifyApplication, config: AppConfig): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Auth service')
+      .setDescription('OAuth 2.0 token, introspection (RFC 7662) and revocation (RFC 7009) endpoints, and the /v1 admin API.')
+      .setVersion('1')
+      .addServer(config.issuer)
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api_key')
+      .addBasicAuth({ type: 'http', scheme: 'basic', description: 'client_secret_basic' }, 'client_basic')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

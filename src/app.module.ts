@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditModule } from './audit/audit.module';
 import { ClientsModule } from './clients/clients.module';
 import { CommonModule } from './common/common.module';
@@ -7,9 +8,12 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { IntrospectionModule } from './introspection/introspection.module';
+import { MfaModule } from './mfa/mfa.module';
 import { OAuthModule } from './oauth/oauth.module';
 import { RbacModule } from './rbac/rbac.module';
 import { RevocationCoreModule } from './revocation/revocation-core.module';
+import { RevocationModule } from './revocation/revocation.module';
 import { Runtime } from './runtime';
 import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
@@ -32,6 +36,10 @@ export class AppModule {
         ClientsModule,
         TokensModule,
         OAuthModule,
+        IntrospectionModule,
+        RevocationModule,
+        ApiKeysModule,
+        MfaModule,
       ],
     };
   }

@@ -13,6 +13,11 @@ export interface BearerAuthenticator {
 }
 export interface ApiKeyAuthenticator {
   authenticateApiKey(key: string): Promise<Principal | null>;
+  /**
+   * The RFC 7662 answer for an active key: `{active: true, token_type: "api_key",
+   * sub, owner_type, owner_id, scope, exp?}`; null when it is not active.
+   */
+  introspectApiKey(key: string): Promise<Record<string, unknown> | null>;
 }
 export interface ClientAuthenticatorPort {
   /** Throws OAuthError invalid_client on failure. */
@@ -46,6 +51,9 @@ export class Authenticators {
   }
   apiKey(key: string): Promise<Principal | null> {
     return this.apiKeyImpl ? this.apiKeyImpl.authenticateApiKey(key) : Promise.resolve(null);
+  }
+  introspectApiKey(key: string): Promise<Record<string, unknown> | null> {
+    return this.apiKeyImpl ? this.apiKeyImpl.introspectApiKey(key) : Promise.resolve(null);
   }
   client(presented: PresentedClient): Promise<Principal> {
     if (!this.clientImpl) throw new Error('no client authenticator registered');
