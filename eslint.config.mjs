@@ -3,7 +3,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'bench/*.js'] },
+  { ignores: ['.build/**', 'dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'bench/*.js'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

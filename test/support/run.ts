@@ -7,6 +7,8 @@
  *             runs the migrations once, runs every dist/test/**\/*.e2e-spec.js
  *             against it, and drops it, pass or fail.
  * - embedded: the core e2e files with no DATABASE_URL: each boots PGlite.
+ * An optional third argument keeps only files whose path contains it
+ * (`run.js e2e api-keys`).
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -55,13 +57,15 @@ async function withDatabase(run: (url: string) => number): Promise<number> {
 
 async function main(): Promise<void> {
   const mode = process.argv[2];
+  const filter = process.argv[3];
+  const keep = (files: string[]): string[] => (filter ? files.filter((f) => f.includes(filter)) : files);
   // One key-encryption key for every process of the run: they share the database's signing keys.
   const baseEnv = { ...process.env, NODE_ENV: 'test', TEST_KEK: randomBytes(32).toString('base64') };
   let status: number;
   if (mode === 'unit') {
-    status = runNodeTest(find(join(DIST, 'src'), '.spec.js'), baseEnv, 2);
+    status = runNodeTest(keep(find(join(DIST, 'src'), '.spec.js')), baseEnv, 2);
   } else if (mode === 'e2e') {
-    const files = find(join(DIST, 'test'), '.e2e-spec.js');
+    const files = keep(find(join(DIST, 'test'), '.e2e-spec.js'));
     status = await withDatabase((url) => runNodeTest(files, { ...baseEnv, TEST_DATABASE_URL: url }, 2));
   } else if (mode === 'embedded') {
     const files = find(join(DIST, 'test'), '.e2e-spec.js').filter((f) => EMBEDDED_FILES.some((e) => f.endsWith(e)));
