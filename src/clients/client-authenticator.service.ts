@@ -2,13 +2,16 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { Authenticators, ClientAuthenticatorPort, PresentedClient } from '../common/auth/authenticators';
 import { Principal } from '../common/auth/principal';
-import { constantTimeEqual, sha256 } from '../common/crypto/secrets';
+import { constantTimeEqual, sha256, sha256Hex } from '../common/crypto/secrets';
+import { ClusterEvents } from '../database/cluster-events.service';
+import { RBAC_CHANGED } from '../rbac/permission-cache.service';
 import { OAuthError } from '../common/errors/oauth-error';
 import { PermissionCache } from '../rbac/permission-cache.service';
 import { ClientRecord } from './client.types';
-import { ClientStore } from './client-store.service';
+import { CLIENT_CHANGED, ClientStore } from './client-store.service';
 
 const DUMMY_HASH = sha256('no such client');
+const MAX_CACHED_PRINCIPALS = 10_000;
 /** Printable ASCII without spaces; anything else cannot name a client and never reaches SQL. */
 const CLIENT_ID = /^[\x21-\x7E]{1,128}$/;
 
@@ -19,7 +22,10 @@ const CLIENT_ID = /^[\x21-\x7E]{1,128}$/;
  */
 @Injectable()
 export class ClientAuthenticator implements ClientAuthenticatorPort, OnModuleInit {
+  private readonly principals = new Map<string, { principal: Principal; until: number }>();
+
   constructor(
+    private readonly events: ClusterEvents,
     private readonly store: ClientStore,
     private readonly permissions: PermissionCache,
     private readonly authenticators: Authenticators,
@@ -28,10 +34,28 @@ export class ClientAuthenticator implements ClientAuthenticatorPort, OnModuleIni
 
   onModuleInit(): void {
     this.authenticators.registerClient(this);
+    // Any client, role or permission change on any instance drops every cached principal.
+    for (const type of [CLIENT_CHANGED, RBAC_CHANGED]) this.events.on(type, () => this.principals.clear());
+    this.events.onSync(async () => this.principals.clear());
   }
 
+  /**
+   * Principal for presented credentials. Successful authentications are
+   * cached by the hash of (client_id, secret) so callers on the hot path
+   * (introspection) cost one hash and one lookup; failures are never cached.
+   */
   async authenticateClient(presented: PresentedClient): Promise<Principal> {
-    return this.principalOf(await this.authenticateRecord(presented));
+    const key = sha256Hex(`${presented.method}\u0000${presented.clientId}\u0000${presented.secret ?? ''}`);
+    const hit = this.principals.get(key);
+    if (hit && hit.until > Date.now()) return hit.principal;
+    const client = await this.authenticateRecord(presented);
+    const principal = await this.principalOf(client);
+    // A secret in its rotation grace period is good only until the grace ends.
+    const viaPrevious = client.secretHash === null || presented.secret === undefined || !constantTimeEqual(sha256(presented.secret), client.secretHash);
+    const until = client.confidential && viaPrevious ? (client.previousSecretExpiresAt?.getTime() ?? 0) : Number.POSITIVE_INFINITY;
+    if (this.principals.size >= MAX_CACHED_PRINCIPALS) this.principals.clear();
+    this.principals.set(key, { principal, until });
+    return principal;
   }
 
   /** The authenticated client's record; throws invalid_client (and audits) on failure. */

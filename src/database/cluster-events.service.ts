@@ -101,7 +101,7 @@ export class ClusterEvents implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.runtime.databaseUrl, application_name: 'auth-service-listener' });
+    const client = new Client({ connectionString: this.runtime.databaseUrl, application_name: `auth-listener:${process.pid}` });
     client.on('notification', (msg) => this.onNotification(msg.payload));
     client.on('error', (err) => this.onLost(client, err));
     client.on('end', () => this.onLost(client));

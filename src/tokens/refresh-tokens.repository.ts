@@ -52,6 +52,20 @@ export class RefreshTokensRepository {
     return (await q.query<RefreshRow>('SELECT * FROM refresh_tokens WHERE token_hash = $1', [hash]))[0];
   }
 
+  /** A live token with its client's public id, only while client and user are active. */
+  async findActive(hash: Buffer): Promise<(RefreshRow & { public_client_id: string }) | undefined> {
+    const rows = await this.db.query<RefreshRow & { public_client_id: string }>(
+      `SELECT r.*, c.client_id AS public_client_id
+       FROM refresh_tokens r
+       JOIN clients c ON c.id = r.client_id AND c.deleted_at IS NULL
+       JOIN users u ON u.id = r.user_id AND NOT u.disabled AND u.deleted_at IS NULL
+       WHERE r.token_hash = $1 AND r.consumed_at IS NULL AND r.revoked_at IS NULL
+         AND r.expires_at > now() AND r.absolute_expires_at > now()`,
+      [hash],
+    );
+    return rows[0];
+  }
+
   /** Revokes every live token of a family; returns how many. */
   async revokeFamily(q: Queryable, familyId: string): Promise<number> {
     const rows = await q.query('UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL RETURNING id', [familyId]);

@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { Authenticators } from '../common/auth/authenticators';
+import { sha256 } from '../common/crypto/secrets';
+import { OAuthError } from '../common/errors/oauth-error';
+import { ClusterEvents } from '../database/cluster-events.service';
+import { RevocationStore } from '../revocation/revocation-store.service';
+import { AccessTokenClaims } from '../tokens/access-token.types';
+import { BearerPrincipals, isUserToken } from '../tokens/bearer-authenticator.service';
+import { RefreshTokensRepository } from '../tokens/refresh-tokens.repository';
+import { REFRESH_PREFIX } from '../tokens/refresh-tokens.service';
+import { CallerAuthenticator } from './caller-auth.service';
+import { INACTIVE, IntrospectionResponse } from './introspection.types';
+
+const API_KEY_PREFIX = 'ak_';
+const seconds = (d: Date): number => Math.floor(d.getTime() / 1000);
+
+/**
+ * RFC 7662. The token's own form decides how it is checked (`ak_` API key,
+ * `rt_` refresh token, else JWT), never `token_type_hint`, so a wrong hint
+ * cannot change the answer. Access tokens and API keys are answered from
+ * memory; if the revocation feed is stale the answer is 503, not a guess.
+ */
+@Injectable()
+export class IntrospectionService {
+  constructor(
+    private readonly callers: CallerAuthenticator,
+    private readonly authenticators: Authenticators,
+    private readonly bearer: BearerPrincipals,
+    private readonly refreshTokens: RefreshTokensRepository,
+    private readonly revocations: RevocationStore,
+    private readonly events: ClusterEvents,
+  ) {}
+
+  async introspect(headers: Record<string, string | string[] | undefined>, form: Record<string, string>): Promise<IntrospectionResponse> {
+    const caller = await this.callers.authenticate(headers, form, 'introspect');
+    if (!caller.permissions.has('tokens:introspect')) throw new OAuthError('insufficient_scope', 'caller lacks tokens:introspect');
+    const token = form.token;
+    if (!token) throw new OAuthError('invalid_request', 'token missing');
+    if (!this.events.isFresh()) throw new OAuthError('temporarily_unavailable', 'revocation feed stale');
+    if (token.startsWith(API_KEY_PREFIX)) return ((await this.authenticators.introspectApiKey(token)) as IntrospectionResponse | null) ?? INACTIVE;
+    if (token.startsWith(REFRESH_PREFIX)) return this.refresh(token);
+    const claims = await this.bearer.activeClaims(token);
+    return claims ? accessTokenAnswer(claims) : INACTIVE;
+  }
+
+  private async refresh(token: string): Promise<IntrospectionResponse> {
+    const row = await this.refreshTokens.findActive(sha256(token));
+    if (!row || this.revocations.isRevoked({ sid: row.family_id, userId: row.user_id, clientId: row.public_client_id })) return INACTIVE;
+    return {
+      active: true,
+      token_type: 'refresh_token',
+      sub: row.user_id,
+      client_id: row.public_client_id,
+      scope: row.scope,
+      exp: seconds(row.expires_at),
+      iat: seconds(row.created_at),
+    };
+  }
+}
+
+function accessTokenAnswer(c: AccessTokenClaims): IntrospectionResponse {
+  const answer: IntrospectionResponse = {
+    active: true,
+    token_type: 'Bearer',
+    sub: c.sub,
+    client_id: c.client_id,
+    scope: c.scope,
+    roles: c.roles,
+    exp: c.exp,
+    iat: c.iat,
+    nbf: c.nbf,
+    iss: c.iss,
+    aud: c.aud,
+    jti: c.jti,
+  };
+  if (isUserToken(c)) Object.assign(answer, { username: c.username, amr: c.amr });
+  return answer;
+}
