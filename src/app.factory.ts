@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from '@fastify/helmet';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { addIntrospectionDocs } from './introspection/introspection.docs';
 import { AppModule } from './app.module';
 import { configureHttp, fastifyRequestIdOptions } from './common/http/configure-http';
 import { createRootLogger, PinoNestLogger } from './common/logging/logger';
@@ -61,5 +62,6 @@ function setUpOpenApi(app: NestFastifyApplication, config: AppConfig): void {
       .addBasicAuth({ type: 'http', scheme: 'basic', description: 'client_secret_basic' }, 'client_basic')
       .build(),
   );
+  addIntrospectionDocs(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }
