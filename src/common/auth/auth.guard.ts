@@ -1,33 +1,37 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';
 import { ProblemError } from '../errors/problem-error';
 import { AppConfig } from '../../config/app-config';
-import { Authenticators } from './authenticators';
 import { ANY_USER, IS_PUBLIC, PrincipalRequest, REQUIRED_PERMISSIONS } from './decorators';
 import type { Principal } from './principal';
 
 /**
  * Deny by default: every route is authenticated unless marked @Public(),
- * and a protected route must declare what it requires. Credentials: a
- * bearer access token or an X-API-Key. The guard decides; it never writes.
+ * and a protected route must declare what it requires (a permission, or a
+ * user token). Credentials go through @nestjs/passport: an X-API-Key, else
+ * a bearer access token. Then the permission and admin-MFA rules. The guard
+ * decides; it never writes.
  */
 @Injectable()
-export class AuthGuard implements CanActivate {
+export class AuthGuard extends PassportAuthGuard(['api-key', 'bearer']) {
   constructor(
     private readonly reflector: Reflector,
-    private readonly authenticators: Authenticators,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    super();
+  }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const permissions = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_PERMISSIONS, targets);
     const anyUser = this.reflector.getAllAndOverride<{ requireOtp: boolean } | undefined>(ANY_USER, targets);
     if (!permissions && !anyUser) throw new ProblemError(403, 'forbidden', 'This route declares no permission.');
 
-    const request = context.switchToHttp().getRequest<PrincipalRequest>();
-    const principal = await this.authenticate(request);
+    await super.canActivate(context);
+    const request = context.switchToHttp().getRequest<PrincipalRequest & { user?: Principal }>();
+    const principal = request.user!;
     request.principal = principal;
 
     if (anyUser) {
@@ -37,25 +41,17 @@ export class AuthGuard implements CanActivate {
     for (const permission of permissions ?? []) {
       if (!principal.permissions.has(permission)) throw ProblemError.forbidden(`Requires permission ${permission}.`);
     }
+    // Admin MFA rule (API.md): user tokens on :write routes need otp in amr; keys and client tokens do not.
     if (this.config.adminMfaRequired && principal.kind === 'user' && (permissions ?? []).some((p) => p.endsWith(':write'))) {
       if (!principal.amr.includes('otp')) throw ProblemError.mfaRequired();
     }
     return true;
   }
 
-  private async authenticate(request: PrincipalRequest): Promise<Principal> {
-    const apiKey = request.headers['x-api-key'];
-    const authorization = request.headers.authorization;
-    if (typeof apiKey === 'string' && apiKey.length > 0) {
-      const principal = await this.authenticators.apiKey(apiKey);
-      if (principal) return principal;
-      throw ProblemError.unauthorized('The API key is invalid, expired or revoked.');
-    }
-    if (typeof authorization === 'string' && /^bearer /i.test(authorization)) {
-      const principal = await this.authenticators.bearer(authorization.slice(7).trim());
-      if (principal) return principal;
-      throw ProblemError.unauthorized('The access token is invalid, expired or revoked.');
-    }
-    throw ProblemError.unauthorized();
+  /** Every passport failure (no credential, bad credential) is the same 401 problem. */
+  override handleRequest<TUser = Principal>(err: unknown, user: TUser | false | null): TUser {
+    if (err) throw err;
+    if (!user) throw ProblemError.unauthorized('Missing, invalid, expired or revoked credentials.');
+    return user;
   }
 }
