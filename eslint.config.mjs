@@ -3,7 +3,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['.build/**', 'dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'bench/*.js'] },
+  { ignores: ['scripts/**', '.build/**', 'dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'bench/*.js'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
