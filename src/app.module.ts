@@ -11,6 +11,7 @@ import { HealthModule } from './health/health.module';
 import { IntrospectionModule } from './introspection/introspection.module';
 import { MfaModule } from './mfa/mfa.module';
 import { OAuthModule } from './oauth/oauth.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RbacModule } from './rbac/rbac.module';
 import { RevocationCoreModule } from './revocation/revocation-core.module';
 import { RevocationModule } from './revocation/revocation.module';
@@ -30,6 +31,7 @@ export class AppModule {
         CommonModule,
         AuditModule,
         HealthModule,
+        RateLimitModule,
         RbacModule,
         RevocationCoreModule,
         UsersModule,

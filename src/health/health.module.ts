@@ -1,11 +1,15 @@
 import { Global, Module } from '@nestjs/common';
 import { HealthController } from './health.controller';
 import { HealthService } from './health.service';
+import { HttpMetricsObserver } from './http-metrics.observer';
+import { MetricsController } from './metrics.controller';
+import { MetricsService } from './metrics.service';
 
+/** Liveness, readiness and metrics; global so any module can add a probe or count something. */
 @Global()
 @Module({
-  controllers: [HealthController],
-  providers: [HealthService],
-  exports: [HealthService],
+  controllers: [HealthController, MetricsController],
+  providers: [HealthService, MetricsService, HttpMetricsObserver],
+  exports: [HealthService, MetricsService, HttpMetricsObserver],
 })
 export class HealthModule {}

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ClientAuthenticator } from '../clients/client-authenticator.service';
 import { readCredentials } from '../common/auth/credentials';
 import { OAuthError } from '../common/errors/oauth-error';
+import { MetricsService } from '../health/metrics.service';
 import { GRANT_HANDLERS, GrantHandler, TokenResponse } from './grants/grant';
 
 const MAX_PARAM_LENGTH = 4_096;
@@ -17,6 +18,7 @@ export class TokenService {
   constructor(
     @Inject(GRANT_HANDLERS) handlers: GrantHandler[],
     private readonly clientAuth: ClientAuthenticator,
+    private readonly metrics: MetricsService,
   ) {
     this.handlers = new Map(handlers.map((h) => [h.grantType, h]));
   }
@@ -40,6 +42,8 @@ export class TokenService {
     for (const name of handler.requiredParams) {
       if (!params[name]) throw new OAuthError('invalid_request', `${name} missing`);
     }
-    return handler.handle({ client, params });
+    const issued = await handler.handle({ client, params });
+    this.metrics.tokensIssued.inc({ grant_type: handler.grantType });
+    return issued;
   }
 }

@@ -3,6 +3,7 @@ import { AuditService } from '../audit/audit.service';
 import { ANONYMOUS_ACTOR } from '../audit/audit.types';
 import { OAuthError } from '../common/errors/oauth-error';
 import { AppConfig } from '../config/app-config';
+import { MetricsService } from '../health/metrics.service';
 import { TotpVerifier } from '../mfa/totp-verifier.service';
 import { PasswordHasher } from './password-hasher.service';
 import { isValidUsername, usernameKey } from './username';
@@ -26,6 +27,7 @@ export class LoginService {
     private readonly hasher: PasswordHasher,
     private readonly totp: TotpVerifier,
     private readonly audit: AuditService,
+    private readonly metrics: MetricsService,
   ) {}
 
   async authenticate(username: string, password: string, otp: string | undefined, clientId: string): Promise<LoginResult> {
@@ -68,6 +70,7 @@ export class LoginService {
   private async failAndCount(user: UserRow, reason: string, clientId: string): Promise<never> {
     const counted = await this.users.registerFailure(user.id, this.config.lockoutMaxAttempts, this.config.lockoutSeconds);
     if (counted?.justLocked) {
+      this.metrics.lockouts.inc();
       await this.audit.recordAlone({
         eventType: 'user.locked',
         outcome: 'success',

@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppConfig } from '../../config/app-config';
+import type { FastifyError } from 'fastify';
 import { renderError } from './error-renderer';
 import { parseFormBody } from './form-body';
-import { acceptRequestId, RequestContext } from './request-context';
+import { hasIllFormedString, MalformedJsonError } from './json-body';
+import { acceptRequestId, RequestContext, RequestMeta } from './request-context';
 
 const FORM = 'application/x-www-form-urlencoded';
 const JSON_TYPE = 'application/json';
@@ -13,7 +15,54 @@ export function fastifyRequestIdOptions(): { genReqId: (req: { headers: Record<s
   return { genReqId: (req) => acceptRequestId(req.headers['x-request-id']), requestIdHeader: false };
 }
 
+/**
+ * Router-level errors (a path parameter over Fastify's maxParamLength, a
+ * malformed URL) are answered by Fastify before any hook runs: by default
+ * with its own body (`FST_ERR_...`, the path echoed, no X-Request-ID).
+ * This renders them in the contract's shape instead. An over-long id names
+ * no object, exactly like a malformed one: 404.
+ */
+export function renderFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 404 : error.statusCode !== undefined && error.statusCode < 500 ? error.statusCode : 400;
+  const rendered = renderError(request.url, request.id, { statusCode: status });
+  void reply.code(rendered.status).headers({ 'x-request-id': request.id, ...rendered.headers }).type(rendered.contentType).send(rendered.body);
+}
+
+/** The options this layer owns on the Fastify constructor: request ids and framework error rendering. */
+export function fastifyServerOptions(): ReturnType<typeof fastifyRequestIdOptions> & { frameworkErrors: typeof renderFrameworkError } {
+  return { ...fastifyRequestIdOptions(), frameworkErrors: renderFrameworkError };
+}
+
+/**
+ * Something that looks at every finished response (metrics, rate-limit
+ * bookkeeping, deferred audit). It runs after the response has been sent,
+ * so it never delays or changes an answer; it must not throw.
+ */
+export interface ResponseObserver {
+  /** `error` is what the error renderer turned into this response, if anything. */
+  onResponse(request: FastifyRequest, reply: FastifyReply, error: unknown): void;
+}
+
+/** The error each failed request was answered with, for the observers (weak: dies with the request). */
+const renderedErrors = new WeakMap<FastifyRequest, unknown>();
+
+/** Request id, client IP and user agent: what audit rows and log lines of a request carry. */
+export function requestMeta(request: FastifyRequest): RequestMeta {
+  return {
+    requestId: request.id,
+    ip: request.ip ?? null,
+    userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'].slice(0, 512) : null,
+  };
+}
+
+/** Responses that can carry a credential (tokens, secrets, keys shown once): never cached by anyone. */
+function carriesCredentials(url: string): boolean {
+  const path = url.split('?', 1)[0];
+  return path.startsWith('/oauth/') || path.startsWith('/v1/') || path === '/v1';
+}
+
 export function sendError(request: FastifyRequest, reply: FastifyReply, err: unknown, logger: Logger): FastifyReply {
+  renderedErrors.set(request, err);
   const rendered = renderError(request.url, request.id, err);
   if (rendered.unexpected) {
     logger.error({ err, requestId: request.id, route: request.routeOptions?.url }, 'unhandled error');
@@ -37,9 +86,17 @@ function mediaType(request: FastifyRequest): string {
  * content type (forms on /oauth, JSON on /v1), and one error renderer for
  * errors raised before Nest sees the request.
  */
-export function configureHttp(fastify: FastifyInstance, config: AppConfig, logger: Logger): void {
+export function configureHttp(fastify: FastifyInstance, config: AppConfig, logger: Logger, observers: readonly ResponseObserver[] = []): void {
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser(JSON_TYPE, { parseAs: 'string', bodyLimit: config.bodyLimitBytes }, fastify.getDefaultJsonParser('error', 'error'));
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.addContentTypeParser(JSON_TYPE, { parseAs: 'string', bodyLimit: config.bodyLimitBytes }, (request, body, done) => {
+    parseJson(request, body as string, (err, value: unknown) => {
+      if (err) return done(err, undefined);
+      // Ill-formed Unicode (lone surrogates from \u escapes) is malformed input, not a 500 in a validator.
+      if (hasIllFormedString(value)) return done(new MalformedJsonError('ill-formed unicode string'), undefined);
+      done(null, value);
+    });
+  });
   fastify.addContentTypeParser(FORM, { parseAs: 'string', bodyLimit: config.bodyLimitBytes }, (_req, body, done) => {
     try {
       done(null, parseFormBody(body as string));
@@ -49,12 +106,9 @@ export function configureHttp(fastify: FastifyInstance, config: AppConfig, logge
   });
 
   fastify.addHook('onRequest', (request, reply, done) => {
-    const meta = {
-      requestId: request.id,
-      ip: request.ip ?? null,
-      userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'].slice(0, 512) : null,
-    };
+    const meta = requestMeta(request);
     reply.header('x-request-id', request.id);
+    if (carriesCredentials(request.url)) reply.header('cache-control', 'no-store');
     if (bodyExpected(request)) {
       const type = mediaType(request);
       const wanted = request.url.startsWith('/oauth/') ? FORM : request.url.startsWith('/v1/') ? JSON_TYPE : undefined;
@@ -71,6 +125,14 @@ export function configureHttp(fastify: FastifyInstance, config: AppConfig, logge
       { requestId: request.id, method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
       'request',
     );
+    const error = renderedErrors.get(request);
+    for (const observer of observers) {
+      try {
+        observer.onResponse(request, reply, error);
+      } catch (err) {
+        logger.error({ err, requestId: request.id }, 'response observer failed');
+      }
+    }
     done();
   });
 

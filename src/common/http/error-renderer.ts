@@ -22,11 +22,29 @@ const FASTIFY_PUBLIC_DETAIL: Record<number, string> = {
   405: 'Method not allowed.',
   413: 'The request body is too large.',
   415: 'The content type is not supported by this endpoint.',
+  429: 'Too many requests; retry later.',
 };
 
 interface StatusCarrier {
   statusCode?: unknown;
   status?: unknown;
+}
+
+/** Response headers a library-level error may ask for (the rate limiter's `Retry-After`). */
+const PASSED_HEADERS = new Set(['retry-after', 'www-authenticate']);
+
+/**
+ * Headers an HttpException carries in a `headers` field, allow-listed by
+ * name: an arbitrary error's `headers` could be request headers (credentials)
+ * and must never be echoed.
+ */
+function headersOf(err: unknown): Record<string, string> {
+  if (!(err instanceof HttpException)) return {};
+  const headers = (err as { headers?: unknown }).headers;
+  if (typeof headers !== 'object' || headers === null) return {};
+  return Object.fromEntries(
+    Object.entries(headers).filter((e): e is [string, string] => PASSED_HEADERS.has(e[0].toLowerCase()) && typeof e[1] === 'string'),
+  );
 }
 
 /**
@@ -69,11 +87,13 @@ export function renderError(url: string, requestId: string, err: unknown): Rende
   const status = clientStatusOf(err);
   if (status !== undefined) {
     const detail = FASTIFY_PUBLIC_DETAIL[status] ?? problemTitle(status);
+    const headers = headersOf(err);
     if (oauth) {
+      // 429 (ThrottlerException) becomes `rate_limited` here.
       const code = OAuthError.forStatus(status);
-      return oauthBody(status, code, OAuthError.publicDescription(code), {});
+      return oauthBody(status, code, OAuthError.publicDescription(code), headers);
     }
-    return problemBody(status, slugFor(status), detail, requestId, {});
+    return problemBody(status, slugFor(status), detail, requestId, headers);
   }
   const rendered = oauth
     ? oauthBody(500, 'server_error', OAuthError.publicDescription('server_error'), {})

@@ -1,0 +1,112 @@
+import { normalizeIp } from '@nestjs/throttler';
+import type { FastifyRequest } from 'fastify';
+import type { PrincipalRequest } from '../common/auth/decorators';
+import { sha256Hex } from '../common/crypto/secrets';
+import type { RateLimitConfig } from '../config/app-config';
+import { usernameKey } from '../users/username';
+
+/** A named budget: which requests it counts, how it tells callers apart, and its per-minute limit. */
+export interface RateLimitGroup {
+  /** Throttler name; also the metric label and the audit row's `details.group`. */
+  readonly name: string;
+  limit(limits: RateLimitConfig): number;
+  applies(request: FastifyRequest): boolean;
+  /** Who is counted; hashed by rateLimitKey before any store sees it. */
+  tracker(request: FastifyRequest): string;
+}
+
+const route = (request: FastifyRequest): string => request.routeOptions?.url ?? '';
+const isToken = (r: FastifyRequest): boolean => route(r) === '/oauth/token';
+const isIntrospect = (r: FastifyRequest): boolean => route(r) === '/oauth/introspect';
+const isRevoke = (r: FastifyRequest): boolean => route(r) === '/oauth/revoke';
+const isAdmin = (r: FastifyRequest): boolean => route(r).startsWith('/v1/');
+
+function form(request: FastifyRequest): Record<string, unknown> {
+  return typeof request.body === 'object' && request.body !== null ? (request.body as Record<string, unknown>) : {};
+}
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/** IPv6 callers are grouped by /64: one host owns a whole /64 and could otherwise rotate addresses. */
+export function ipTracker(request: FastifyRequest): string {
+  return `ip:${normalizeIp(request.ip)}`;
+}
+
+/**
+ * The credential a caller of introspection/revocation presents. The caller is
+ * only authenticated later, inside the service, so the budget belongs to the
+ * credential itself (hashed: never a secret in a store). A bare public
+ * `client_id` proves nothing and anybody can send it: those callers, and
+ * callers without any credential, are counted by IP.
+ */
+export function callerTracker(request: FastifyRequest): string {
+  const authorization = header(request, 'authorization');
+  if (authorization) return `authorization:${sha256Hex(authorization)}`;
+  const apiKey = header(request, 'x-api-key');
+  if (apiKey) return `api_key:${sha256Hex(apiKey)}`;
+  const { client_id: clientId, client_secret: secret } = form(request);
+  if (typeof clientId === 'string' && typeof secret === 'string') return `client_post:${sha256Hex(`${clientId}\u0000${secret}`)}`;
+  return ipTracker(request);
+}
+
+/** The principal the AuthGuard established; IP for calls it let through unauthenticated (@Public). */
+export function principalTracker(request: FastifyRequest): string {
+  const principal = (request as FastifyRequest & PrincipalRequest).principal;
+  return principal ? `${principal.kind}:${principal.id}` : ipTracker(request);
+}
+
+/** The username of a password grant, in its lookup form (`Alice` and `alice` share one budget). */
+function passwordUsername(request: FastifyRequest): string | undefined {
+  const body = form(request);
+  return body.grant_type === 'password' && typeof body.username === 'string' && body.username.length > 0 ? body.username : undefined;
+}
+
+/**
+ * Budgets enforced by RateLimitGuard (@nestjs/throttler, after the
+ * AuthGuard): the token endpoint, and /v1, whose budgets belong to the
+ * principal the AuthGuard establishes.
+ */
+export const GUARDED_GROUPS: readonly RateLimitGroup[] = [
+  { name: 'token_ip', limit: (l) => l.tokenPerIp, applies: isToken, tracker: ipTracker },
+  {
+    name: 'token_username',
+    limit: (l) => l.tokenPerUsername,
+    applies: (r) => isToken(r) && passwordUsername(r) !== undefined,
+    tracker: (r) => `username:${usernameKey(passwordUsername(r) ?? '')}`,
+  },
+  { name: 'admin', limit: (l) => l.adminPerPrincipal, applies: isAdmin, tracker: principalTracker },
+];
+
+/**
+ * Budgets enforced by RateLimitHook (a Fastify preHandler): the protocol
+ * endpoints whose callers authenticate inside the service and are counted
+ * by the credential they present, so no principal is needed. A hook, not a
+ * guard, because /oauth/introspect is bound straight on Fastify
+ * (IntrospectionRoute, for throughput) where no Nest guard runs.
+ */
+export const HOOKED_GROUPS: readonly RateLimitGroup[] = [
+  { name: 'introspect', limit: (l) => l.introspectPerCaller, applies: isIntrospect, tracker: callerTracker },
+  // Not named in the contract; revocation writes, so it gets the per-caller budget of introspection.
+  { name: 'revoke', limit: (l) => l.introspectPerCaller, applies: isRevoke, tracker: callerTracker },
+];
+
+/**
+ * Budgets of failed authentications per IP, on the routes where the caller
+ * authenticates. Only failures (401) are counted, after the response; once
+ * exhausted the IP is refused before any credential is looked at. This is
+ * what bounds "per IP for unauthenticated calls": a per-credential budget
+ * alone would give every garbage credential a fresh budget. Enforced by
+ * RateLimitHook, i.e. before Nest's guards (so before the AuthGuard).
+ */
+export const FAILURE_BUDGETS: readonly RateLimitGroup[] = [
+  { name: 'admin_unauthenticated', limit: (l) => l.adminPerPrincipal, applies: isAdmin, tracker: ipTracker },
+  { name: 'caller_unauthenticated', limit: (l) => l.introspectPerCaller, applies: (r) => isIntrospect(r) || isRevoke(r), tracker: ipTracker },
+];
+
+/** Store key of a tracker in a group: hashed, so usernames, IPs and credentials never reach Redis. */
+export function rateLimitKey(group: string, tracker: string): string {
+  return `${group}:${sha256Hex(tracker).slice(0, 32)}`;
+}
