@@ -1,13 +1,18 @@
 import { Module } from '@nestjs/common';
 import { RbacModule } from '../rbac/rbac.module';
+import { RevocationCoreModule } from '../revocation/revocation-core.module';
 import { ClientAuthenticator } from './client-authenticator.service';
 import { ClientStore } from './client-store.service';
 import { BootstrapClient } from './bootstrap-client.service';
+import { ClientsAdminController } from './clients-admin.controller';
+import { ClientsAdminRepository } from './clients-admin.repository';
+import { ClientsAdminService } from './clients-admin.service';
 import { ClientsRepository } from './clients.repository';
 
 @Module({
-  imports: [RbacModule],
-  providers: [ClientsRepository, ClientStore, ClientAuthenticator, BootstrapClient],
+  imports: [RbacModule, RevocationCoreModule],
+  controllers: [ClientsAdminController],
+  providers: [ClientsRepository, ClientStore, ClientAuthenticator, BootstrapClient, ClientsAdminRepository, ClientsAdminService],
   exports: [ClientsRepository, ClientStore, ClientAuthenticator],
 })
 export class ClientsModule {}

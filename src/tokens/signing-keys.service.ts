@@ -4,6 +4,7 @@ import { AuditService } from '../audit/audit.service';
 import { AuditActor } from '../audit/audit.types';
 import { decryptAesGcm, encryptAesGcm } from '../common/crypto/secrets';
 import { ROOT_LOGGER, RootLogger } from '../common/logging/logging.module';
+import { decodeCursor, Page, toPage } from '../common/http/pagination';
 import { AppConfig, SigningAlgorithm } from '../config/app-config';
 import { ClusterEvents } from '../database/cluster-events.service';
 import { Database } from '../database/database.service';
@@ -24,6 +25,14 @@ export interface LoadedKey {
   privateKey: KeyObject;
   createdAt: Date;
   retiredAt: Date | null;
+}
+
+/** What the admin API shows of a key: never a private part. */
+export interface SigningKeyInfo {
+  kid: string;
+  alg: SigningAlgorithm;
+  state: 'active' | 'retiring';
+  created_at: string;
 }
 
 interface KeyRow {
@@ -87,6 +96,23 @@ export class SigningKeys implements OnModuleInit {
 
   published(): LoadedKey[] {
     return [...this.keys.values()].filter((k) => this.stillVerifies(k)).sort((a, b) => +b.createdAt - +a.createdAt);
+  }
+
+  /**
+   * Admin listing, newest first: the keys that still verify (the JWKS set);
+   * keys whose last token has expired are history and are not listed.
+   * Keyset pagination on (created_at, kid).
+   */
+  list(limit: number, cursor?: string): Page<SigningKeyInfo> {
+    const after = decodeCursor<{ t: number; k: string }>(cursor, ['t', 'k']);
+    const keys = this.published()
+      .sort((a, b) => +b.createdAt - +a.createdAt || (a.kid < b.kid ? -1 : 1))
+      .filter((k) => !after || +k.createdAt < after.t || (+k.createdAt === after.t && k.kid > after.k));
+    return toPage(keys, limit, (k) => SigningKeys.info(k), (k) => ({ t: +k.createdAt, k: k.kid }));
+  }
+
+  static info(key: LoadedKey): SigningKeyInfo {
+    return { kid: key.kid, alg: key.alg, state: key.state, created_at: key.createdAt.toISOString() };
   }
 
   async rotate(actor: AuditActor): Promise<LoadedKey> {

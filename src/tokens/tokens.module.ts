@@ -6,11 +6,12 @@ import { BearerPrincipals } from './bearer-authenticator.service';
 import { JwksController } from './jwks.controller';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { RefreshTokens } from './refresh-tokens.service';
+import { SigningKeysController } from './signing-keys.controller';
 import { SigningKeys } from './signing-keys.service';
 
 @Module({
   imports: [RevocationCoreModule],
-  controllers: [JwksController],
+  controllers: [JwksController, SigningKeysController],
   providers: [SigningKeys, AccessTokens, AccessTokenVerifier, BearerPrincipals, RefreshTokensRepository, RefreshTokens],
   exports: [SigningKeys, AccessTokens, AccessTokenVerifier, BearerPrincipals, RefreshTokensRepository, RefreshTokens],
 })

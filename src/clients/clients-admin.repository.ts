@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { Database } from '../database/database.service';
+import { Queryable } from '../database/queryable';
+import { GrantType } from './client.types';
+
+/** What the admin API shows of a client: no secret hash ever leaves this query. */
+export interface ClientAdminRow {
+  id: string;
+  client_id: string;
+  name: string;
+  confidential: boolean;
+  grant_types: GrantType[];
+  roles: string[];
+  created_at: Date;
+}
+
+const SELECT_LIVE = `
+  SELECT c.id, c.client_id, c.name, c.confidential, c.grant_types, c.created_at,
+    COALESCE(array_agg(cr.role_name ORDER BY cr.role_name) FILTER (WHERE cr.role_name IS NOT NULL), '{}') AS roles
+  FROM clients c LEFT JOIN client_roles cr ON cr.client_id = c.id
+  WHERE c.deleted_at IS NULL`;
+
+/** SQL of the clients admin API (creation reuses ClientsRepository.insert). Deleted clients are invisible. */
+@Injectable()
+export class ClientsAdminRepository {
+  constructor(private readonly db: Database) {}
+
+  async list(after: string | undefined, limit: number): Promise<ClientAdminRow[]> {
+    return this.db.query<ClientAdminRow>(
+      `${SELECT_LIVE} AND ($1::text IS NULL OR c.client_id > $1) GROUP BY c.id ORDER BY c.client_id LIMIT $2`,
+      [after ?? null, limit],
+    );
+  }
+
+  async find(clientId: string, q: Queryable = this.db): Promise<ClientAdminRow | undefined> {
+    return (await q.query<ClientAdminRow>(`${SELECT_LIVE} AND c.client_id = $1 GROUP BY c.id`, [clientId]))[0];
+  }
+
+  /**
+   * New secret hash; the old one stays valid for `graceSeconds` (DB clock),
+   * or is dropped at once when the grace is 0. Undefined when the client
+   * is gone or public.
+   */
+  async rotateSecret(q: Queryable, clientId: string, secretHash: Buffer, graceSeconds: number): Promise<{ previous_expires_at: Date } | undefined> {
+    const rows = await q.query<{ previous_expires_at: Date }>(
+      `UPDATE clients SET
+         previous_secret_hash = CASE WHEN $3::int > 0 THEN secret_hash END,
+         previous_secret_expires_at = CASE WHEN $3::int > 0 THEN now() + make_interval(secs => $3::int) END,
+         secret_hash = $2,
+         updated_at = now()
+       WHERE client_id = $1 AND deleted_at IS NULL AND confidential
+       RETURNING COALESCE(previous_secret_expires_at, now()) AS previous_expires_at`,
+      [clientId, secretHash, graceSeconds],
+    );
+    return rows[0];
+  }
+
+  /** Soft delete; secret hashes are wiped as they can never be used again. Returns the row id. */
+  async softDelete(q: Queryable, clientId: string): Promise<string | undefined> {
+    const rows = await q.query<{ id: string }>(
+      `UPDATE clients SET deleted_at = now(), secret_hash = NULL, previous_secret_hash = NULL, previous_secret_expires_at = NULL, updated_at = now()
+       WHERE client_id = $1 AND deleted_at IS NULL RETURNING id`,
+      [clientId],
+    );
+    return rows[0]?.id;
+  }
+
+  /** Every live refresh token issued through the client (user logins included). */
+  async revokeRefreshTokens(q: Queryable, id: string): Promise<void> {
+    await q.query('UPDATE refresh_tokens SET revoked_at = now() WHERE client_id = $1 AND revoked_at IS NULL', [id]);
+  }
+
+  async revokeApiKeys(q: Queryable, id: string): Promise<void> {
+    await q.query(`UPDATE api_keys SET revoked_at = now() WHERE owner_type = 'client' AND owner_id = $1 AND revoked_at IS NULL`, [id]);
+  }
+}

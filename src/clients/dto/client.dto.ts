@@ -1,0 +1,23 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { GRANT_TYPES, GrantType } from '../client.types';
+
+/** A client as the admin API shows it: never a secret or a hash of one. */
+export class ClientDto {
+  @ApiProperty({ example: 'k3Jx9QvTnR2bLwA8yZc5dE' })
+  client_id: string;
+
+  @ApiProperty({ example: 'billing-service' })
+  name: string;
+
+  @ApiProperty()
+  confidential: boolean;
+
+  @ApiProperty({ enum: GRANT_TYPES, isArray: true })
+  grant_types: GrantType[];
+
+  @ApiProperty({ type: [String] })
+  roles: string[];
+
+  @ApiProperty({ format: 'date-time' })
+  created_at: string;
+}
