@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { Principal } from '../common/auth/principal';
+import { ProblemError } from '../common/errors/problem-error';
+import { ApiKeyOwner, OwnerType } from './api-key.types';
+import { ApiKeyOwnersRepository, UUID } from './api-key-owners.repository';
+
+const ownerError = (message: string): ProblemError => ProblemError.validation([{ field: 'owner_id', message }]);
+
+/**
+ * Who owns a key. The default is the caller: a user token's user, a client
+ * token's client, an API key's own owner. An owner named in a request body
+ * that does not exist is a 400 (a bad reference in the body, not a missing
+ * resource at the URL).
+ */
+@Injectable()
+export class ApiKeyOwners {
+  constructor(private readonly repo: ApiKeyOwnersRepository) {}
+
+  async forCreate(principal: Principal, type: OwnerType | undefined, id: string | undefined): Promise<ApiKeyOwner> {
+    if (id === undefined) {
+      const caller = await this.ofCaller(principal);
+      if (type !== undefined && type !== caller.type) throw ownerError(`is required when owner_type differs from the caller's (${caller.type})`);
+      return caller;
+    }
+    if (type === undefined) throw ProblemError.validation([{ field: 'owner_type', message: 'is required with owner_id' }]);
+    if (type === 'user') {
+      const user = await this.repo.findUser(id);
+      if (!user) throw ownerError('does not name an existing user');
+      if (user.disabled) throw ownerError('names a disabled user');
+      return { type, id: user.id };
+    }
+    const client = await this.repo.findClient(id);
+    if (!client) throw ownerError('does not name an existing client');
+    return { type, id: client.id };
+  }
+
+  /** An owner filter for listing (erased and deleted owners included: their keys remain listed). */
+  async find(type: OwnerType, id: string): Promise<ApiKeyOwner | undefined> {
+    if (type === 'user') return UUID.test(id) ? { type, id: id.toLowerCase() } : undefined;
+    const client = await this.repo.findClient(id, true);
+    return client ? { type, id: client.id } : undefined;
+  }
+
+  private async ofCaller(principal: Principal): Promise<ApiKeyOwner> {
+    if (principal.kind === 'api_key' && principal.owner) return principal.owner;
+    if (principal.kind === 'user') return { type: 'user', id: principal.id };
+    if (principal.kind === 'client') {
+      if (principal.clientUuid) return { type: 'client', id: principal.clientUuid };
+      // Bearer client tokens carry the public client_id only.
+      const client = await this.repo.findClient(principal.clientId ?? principal.id);
+      if (client) return { type: 'client', id: client.id };
+    }
+    throw ProblemError.forbidden('The caller cannot own API keys.');
+  }
+}

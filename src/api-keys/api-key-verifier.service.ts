@@ -1,0 +1,94 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { ApiKeyAuthenticator, Authenticators } from '../common/auth/authenticators';
+import { Principal } from '../common/auth/principal';
+import { constantTimeEqual, sha256 } from '../common/crypto/secrets';
+import { RevocationStore } from '../revocation/revocation-store.service';
+import { effectiveExpiry, inactiveReason } from './api-key-state';
+import { ApiKeyRecord } from './api-key.types';
+import { parseApiKey } from './api-key-format';
+import { ApiKeyCache } from './api-key-cache.service';
+import { ApiKeyFailures, KeyFailure } from './api-key-failures.service';
+import { ApiKeyUsage } from './api-key-usage.service';
+import { OwnerPermissions } from './owner-permissions.service';
+
+type Verified = { ok: true; record: ApiKeyRecord; permissions: string[] } | ({ ok: false } & KeyFailure);
+
+/**
+ * API key -> principal, and the RFC 7662 answer for a key, from memory in
+ * steady state (DESIGN.md decision 4): the cached record, a constant-time
+ * hash comparison, the revocation set (key, and owner: a disabled or erased
+ * user, a deleted client), and the owner's cached permissions. A key can do
+ * what its scope says and its owner can still do: scope ∩ owner permissions.
+ */
+@Injectable()
+export class ApiKeyVerifier implements ApiKeyAuthenticator, OnModuleInit {
+  constructor(
+    private readonly cache: ApiKeyCache,
+    private readonly revocations: RevocationStore,
+    private readonly ownerPermissions: OwnerPermissions,
+    private readonly usage: ApiKeyUsage,
+    private readonly failures: ApiKeyFailures,
+    private readonly authenticators: Authenticators,
+  ) {}
+
+  onModuleInit(): void {
+    this.authenticators.registerApiKey(this);
+  }
+
+  async authenticateApiKey(key: string): Promise<Principal | null> {
+    const result = await this.verify(key);
+    if (!result.ok) {
+      await this.failures.record(result);
+      return null;
+    }
+    const { record, permissions } = result;
+    return { kind: 'api_key', id: record.id, permissions: new Set(permissions), amr: [], owner: { ...record.owner } };
+  }
+
+  /** A resource server checking a key is a use of the key; an inactive key is just inactive (no audit row). */
+  async introspectApiKey(key: string): Promise<Record<string, unknown> | null> {
+    const result = await this.verify(key);
+    if (!result.ok) return null;
+    const { record, permissions } = result;
+    const answer: Record<string, unknown> = {
+      active: true,
+      token_type: 'api_key',
+      sub: record.id,
+      owner_type: record.owner.type,
+      owner_id: record.owner.id,
+      scope: permissions.join(' '),
+    };
+    const until = effectiveExpiry(record.expiresAt, record.graceExpiresAt);
+    if (until !== null) answer.exp = Math.floor(until / 1000);
+    return answer;
+  }
+
+  private async verify(key: string): Promise<Verified> {
+    const parsed = parseApiKey(key);
+    if (!parsed) return { ok: false, reason: 'malformed' };
+    const { lookupId } = parsed;
+    const record = await this.cache.get(lookupId);
+    if (!record) return { ok: false, reason: 'unknown_key', lookupId };
+    if (!constantTimeEqual(sha256(parsed.secret), record.secretHash)) {
+      return { ok: false, reason: 'invalid_secret', lookupId, keyId: record.id };
+    }
+    const reason = inactiveReason(record, Date.now(), {
+      keyRevoked: this.revocations.isRevoked({ apiKeyId: record.id }),
+      ownerRevoked: this.ownerRevoked(record),
+    });
+    if (reason) return { ok: false, reason, lookupId, keyId: record.id };
+    const held = await this.ownerPermissions.of(record.owner);
+    this.usage.touch(record.id, record.lastUsedAt);
+    return { ok: true, record, permissions: record.scope.filter((p) => held.has(p)) };
+  }
+
+  private ownerRevoked(record: ApiKeyRecord): boolean {
+    if (record.owner.type === 'client') {
+      return record.ownerClientId !== null && this.revocations.isRevoked({ clientId: record.ownerClientId });
+    }
+    // Only `user_off` (disabled or erased) applies to keys: a user's `cutoff`
+    // entry ends sessions issued before it, not long-lived keys. An iat
+    // beyond any cutoff makes the store check user_off alone.
+    return this.revocations.isRevoked({ userId: record.owner.id, iat: Number.MAX_SAFE_INTEGER });
+  }
+}

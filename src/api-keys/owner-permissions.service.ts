@@ -1,0 +1,52 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { CLIENT_CHANGED } from '../clients/client-store.service';
+import { ClusterEvents } from '../database/cluster-events.service';
+import { PermissionCache, RBAC_CHANGED } from '../rbac/permission-cache.service';
+import { ApiKeyOwner } from './api-key.types';
+import { ApiKeyOwnersRepository } from './api-key-owners.repository';
+
+const MAX_OWNERS = 50_000;
+
+/**
+ * Current effective permissions of key owners (roles from user_roles or
+ * client_roles, resolved through the PermissionCache), held in memory so a
+ * key's principal costs no query. Any RBAC or client change on any instance
+ * drops the whole map: such changes are rare, and stale grants are not.
+ */
+@Injectable()
+export class OwnerPermissions implements OnModuleInit {
+  private readonly cache = new Map<string, Promise<ReadonlySet<string>>>();
+
+  constructor(
+    private readonly owners: ApiKeyOwnersRepository,
+    private readonly permissions: PermissionCache,
+    private readonly events: ClusterEvents,
+  ) {}
+
+  onModuleInit(): void {
+    for (const type of [RBAC_CHANGED, CLIENT_CHANGED]) this.events.on(type, () => this.clear());
+    this.events.onSync(async () => this.clear());
+  }
+
+  clear(): void {
+    // Loads in flight are dropped with the map: their result is never cached.
+    this.cache.clear();
+  }
+
+  of(owner: ApiKeyOwner): Promise<ReadonlySet<string>> {
+    const key = `${owner.type}:${owner.id}`;
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const pending = this.load(owner);
+    if (this.cache.size >= MAX_OWNERS) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(key, pending);
+    pending.catch(() => {
+      if (this.cache.get(key) === pending) this.cache.delete(key);
+    });
+    return pending;
+  }
+
+  private async load(owner: ApiKeyOwner): Promise<ReadonlySet<string>> {
+    return this.permissions.permissionsOf(await this.owners.rolesOf(owner));
+  }
+}
