@@ -3,6 +3,8 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';
 import { ProblemError } from '../errors/problem-error';
 import { AppConfig } from '../../config/app-config';
+import { Authenticators } from './authenticators';
+import { REQUEST_AUTHENTICATORS } from './credential.strategy';
 import { ANY_USER, IS_PUBLIC, PrincipalRequest, REQUIRED_PERMISSIONS } from './decorators';
 import type { Principal } from './principal';
 
@@ -18,6 +20,7 @@ export class AuthGuard extends PassportAuthGuard(['api-key', 'bearer']) {
   constructor(
     private readonly reflector: Reflector,
     private readonly config: AppConfig,
+    private readonly authenticators: Authenticators,
   ) {
     super();
   }
@@ -29,8 +32,9 @@ export class AuthGuard extends PassportAuthGuard(['api-key', 'bearer']) {
     const anyUser = this.reflector.getAllAndOverride<{ requireOtp: boolean } | undefined>(ANY_USER, targets);
     if (!permissions && !anyUser) throw new ProblemError(403, 'forbidden', 'This route declares no permission.');
 
+    const request = context.switchToHttp().getRequest<PrincipalRequest & { user?: Principal; [REQUEST_AUTHENTICATORS]?: Authenticators }>();
+    request[REQUEST_AUTHENTICATORS] = this.authenticators;
     await super.canActivate(context);
-    const request = context.switchToHttp().getRequest<PrincipalRequest & { user?: Principal }>();
     const principal = request.user!;
     request.principal = principal;
 

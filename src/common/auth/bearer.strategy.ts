@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt } from 'passport-jwt';
-import { Authenticators } from './authenticators';
+import type { Authenticators } from './authenticators';
 import { CredentialStrategy } from './credential.strategy';
 import type { Principal } from './principal';
 
@@ -15,11 +15,11 @@ const fromBearer = ExtractJwt.fromAuthHeaderAsBearerToken();
  */
 @Injectable()
 export class BearerStrategy extends PassportStrategy(CredentialStrategy, 'bearer') {
-  constructor(private readonly authenticators: Authenticators) {
+  constructor() {
     super((request: unknown) => fromBearer(request as Parameters<typeof fromBearer>[0]));
   }
 
-  validate(token: string): Promise<Principal | null> {
-    return this.authenticators.bearer(token);
+  validate(authenticators: Authenticators, token: string): Promise<Principal | null> {
+    return authenticators.bearer(token);
   }
 }
