@@ -41,7 +41,7 @@ describe('ApiKeyVerifier', () => {
     const owners = { of: async () => new Set(['users:read', 'users:write', 'roles:read']) } as unknown as OwnerPermissions;
     const usage = { touch: (id: string) => touched.push(id) } as unknown as ApiKeyUsage;
     const audit = { record: async (f: KeyFailure) => void failures.push(f) } as unknown as ApiKeyFailures;
-    verifier = new ApiKeyVerifier(cache, store, owners, usage, audit, new Authenticators());
+    verifier = new ApiKeyVerifier(cache, store, owners, usage, audit, new Authenticators({ isFresh: () => true } as unknown as ClusterEvents));
   });
 
   it('introspects an active key as RFC 7662 with scope ∩ owner permissions', async () => {

@@ -4,6 +4,7 @@ import { Authenticators, ClientAuthenticatorPort, PresentedClient } from '../com
 import { Principal } from '../common/auth/principal';
 import { constantTimeEqual, sha256, sha256Hex } from '../common/crypto/secrets';
 import { ClusterEvents } from '../database/cluster-events.service';
+import { MetricsService } from '../health/metrics.service';
 import { RBAC_CHANGED } from '../rbac/permission-cache.service';
 import { OAuthError } from '../common/errors/oauth-error';
 import { PermissionCache } from '../rbac/permission-cache.service';
@@ -30,6 +31,7 @@ export class ClientAuthenticator implements ClientAuthenticatorPort, OnModuleIni
     private readonly permissions: PermissionCache,
     private readonly authenticators: Authenticators,
     private readonly audit: AuditService,
+    private readonly metrics: MetricsService,
   ) {}
 
   onModuleInit(): void {
@@ -47,7 +49,9 @@ export class ClientAuthenticator implements ClientAuthenticatorPort, OnModuleIni
   async authenticateClient(presented: PresentedClient): Promise<Principal> {
     const key = sha256Hex(`${presented.method}\u0000${presented.clientId}\u0000${presented.secret ?? ''}`);
     const hit = this.principals.get(key);
-    if (hit && hit.until > Date.now()) return hit.principal;
+    const fresh = hit !== undefined && hit.until > Date.now();
+    this.metrics.cacheLookups.inc({ cache: 'client_credentials', result: fresh ? 'hit' : 'miss' });
+    if (fresh) return hit.principal;
     const client = await this.authenticateRecord(presented);
     const principal = await this.principalOf(client);
     // A secret in its rotation grace period is good only until the grace ends.

@@ -3,6 +3,7 @@ import { Authenticators } from '../common/auth/authenticators';
 import { sha256 } from '../common/crypto/secrets';
 import { OAuthError } from '../common/errors/oauth-error';
 import { ClusterEvents } from '../database/cluster-events.service';
+import { MetricsService } from '../health/metrics.service';
 import { RevocationStore } from '../revocation/revocation-store.service';
 import { AccessTokenClaims } from '../tokens/access-token.types';
 import { BearerPrincipals, isUserToken } from '../tokens/bearer-authenticator.service';
@@ -29,9 +30,23 @@ export class IntrospectionService {
     private readonly refreshTokens: RefreshTokensRepository,
     private readonly revocations: RevocationStore,
     private readonly events: ClusterEvents,
+    private readonly metrics: MetricsService,
   ) {}
 
   async introspect(headers: Record<string, string | string[] | undefined>, form: Record<string, string>): Promise<IntrospectionResponse> {
+    try {
+      const answer = await this.answer(headers, form);
+      this.metrics.introspections.inc({ result: answer.active ? 'active' : 'inactive' });
+      return answer;
+    } catch (err) {
+      if (err instanceof OAuthError && (err.code === 'invalid_client' || err.code === 'insufficient_scope')) {
+        this.metrics.introspections.inc({ result: 'unauthorized' });
+      }
+      throw err;
+    }
+  }
+
+  private async answer(headers: Record<string, string | string[] | undefined>, form: Record<string, string>): Promise<IntrospectionResponse> {
     const caller = await this.callers.authenticate(headers, form, 'introspect');
     if (!caller.permissions.has('tokens:introspect')) throw new OAuthError('insufficient_scope', 'caller lacks tokens:introspect');
     const token = form.token;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { sha256Hex } from '../common/crypto/secrets';
 import { AppConfig } from '../config/app-config';
+import { MetricsService } from '../health/metrics.service';
 import { AccessTokenClaims } from './access-token.types';
 import { decodeJws, verifySignature } from './jws';
 import { SigningKeys } from './signing-keys.service';
@@ -24,6 +25,7 @@ export class AccessTokenVerifier {
   constructor(
     private readonly config: AppConfig,
     private readonly keys: SigningKeys,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** The claims of a valid, unexpired token, or null. */
@@ -31,6 +33,7 @@ export class AccessTokenVerifier {
     const now = Math.floor(Date.now() / 1000);
     const cacheKey = sha256Hex(token);
     const cached = this.cache.get(cacheKey);
+    this.metrics.cacheLookups.inc({ cache: 'access_token', result: cached ? 'hit' : 'miss' });
     if (cached) {
       // A key that stopped verifying (retired past its last token) kills its cached tokens too.
       if (cached.claims.exp > now && this.keys.cachedKey(cached.kid) !== undefined) return cached.claims;

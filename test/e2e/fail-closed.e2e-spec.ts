@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { basic, postForm } from '../support/http';
+import { basic, postForm, request } from '../support/http';
 import { startTestApp, TestApp } from '../support/test-app';
 import { TcpProxy } from '../support/tcp-proxy';
 import { createUser, login } from '../factories';
@@ -37,6 +37,10 @@ describe('introspection fails closed when the revocation feed is stale', () => {
     const stale = await introspect();
     assert.equal(stale.status, 503);
     assert.equal(stale.body.error, 'temporarily_unavailable');
+    // The same token on /v1 is refused too, in the problem shape, rather than vouched for.
+    const v1 = await request('GET', `${app.url}/v1/me`, { token: access_token });
+    assert.equal(v1.status, 503);
+    assert.equal(v1.headers.get('content-type'), 'application/problem+json; charset=utf-8');
 
     proxy.restore();
     const deadline = Date.now() + 8_000;

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { ClusterEvents } from '../../database/cluster-events.service';
+import { OAuthError } from '../errors/oauth-error';
 import type { Principal } from './principal';
 
 /** Client credentials as presented on the wire (already split from Basic or form). */
@@ -33,6 +35,18 @@ export interface ClientAuthenticatorPort {
 @Injectable()
 export class Authenticators {
   private bearerImpl?: BearerAuthenticator;
+
+  constructor(private readonly events: ClusterEvents) {}
+
+  /**
+   * Tokens and API keys are vouched for from memory; when the revocation
+   * feed has been down past REVOCATION_STALENESS_SECONDS this instance may
+   * have missed a revocation, so it refuses (503) rather than guess: on
+   * /v1 as on introspection. Client secrets are not revocable that way.
+   */
+  private assertFresh(): void {
+    if (!this.events.isFresh()) throw new OAuthError('temporarily_unavailable', 'revocation feed stale');
+  }
   private apiKeyImpl?: ApiKeyAuthenticator;
   private clientImpl?: ClientAuthenticatorPort;
 
@@ -47,9 +61,11 @@ export class Authenticators {
   }
 
   bearer(token: string): Promise<Principal | null> {
+    this.assertFresh();
     return this.bearerImpl ? this.bearerImpl.authenticateBearer(token) : Promise.resolve(null);
   }
   apiKey(key: string): Promise<Principal | null> {
+    this.assertFresh();
     return this.apiKeyImpl ? this.apiKeyImpl.authenticateApiKey(key) : Promise.resolve(null);
   }
   introspectApiKey(key: string): Promise<Record<string, unknown> | null> {
