@@ -15,10 +15,10 @@ async function main(): Promise<void> {
   try {
     if (command === 'run') {
       const ran = await runMigrationsLocked(dataSource, runtime.embedded);
-      console.log(ran.length ? `ran: ${ran.join(', ')}` : 'no pending migrations');
+      process.stdout.write(ran.length ? `ran: ${ran.join(', ')}\n` : 'no pending migrations\n');
     } else if (command === 'revert') {
       await dataSource.undoLastMigration({ transaction: 'all' });
-      console.log('reverted the last migration');
+      process.stdout.write('reverted the last migration\n');
     } else {
       throw new Error('usage: cli.js run|revert');
     }
@@ -29,6 +29,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : 'migration failed');
+  process.stderr.write(`${err instanceof Error ? err.message : 'migration failed'}\n`);
   process.exit(1);
 });
