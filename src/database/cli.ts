@@ -10,7 +10,8 @@ async function main(): Promise<void> {
   const config = configFromProcessEnv();
   const logger = createRootLogger(config.logLevel);
   const runtime = await resolveRuntime(config, logger);
-  const dataSource = new DataSource(dataSourceOptions(runtime.databaseUrl, 1));
+  // The lock holds one connection while the migrations run on another; embedded PGlite has only one.
+  const dataSource = new DataSource(dataSourceOptions(runtime.databaseUrl, runtime.embedded ? 1 : 2));
   await dataSource.initialize();
   try {
     if (command === 'run') {
