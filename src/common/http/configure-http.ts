@@ -4,7 +4,7 @@ import { AppConfig } from '../../config/app-config';
 import type { FastifyError } from 'fastify';
 import { renderError } from './error-renderer';
 import { parseFormBody } from './form-body';
-import { hasIllFormedString, MalformedJsonError } from './json-body';
+import { jsonDocumentProblem, MalformedJsonError } from './json-body';
 import { acceptRequestId, RequestContext, RequestMeta } from './request-context';
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -92,8 +92,9 @@ export function configureHttp(fastify: FastifyInstance, config: AppConfig, logge
   fastify.addContentTypeParser(JSON_TYPE, { parseAs: 'string', bodyLimit: config.bodyLimitBytes }, (request, body, done) => {
     parseJson(request, body as string, (err, value: unknown) => {
       if (err) return done(err, undefined);
-      // Ill-formed Unicode (lone surrogates from \u escapes) is malformed input, not a 500 in a validator.
-      if (hasIllFormedString(value)) return done(new MalformedJsonError('ill-formed unicode string'), undefined);
+      // Too deep, or ill-formed Unicode: malformed input (400), not a 500 deep in a validator.
+      const problem = jsonDocumentProblem(value);
+      if (problem) return done(new MalformedJsonError(problem), undefined);
       done(null, value);
     });
   });
