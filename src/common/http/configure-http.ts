@@ -122,10 +122,13 @@ export function configureHttp(fastify: FastifyInstance, config: AppConfig, logge
   });
 
   fastify.addHook('onResponse', (request, reply, done) => {
-    logger.info(
-      { requestId: request.id, method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
-      'request',
-    );
+    // Checked first: the access-log object would otherwise be built on every request of the hot path.
+    if (logger.isLevelEnabled('info')) {
+      logger.info(
+        { requestId: request.id, method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+        'request',
+      );
+    }
     const error = renderedErrors.get(request);
     for (const observer of observers) {
       try {
