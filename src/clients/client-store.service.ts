@@ -16,6 +16,8 @@ const MAX_ENTRIES = 50_000;
 @Injectable()
 export class ClientStore implements OnModuleInit {
   private readonly cache = new Map<string, { record: ClientRecord | null; until: number }>();
+  private readonly loading = new Map<string, Promise<ClientRecord | null>>();
+  private generation = 0;
 
   constructor(
     private readonly repo: ClientsRepository,
@@ -23,9 +25,9 @@ export class ClientStore implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.events.on(CLIENT_CHANGED, (e) => this.cache.delete(String(e.clientId)));
-    this.events.on('rbac.changed', () => this.cache.clear());
-    this.events.onSync(async () => this.cache.clear());
+    this.events.on(CLIENT_CHANGED, (e) => this.evict(String(e.clientId)));
+    this.events.on('rbac.changed', () => this.evict());
+    this.events.onSync(async () => this.evict());
   }
 
   async changed(tx: Tx, clientId: string): Promise<void> {
@@ -35,10 +37,30 @@ export class ClientStore implements OnModuleInit {
   async get(clientId: string): Promise<ClientRecord | null> {
     const hit = this.cache.get(clientId);
     if (hit && hit.until > Date.now()) return hit.record;
+    // Concurrent misses for one id share a single query (a cold start under load is one SELECT, not 32).
+    let pending = this.loading.get(clientId);
+    if (!pending) {
+      const generation = this.generation;
+      pending = this.load(clientId, generation).finally(() => this.loading.delete(clientId));
+      this.loading.set(clientId, pending);
+    }
+    return pending;
+  }
+
+  private async load(clientId: string, generation: number): Promise<ClientRecord | null> {
     const row = await this.repo.findByClientId(clientId);
     const record = row ? toRecord(row) : null;
+    // A change that arrived while the query ran makes its answer stale: return it, do not keep it.
+    if (generation !== this.generation) return record;
     if (this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(clientId, { record, until: record ? Number.POSITIVE_INFINITY : Date.now() + NEGATIVE_TTL_MS });
     return record;
+  }
+
+  private evict(clientId?: string): void {
+    this.generation++;
+    this.loading.clear();
+    if (clientId === undefined) this.cache.clear();
+    else this.cache.delete(clientId);
   }
 }
