@@ -1,0 +1,25 @@
+import { apiKeys, introspectBody, introspectionHeaders } from '../lib/fixtures';
+import { Part, Row } from './part';
+
+/**
+ * (5) API-key introspection: one key over and over, then many distinct keys.
+ * The brief sets no target here; the rows carry the access-token targets of
+ * paths 1 and 2, since keys are meant to be answered from memory the same way.
+ */
+export const apiKeyIntrospection: Part = {
+  id: 'apikey',
+  title: 'API-key introspection',
+  needs: ['introspect', 'apiKeys'],
+  async run(ctx) {
+    const keys = await apiKeys(ctx, ctx.options.tokens + 1);
+    const [one, ...many] = keys;
+    const base = { path: '/oauth/introspect', method: 'POST' as const, headers: introspectionHeaders(ctx), expectInBody: '"active":true' };
+    const single = await ctx.load({ ...base, title: 'introspect one API key', body: introspectBody(one) });
+    const rotated = await ctx.load({ ...base, title: `introspect ${many.length} API keys`, bodies: many.map(introspectBody) });
+    const rows: Row[] = [
+      { id: 'apikey-one', label: '(5a) introspect: one API key', load: single, target: { minRatio: 0.5, maxP99Ms: 10 } },
+      { id: 'apikey-many', label: `(5b) introspect: ${many.length} API keys`, load: rotated, target: { minRatio: 0.3 } },
+    ];
+    return rows;
+  },
+};
