@@ -2,6 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database.service';
 import { Queryable } from '../database/queryable';
 
+/** A consumed token with the user facts its successor's access token needs. */
+export interface RotatedRow extends RefreshRow {
+  username: string | null;
+  user_active: boolean;
+  roles: string[];
+}
+
 export interface RefreshRow {
   id: string;
   family_id: string;
@@ -34,16 +41,27 @@ export class RefreshTokensRepository {
   }
 
   /**
-   * Consumes a live token of this client in one statement: of concurrent
-   * callers exactly one gets the row back (DESIGN.md decision 6).
+   * Rotation in one statement: consumes a live token of this client and
+   * inserts its successor (same family, scope and absolute expiry), and
+   * returns the consumed row with what the new access token needs about its
+   * user. Of concurrent callers exactly one gets a row (DESIGN.md decision 6).
    */
-  async consume(q: Queryable, hash: Buffer, clientUuid: string): Promise<RefreshRow | undefined> {
-    const [row] = await q.query<RefreshRow>(
-      `UPDATE refresh_tokens SET consumed_at = clock_timestamp()
-       WHERE token_hash = $1 AND client_id = $2 AND consumed_at IS NULL AND revoked_at IS NULL
-         AND expires_at > now() AND absolute_expires_at > now()
-       RETURNING *`,
-      [hash, clientUuid],
+  async rotate(q: Queryable, hash: Buffer, clientUuid: string, successorHash: Buffer, idleExpiresAt: Date): Promise<RotatedRow | undefined> {
+    const [row] = await q.query<RotatedRow>(
+      `WITH consumed AS (
+         UPDATE refresh_tokens SET consumed_at = clock_timestamp()
+         WHERE token_hash = $1 AND client_id = $2 AND consumed_at IS NULL AND revoked_at IS NULL
+           AND expires_at > now() AND absolute_expires_at > now()
+         RETURNING *),
+       successor AS (
+         INSERT INTO refresh_tokens (token_hash, family_id, parent_id, user_id, client_id, scope, amr, expires_at, absolute_expires_at)
+         SELECT $3, family_id, id, user_id, client_id, scope, amr, LEAST($4::timestamptz, absolute_expires_at), absolute_expires_at
+         FROM consumed
+         RETURNING id)
+       SELECT c.*, u.username, (NOT u.disabled AND u.deleted_at IS NULL) AS user_active,
+              COALESCE((SELECT array_agg(ur.role_name ORDER BY ur.role_name) FROM user_roles ur WHERE ur.user_id = c.user_id), '{}') AS roles
+       FROM consumed c JOIN users u ON u.id = c.user_id`,
+      [hash, clientUuid, successorHash, idleExpiresAt],
     );
     return row;
   }

@@ -7,7 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database.service';
 import { Tx } from '../database/tx';
 import { RevocationService } from '../revocation/revocation.service';
-import { RefreshRow, RefreshTokensRepository } from './refresh-tokens.repository';
+import { RefreshTokensRepository, RotatedRow } from './refresh-tokens.repository';
 
 export const REFRESH_PREFIX = 'rt_';
 
@@ -38,26 +38,20 @@ export class RefreshTokens {
   }
 
   /**
-   * Consumes `presented` and issues its successor; `then` runs in the same
-   * transaction (token response, audit). Any failure is invalid_grant;
-   * presenting an already rotated token is reuse and revokes the family.
-   * Failures are explained after the transaction, never on a second
-   * connection while it is open (the embedded database has one).
+   * Consumes `presented` and issues its successor (one statement); `then`
+   * runs in the same transaction (token response, audit). Any failure is
+   * invalid_grant; presenting an already rotated token is reuse and revokes
+   * the family. Failures are explained after the transaction, never on a
+   * second connection while it is open (the embedded database has one).
    */
-  async rotate<T>(presented: string, clientUuid: string, then: (tx: Tx, row: RefreshRow, token: string) => Promise<T>): Promise<T> {
+  async rotate<T>(presented: string, clientUuid: string, then: (tx: Tx, row: RotatedRow, token: string) => Promise<T>): Promise<T> {
     const hash = sha256(presented);
     const outcome = await this.db.transaction(async (tx) => {
-      const row = presented.startsWith(REFRESH_PREFIX) ? await this.repo.consume(tx, hash, clientUuid) : undefined;
+      if (!presented.startsWith(REFRESH_PREFIX)) return undefined;
+      const token = generateSecret(REFRESH_PREFIX);
+      const idle = new Date(Date.now() + this.config.refreshTokenIdleTtl * 1000);
+      const row = await this.repo.rotate(tx, hash, clientUuid, sha256(token), idle);
       if (!row) return undefined;
-      const token = await this.insert(tx, {
-        userId: row.user_id,
-        clientUuid,
-        scope: row.scope,
-        amr: row.amr,
-        familyId: row.family_id,
-        parentId: row.id,
-        absoluteExpiresAt: row.absolute_expires_at,
-      });
       return { value: await then(tx, row, token) };
     });
     if (!outcome) throw await this.explainFailure(hash, clientUuid);

@@ -6,7 +6,6 @@ import { PermissionCache } from '../../rbac/permission-cache.service';
 import { grantScope, parseScope } from '../../rbac/scope';
 import { AccessTokens } from '../../tokens/access-tokens.service';
 import { RefreshTokens } from '../../tokens/refresh-tokens.service';
-import { UsersRepository } from '../../users/users.repository';
 import { GrantHandler, GrantRequest, TokenResponse } from './grant';
 
 /**
@@ -21,7 +20,6 @@ export class RefreshTokenGrant implements GrantHandler {
 
   constructor(
     private readonly config: AppConfig,
-    private readonly users: UsersRepository,
     private readonly permissions: PermissionCache,
     private readonly accessTokens: AccessTokens,
     private readonly refreshTokens: RefreshTokens,
@@ -32,8 +30,9 @@ export class RefreshTokenGrant implements GrantHandler {
     const requested = parseScope(params.scope);
     await this.permissions.allPermissions(); // warm the cache outside the transaction
     return this.refreshTokens.rotate(params.refresh_token, client.id, async (tx, row, refreshToken) => {
-      const user = await this.users.findById(row.user_id, tx);
-      if (!user || user.disabled) throw new OAuthError('invalid_grant', 'user_inactive');
+      // Disabling revokes the user's tokens; this is the belt to those braces (rolls the rotation back).
+      if (!row.user_active) throw new OAuthError('invalid_grant', 'user_inactive');
+      const user = { id: row.user_id, username: row.username, roles: row.roles };
       const current = await this.permissions.permissionsOf(user.roles);
       const held = new Set(row.scope.split(' ').filter((p) => current.has(p)));
       const scope = grantScope(requested, held);
