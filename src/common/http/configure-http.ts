@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppConfig } from '../../config/app-config';
-import type { FastifyError } from 'fastify';
 import { renderError } from './error-renderer';
+import { handleClientError, renderFrameworkError } from './framework-errors';
 import { parseFormBody } from './form-body';
 import { jsonDocumentProblem, MalformedJsonError } from './json-body';
 import { acceptRequestId, RequestContext, RequestMeta } from './request-context';
@@ -16,21 +16,14 @@ export function fastifyRequestIdOptions(): { genReqId: (req: { headers: Record<s
 }
 
 /**
- * Router-level errors (a path parameter over Fastify's maxParamLength, a
- * malformed URL) are answered by Fastify before any hook runs: by default
- * with its own body (`FST_ERR_...`, the path echoed, no X-Request-ID).
- * This renders them in the contract's shape instead. An over-long id names
- * no object, exactly like a malformed one: 404.
+ * The options this layer owns on the Fastify constructor: request ids, and
+ * the rendering of errors Fastify answers before any hook (framework-errors.ts).
  */
-export function renderFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 404 : error.statusCode !== undefined && error.statusCode < 500 ? error.statusCode : 400;
-  const rendered = renderError(request.url, request.id, { statusCode: status });
-  void reply.code(rendered.status).headers({ 'x-request-id': request.id, ...rendered.headers }).type(rendered.contentType).send(rendered.body);
-}
-
-/** The options this layer owns on the Fastify constructor: request ids and framework error rendering. */
-export function fastifyServerOptions(): ReturnType<typeof fastifyRequestIdOptions> & { frameworkErrors: typeof renderFrameworkError } {
-  return { ...fastifyRequestIdOptions(), frameworkErrors: renderFrameworkError };
+export function fastifyServerOptions(): ReturnType<typeof fastifyRequestIdOptions> & {
+  frameworkErrors: typeof renderFrameworkError;
+  clientErrorHandler: typeof handleClientError;
+} {
+  return { ...fastifyRequestIdOptions(), frameworkErrors: renderFrameworkError, clientErrorHandler: handleClientError };
 }
 
 /**
@@ -67,7 +60,8 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, err: unk
   if (rendered.unexpected) {
     logger.error({ err, requestId: request.id, route: request.routeOptions?.url }, 'unhandled error');
   }
-  return reply.code(rendered.status).headers(rendered.headers).type(rendered.contentType).send(rendered.body);
+  // Set here too: some errors (a bad URL on the 404 router) are rendered without the onRequest hook.
+  return reply.code(rendered.status).headers({ 'x-request-id': request.id, ...rendered.headers }).type(rendered.contentType).send(rendered.body);
 }
 
 function bodyExpected(request: FastifyRequest): boolean {

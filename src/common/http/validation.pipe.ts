@@ -4,7 +4,9 @@ import { FieldError, ProblemError } from '../errors/problem-error';
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((e) => {
     const field = parent ? `${parent}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message: message.replace(/^property \S+ /, '') }));
+    // class-validator prefixes some messages with `property <name> `; the name may contain spaces.
+    const prefix = `property ${e.property} `;
+    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message: message.startsWith(prefix) ? message.slice(prefix.length) : message }));
     return [...own, ...flatten(e.children ?? [], field)];
   });
 }
