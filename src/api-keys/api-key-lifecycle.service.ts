@@ -9,6 +9,7 @@ import { RevocationService } from '../revocation/revocation.service';
 import { effectiveExpiry, statusOf } from './api-key-state';
 import { API_KEY_CHANGED, ApiKeyRow } from './api-key.types';
 import { newApiKey } from './api-key-format';
+import { ApiKeyOwners } from './api-key-owners.service';
 import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysService, assertGrantable } from './api-keys.service';
 import { RotatedApiKey } from './dto/rotated-api-key.dto';
@@ -27,6 +28,7 @@ export class ApiKeyLifecycle {
     private readonly db: Database,
     private readonly repo: ApiKeysRepository,
     private readonly keys: ApiKeysService,
+    private readonly owners: ApiKeyOwners,
     private readonly revocations: RevocationService,
     private readonly events: ClusterEvents,
     private readonly audit: AuditService,
@@ -36,8 +38,10 @@ export class ApiKeyLifecycle {
     const current = await this.keys.findOr404(id);
     const status = statusOf(current);
     if (status !== 'active') throw ProblemError.conflict(`The key is ${status} and cannot be rotated.`);
-    // Rotation mints a new secret with the old scope: the caller must be able to grant that scope.
+    // Rotation mints a new secret with the old scope for the old owner: the caller must be able to
+    // grant that scope and to act for that owner.
     assertGrantable(principal, current.scope.split(' ').filter(Boolean));
+    await this.owners.assertMayMintFor(principal, { type: current.owner_type, id: current.owner_id });
     const fresh = newApiKey();
     const { row, previous } = await this.db.transaction(async (tx) => {
       const old = await this.repo.markRotated(tx, id, graceSeconds);

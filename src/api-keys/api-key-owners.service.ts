@@ -23,6 +23,28 @@ export class ApiKeyOwners {
       return caller;
     }
     if (type === undefined) throw ProblemError.validation([{ field: 'owner_type', message: 'is required with owner_id' }]);
+    const owner = await this.named(type, id);
+    await this.assertMayMintFor(principal, owner);
+    return owner;
+  }
+
+  /**
+   * A key acts, and is audited, as its owner, and lives as long as its owner
+   * does. Minting one for someone else (by creation or by rotation, which
+   * hands out a fresh secret) is therefore administering that identity: it
+   * needs the owner kind's write permission, not api_keys:write alone (else
+   * a key-writer could act as any user and outlive being disabled).
+   */
+  async assertMayMintFor(principal: Principal, owner: ApiKeyOwner): Promise<void> {
+    const caller = await this.ofCaller(principal).catch(() => undefined);
+    if (caller?.type === owner.type && caller.id === owner.id) return;
+    const needed = owner.type === 'user' ? 'users:write' : 'clients:write';
+    if (!principal.permissions.has(needed)) {
+      throw ProblemError.forbidden(`Minting an API key for another ${owner.type} requires ${needed}.`);
+    }
+  }
+
+  private async named(type: OwnerType, id: string): Promise<ApiKeyOwner> {
     if (type === 'user') {
       const user = await this.repo.findUser(id);
       if (!user) throw ownerError('does not name an existing user');
