@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError, EnvReader } from './env-reader';
 
 export type SigningAlgorithm = 'RS256' | 'ES256' | 'EdDSA';
@@ -32,6 +33,8 @@ export class AppConfig {
   refreshTokenIdleTtl: number;
   refreshReuseGraceSeconds: number;
   bcryptCost: number;
+  /** bcrypt hashes running at once: the CPU budget for password hashing. */
+  bcryptConcurrency: number;
   lockoutMaxAttempts: number;
   lockoutSeconds: number;
   passwordMinLength: number;
@@ -86,6 +89,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     refreshTokenIdleTtl: r.int('REFRESH_TOKEN_IDLE_TTL', 14 * 86_400, 60, 365 * 86_400),
     refreshReuseGraceSeconds: r.int('REFRESH_REUSE_GRACE_SECONDS', 0, 0, 60),
     bcryptCost: r.int('BCRYPT_COST', 12, 10, 15),
+    // Default: every core but one, so a login storm leaves a core to the event loop (introspection).
+    bcryptConcurrency: r.int('BCRYPT_CONCURRENCY', Math.max(1, availableParallelism() - 1), 1, 256),
     lockoutMaxAttempts: r.int('LOCKOUT_MAX_ATTEMPTS', 5, 1, 100),
     lockoutSeconds: r.int('LOCKOUT_SECONDS', 300, 1, 86_400),
     passwordMinLength: r.int('PASSWORD_MIN_LENGTH', 12, 8, 128),
