@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { ANONYMOUS_ACTOR } from '../audit/audit.types';
 import { OAuthError } from '../common/errors/oauth-error';
-import { AppConfig } from '../config/app-config';
-import { MetricsService } from '../health/metrics.service';
 import { TotpVerifier } from '../mfa/totp-verifier.service';
+import { Lockout } from './lockout.service';
 import { PasswordHasher } from './password-hasher.service';
 import { isValidUsername, usernameKey } from './username';
 import { UserRow, UsersRepository } from './users.repository';
@@ -22,12 +21,11 @@ export interface LoginResult {
 @Injectable()
 export class LoginService {
   constructor(
-    private readonly config: AppConfig,
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly totp: TotpVerifier,
     private readonly audit: AuditService,
-    private readonly metrics: MetricsService,
+    private readonly lockout: Lockout,
   ) {}
 
   async authenticate(username: string, password: string, otp: string | undefined, clientId: string): Promise<LoginResult> {
@@ -68,17 +66,7 @@ export class LoginService {
   }
 
   private async failAndCount(user: UserRow, reason: string, clientId: string): Promise<never> {
-    const counted = await this.users.registerFailure(user.id, this.config.lockoutMaxAttempts, this.config.lockoutSeconds);
-    if (counted?.justLocked) {
-      this.metrics.lockouts.inc();
-      await this.audit.recordAlone({
-        eventType: 'user.locked',
-        outcome: 'success',
-        actor: { type: 'system', id: null },
-        subject: { type: 'user', id: user.id },
-        details: { reason: 'too_many_failed_attempts', attempts: counted.attempts, lock_seconds: this.config.lockoutSeconds },
-      });
-    }
+    await this.lockout.countFailure(user.id);
     return this.fail(user, reason, clientId);
   }
 

@@ -4,10 +4,10 @@ import type { Principal } from '../common/auth/principal';
 import { ProblemError } from '../common/errors/problem-error';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database.service';
-import { MetricsService } from '../health/metrics.service';
 import { PermissionCache } from '../rbac/permission-cache.service';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { MeDto } from './dto/me.dto';
+import { Lockout } from './lockout.service';
 import { PasswordHasher } from './password-hasher.service';
 import { passwordPolicyErrors } from './password';
 import { UserAccess } from './user-access.service';
@@ -32,7 +32,7 @@ export class MeService {
     private readonly permissions: PermissionCache,
     private readonly access: UserAccess,
     private readonly audit: AuditService,
-    private readonly metrics: MetricsService,
+    private readonly lockout: Lockout,
   ) {}
 
   async profile(principal: Principal): Promise<MeDto> {
@@ -63,19 +63,7 @@ export class MeService {
   }
 
   private async refuse(principal: Principal, user: UserRow, reason: string): Promise<never> {
-    if (reason === 'invalid_current_password') {
-      const counted = await this.users.registerFailure(user.id, this.config.lockoutMaxAttempts, this.config.lockoutSeconds);
-      if (counted?.justLocked) {
-        this.metrics.lockouts.inc();
-        await this.audit.recordAlone({
-          eventType: 'user.locked',
-          outcome: 'success',
-          actor: { type: 'system', id: null },
-          subject: { type: 'user', id: user.id },
-          details: { reason: 'too_many_failed_attempts', attempts: counted.attempts, lock_seconds: this.config.lockoutSeconds },
-        });
-      }
-    }
+    if (reason === 'invalid_current_password') await this.lockout.countFailure(user.id);
     await this.audit.recordAlone({ ...userEvent(principal, 'user.password_changed', user.id, { reason }), outcome: 'failure' });
     throw ProblemError.validation([{ field: 'current_password', message: REFUSALS[reason] }]);
   }

@@ -4,6 +4,7 @@ import { RbacModule } from '../rbac/rbac.module';
 import { RevocationCoreModule } from '../revocation/revocation-core.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { BootstrapAdmin } from './bootstrap-admin.service';
+import { Lockout } from './lockout.service';
 import { LoginService } from './login.service';
 import { MeController } from './me.controller';
 import { MeService } from './me.service';
@@ -24,6 +25,7 @@ import { UsersRepository } from './users.repository';
     UserAdminRepository,
     PasswordHasher,
     LoginService,
+    Lockout,
     BootstrapAdmin,
     RoleAssignment,
     UserAccess,
