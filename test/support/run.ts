@@ -10,7 +10,7 @@
  * An optional third argument keeps only files whose path contains it
  * (`run.js e2e api-keys`).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,14 +29,30 @@ function find(dir: string, suffix: string): string[] {
   });
 }
 
-function runNodeTest(files: string[], env: NodeJS.ProcessEnv, concurrency: number): number {
+/**
+ * Runs node's test runner on `files`. Asynchronous, so that a SIGINT or
+ * SIGTERM to this runner (Ctrl-C, a CI timeout) stops the tests and still
+ * lets the caller drop its database.
+ */
+function runNodeTest(files: string[], env: NodeJS.ProcessEnv, concurrency: number): Promise<number> {
   if (files.length === 0) throw new Error('no test files found');
   const args = ['--test', `--test-concurrency=${concurrency}`, ...files];
-  const result = spawnSync(process.execPath, args, { stdio: 'inherit', env });
-  return result.status ?? 1;
+  const child = spawn(process.execPath, args, { stdio: 'inherit', env });
+  const stop = (): void => {
+    child.kill('SIGTERM');
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return new Promise((resolve) => {
+    child.once('exit', (code, signal) => {
+      process.removeListener('SIGINT', stop);
+      process.removeListener('SIGTERM', stop);
+      resolve(code ?? (signal ? 1 : 0));
+    });
+  });
 }
 
-async function withDatabase(run: (url: string) => number): Promise<number> {
+async function withDatabase(run: (url: string) => Promise<number>): Promise<number> {
   const adminUrl = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const name = `auth_test_${Date.now()}_${randomBytes(3).toString('hex')}`;
   const admin = new Client({ connectionString: adminUrl });
@@ -48,7 +64,7 @@ async function withDatabase(run: (url: string) => number): Promise<number> {
     const ds = await new DataSource(dataSourceOptions(url.toString(), 2)).initialize();
     await runMigrationsLocked(ds);
     await ds.destroy();
-    return run(url.toString());
+    return await run(url.toString());
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
@@ -63,13 +79,13 @@ async function main(): Promise<void> {
   const baseEnv = { ...process.env, NODE_ENV: 'test', TEST_KEK: randomBytes(32).toString('base64') };
   let status: number;
   if (mode === 'unit') {
-    status = runNodeTest(keep(find(join(DIST, 'src'), '.spec.js')), baseEnv, 2);
+    status = await runNodeTest(keep(find(join(DIST, 'src'), '.spec.js')), baseEnv, 2);
   } else if (mode === 'e2e') {
     const files = keep(find(join(DIST, 'test'), '.e2e-spec.js'));
     status = await withDatabase((url) => runNodeTest(files, { ...baseEnv, TEST_DATABASE_URL: url }, 2));
   } else if (mode === 'embedded') {
     const files = find(join(DIST, 'test'), '.e2e-spec.js').filter((f) => EMBEDDED_FILES.some((e) => f.endsWith(e)));
-    status = runNodeTest(files, { ...baseEnv, TEST_EMBEDDED: '1' }, 1);
+    status = await runNodeTest(files, { ...baseEnv, TEST_EMBEDDED: '1' }, 1);
   } else {
     throw new Error('usage: run.js unit|e2e|embedded');
   }
