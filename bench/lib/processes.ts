@@ -1,5 +1,4 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 
 /** A child process whose output is kept (last few KB) for error messages. */
 export class Child {
@@ -65,18 +64,8 @@ export async function runNode(name: string, script: string, args: string[], env:
   return child.output;
 }
 
-/** A port free right now on 127.0.0.1 (the OS picks it; a tiny race is acceptable for a bench). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** Shared with the tests' service launcher: one definition of a free loopback port. */
+export { freePort } from '../../test/support/service-process';
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ClusterEvents } from '../database/cluster-events.service';
 import { Tx } from '../database/tx';
+import { RBAC_CHANGED } from '../rbac/permission-cache.service';
 import { ClientRecord } from './client.types';
 import { ClientsRepository, toRecord } from './clients.repository';
 
@@ -26,7 +27,7 @@ export class ClientStore implements OnModuleInit {
 
   onModuleInit(): void {
     this.events.on(CLIENT_CHANGED, (e) => this.evict(String(e.clientId)));
-    this.events.on('rbac.changed', () => this.evict());
+    this.events.on(RBAC_CHANGED, () => this.evict());
     this.events.onSync(async () => this.evict());
   }
 

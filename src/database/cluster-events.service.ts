@@ -66,10 +66,6 @@ export class ClusterEvents implements OnApplicationBootstrap, OnApplicationShutd
     return Date.now() - this.disconnectedSince < this.config.revocationStalenessSeconds * 1000;
   }
 
-  isConnected(): boolean {
-    return this.runtime.embedded || this.connected;
-  }
-
   async onApplicationBootstrap(): Promise<void> {
     if (this.runtime.embedded) {
       await this.runSync();

@@ -80,10 +80,6 @@ export class RevocationStore implements OnModuleInit {
     return false;
   }
 
-  size(): number {
-    return Object.values(this.sets).reduce((n, set) => n + set.size, 0);
-  }
-
   private sweep(): void {
     const now = Date.now() / 1000;
     for (const set of Object.values(this.sets)) {

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ClusterEvents } from '../database/cluster-events.service';
 import { Tx } from '../database/tx';
-import { RevocationStore } from './revocation-store.service';
 import { REVOCATION_ADDED, REVOCATION_REMOVED, RevocationEntry, RevocationKind } from './revocation.types';
 
 const toDate = (seconds: number | null | undefined): Date | null => (seconds ? new Date(seconds * 1000) : null);
@@ -12,10 +11,7 @@ const toDate = (seconds: number | null | undefined): Date | null => (seconds ? n
  */
 @Injectable()
 export class RevocationService {
-  constructor(
-    private readonly events: ClusterEvents,
-    private readonly store: RevocationStore,
-  ) {}
+  constructor(private readonly events: ClusterEvents) {}
 
   async revoke(tx: Tx, entry: RevocationEntry): Promise<void> {
     await tx.query(
@@ -33,9 +29,5 @@ export class RevocationService {
   async lift(tx: Tx, kind: RevocationKind, subject: string): Promise<void> {
     await tx.query('DELETE FROM revocations WHERE kind = $1 AND subject = $2', [kind, subject]);
     await this.events.publish(tx, { type: REVOCATION_REMOVED, kind, subject });
-  }
-
-  isRevoked(...args: Parameters<RevocationStore['isRevoked']>): boolean {
-    return this.store.isRevoked(...args);
   }
 }

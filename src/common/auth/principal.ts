@@ -26,7 +26,3 @@ export function auditActor(principal: Principal | undefined): AuditActor {
   if (!principal) return { type: 'anonymous', id: null };
   return { type: principal.kind, id: principal.id };
 }
-
-export function hasPermission(principal: Principal, permission: string): boolean {
-  return principal.permissions.has(permission);
-}
