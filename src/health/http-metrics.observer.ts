@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthError } from '../common/errors/oauth-error';
 import { ProblemError } from '../common/errors/problem-error';
 import type { ResponseObserver } from '../common/http/configure-http';
+import type { ReplyView, RequestView } from '../common/http/request-view';
 import { MetricsService } from './metrics.service';
 
 /** Internal reason codes are snake_case words; anything else (a reason built from input) is not a label. */
 const SAFE_REASON = /^[a-z][a-z0-9_]{0,39}$/;
 
 /** The route pattern Fastify matched (`/v1/users/:id`): bounded, unlike the raw URL. */
-export function routeLabel(request: FastifyRequest): string {
+export function routeLabel(request: RequestView): string {
   return request.routeOptions?.url ?? 'unmatched';
 }
 
@@ -39,7 +39,7 @@ export function authFailureReason(status: number, error: unknown): string | unde
 export class HttpMetricsObserver implements ResponseObserver {
   constructor(private readonly metrics: MetricsService) {}
 
-  onResponse(request: FastifyRequest, reply: FastifyReply, error: unknown): void {
+  onResponse(request: RequestView, reply: ReplyView, error: unknown): void {
     const route = routeLabel(request);
     const status = reply.statusCode;
     this.metrics.httpDuration.observe({ method: request.method, route, status: String(status) }, reply.elapsedTime / 1000);

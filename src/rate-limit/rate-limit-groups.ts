@@ -1,7 +1,6 @@
 import { normalizeIp } from '@nestjs/throttler';
-import type { FastifyRequest } from 'fastify';
-import type { PrincipalRequest } from '../common/auth/decorators';
 import { sha256Hex } from '../common/crypto/secrets';
+import type { RequestView } from '../common/http/request-view';
 import type { RateLimitConfig } from '../config/app-config';
 import { usernameKey } from '../users/username';
 
@@ -10,56 +9,57 @@ export interface RateLimitGroup {
   /** Throttler name; also the metric label and the audit row's `details.group`. */
   readonly name: string;
   limit(limits: RateLimitConfig): number;
-  applies(request: FastifyRequest): boolean;
+  applies(request: RequestView): boolean;
   /** Who is counted; hashed by rateLimitKey before any store sees it. */
-  tracker(request: FastifyRequest): string;
+  tracker(request: RequestView): string;
 }
 
-const route = (request: FastifyRequest): string => request.routeOptions?.url ?? '';
-const isToken = (r: FastifyRequest): boolean => route(r) === '/oauth/token';
-const isIntrospect = (r: FastifyRequest): boolean => route(r) === '/oauth/introspect';
-const isRevoke = (r: FastifyRequest): boolean => route(r) === '/oauth/revoke';
-const isAdmin = (r: FastifyRequest): boolean => route(r).startsWith('/v1/');
+const route = (request: RequestView): string => request.routeOptions?.url ?? '';
+const isToken = (r: RequestView): boolean => route(r) === '/oauth/token';
+const isIntrospect = (r: RequestView): boolean => route(r) === '/oauth/introspect';
+const isRevoke = (r: RequestView): boolean => route(r) === '/oauth/revoke';
+const isAdmin = (r: RequestView): boolean => route(r).startsWith('/v1/');
 
-function form(request: FastifyRequest): Record<string, unknown> {
+function form(request: RequestView): Record<string, unknown> {
   return typeof request.body === 'object' && request.body !== null ? (request.body as Record<string, unknown>) : {};
 }
 
-function header(request: FastifyRequest, name: string): string | undefined {
+function header(request: RequestView, name: string): string | undefined {
   const value = request.headers[name];
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
 /** IPv6 callers are grouped by /64: one host owns a whole /64 and could otherwise rotate addresses. */
-export function ipTracker(request: FastifyRequest): string {
+export function ipTracker(request: RequestView): string {
   return `ip:${normalizeIp(request.ip)}`;
 }
 
 /**
  * The credential a caller of introspection/revocation presents. The caller is
  * only authenticated later, inside the service, so the budget belongs to the
- * credential itself (hashed: never a secret in a store). A bare public
- * `client_id` proves nothing and anybody can send it: those callers, and
- * callers without any credential, are counted by IP.
+ * credential itself. The tracker holds the credential in clear: it is only
+ * ever handed to rateLimitKey, which hashes it before any store sees it. A
+ * bare public `client_id` proves nothing and anybody can send it: those
+ * callers, and callers without any credential, are counted by IP.
  */
-export function callerTracker(request: FastifyRequest): string {
+export function callerTracker(request: RequestView): string {
   const authorization = header(request, 'authorization');
-  if (authorization) return `authorization:${sha256Hex(authorization)}`;
+  if (authorization) return `authorization:${authorization}`;
   const apiKey = header(request, 'x-api-key');
-  if (apiKey) return `api_key:${sha256Hex(apiKey)}`;
+  if (apiKey) return `api_key:${apiKey}`;
   const { client_id: clientId, client_secret: secret } = form(request);
-  if (typeof clientId === 'string' && typeof secret === 'string') return `client_post:${sha256Hex(`${clientId}\u0000${secret}`)}`;
+  if (typeof clientId === 'string' && typeof secret === 'string') return `client_post:${clientId}\u0000${secret}`;
   return ipTracker(request);
 }
 
 /** The principal the AuthGuard established; IP for calls it let through unauthenticated (@Public). */
-export function principalTracker(request: FastifyRequest): string {
-  const principal = (request as FastifyRequest & PrincipalRequest).principal;
+export function principalTracker(request: RequestView): string {
+  const principal = request.principal;
   return principal ? `${principal.kind}:${principal.id}` : ipTracker(request);
 }
 
 /** The username of a password grant, in its lookup form (`Alice` and `alice` share one budget). */
-function passwordUsername(request: FastifyRequest): string | undefined {
+function passwordUsername(request: RequestView): string | undefined {
   const body = form(request);
   return body.grant_type === 'password' && typeof body.username === 'string' && body.username.length > 0 ? body.username : undefined;
 }

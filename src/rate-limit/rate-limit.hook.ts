@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import type { RequestView } from '../common/http/request-view';
 import { AppConfig } from '../config/app-config';
 import { FAILURE_BUDGETS, HOOKED_GROUPS, rateLimitKey } from './rate-limit-groups';
 import { RateLimitStorage } from './rate-limit-storage.service';
@@ -30,8 +30,8 @@ export class RateLimitHook {
     private readonly storage: RateLimitStorage,
   ) {}
 
-  /** Fastify preHandler: resolves to let the request through, rejects with a RateLimitedException. */
-  async check(request: FastifyRequest): Promise<void> {
+  /** Fastify preHandler (and the direct lane): resolves to let the request through, rejects with a RateLimitedException. */
+  async check(request: RequestView): Promise<void> {
     const limits = this.config.rateLimits;
     for (const budget of FAILURE_BUDGETS) {
       if (!budget.applies(request)) continue;

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuditService } from '../audit/audit.service';
-import type { PrincipalRequest } from '../common/auth/decorators';
 import { auditActor } from '../common/auth/principal';
 import { requestMeta, ResponseObserver } from '../common/http/configure-http';
 import { RequestContext } from '../common/http/request-context';
+import type { ReplyView, RequestView } from '../common/http/request-view';
 import { ROOT_LOGGER, RootLogger } from '../common/logging/logging.module';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../health/metrics.service';
@@ -37,7 +36,7 @@ export class RateLimitRecorder implements ResponseObserver {
     @Inject(ROOT_LOGGER) private readonly logger: RootLogger,
   ) {}
 
-  onResponse(request: FastifyRequest, reply: FastifyReply, error: unknown): void {
+  onResponse(request: RequestView, reply: ReplyView, error: unknown): void {
     if (error instanceof RateLimitedException) {
       this.metrics.rateLimited.inc({ group: error.group });
       if (error.firstRejection) this.auditExceeded(request, error.group, error.key, error.limit, error.retryAfterSeconds);
@@ -46,7 +45,7 @@ export class RateLimitRecorder implements ResponseObserver {
     if (reply.statusCode === 401) void this.chargeFailure(request);
   }
 
-  private async chargeFailure(request: FastifyRequest): Promise<void> {
+  private async chargeFailure(request: RequestView): Promise<void> {
     for (const budget of FAILURE_BUDGETS) {
       if (!budget.applies(request)) continue;
       const key = rateLimitKey(budget.name, budget.tracker(request));
@@ -61,8 +60,8 @@ export class RateLimitRecorder implements ResponseObserver {
     }
   }
 
-  private auditExceeded(request: FastifyRequest, group: string, key: string, limit: number, retryAfter: number): void {
-    const principal = (request as FastifyRequest & PrincipalRequest).principal;
+  private auditExceeded(request: RequestView, group: string, key: string, limit: number, retryAfter: number): void {
+    const principal = request.principal;
     // onResponse runs outside the request's async context: restore it so the row carries IP and request id.
     RequestContext.run(requestMeta(request), () =>
       this.audit.recordAlone({

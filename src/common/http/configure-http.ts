@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppConfig } from '../../config/app-config';
@@ -6,8 +7,10 @@ import { handleClientError, renderFrameworkError } from './framework-errors';
 import { parseFormBody } from './form-body';
 import { jsonDocumentProblem, MalformedJsonError } from './json-body';
 import { acceptRequestId, RequestContext, RequestMeta } from './request-context';
+import type { ReplyView, RequestView } from './request-view';
 
-const FORM = 'application/x-www-form-urlencoded';
+export const FORM_TYPE = 'application/x-www-form-urlencoded';
+const FORM = FORM_TYPE;
 const JSON_TYPE = 'application/json';
 
 /** The request-id option for the Fastify constructor: validated incoming id or a fresh one. */
@@ -33,14 +36,42 @@ export function fastifyServerOptions(): ReturnType<typeof fastifyRequestIdOption
  */
 export interface ResponseObserver {
   /** `error` is what the error renderer turned into this response, if anything. */
-  onResponse(request: FastifyRequest, reply: FastifyReply, error: unknown): void;
+  onResponse(request: RequestView, reply: ReplyView, error: unknown): void;
+}
+
+/**
+ * What happens after every response, whichever way it was served (Fastify's
+ * onResponse hook, the direct lane): the access log line, then each observer.
+ */
+export class ResponseObservers {
+  constructor(
+    private readonly logger: Logger,
+    private readonly observers: readonly ResponseObserver[],
+  ) {}
+
+  finished(request: RequestView, reply: ReplyView, error: unknown): void {
+    // Checked first: the access-log object would otherwise be built on every request of the hot path.
+    if (this.logger.isLevelEnabled('info')) {
+      this.logger.info(
+        { requestId: request.id, method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+        'request',
+      );
+    }
+    for (const observer of this.observers) {
+      try {
+        observer.onResponse(request, reply, error);
+      } catch (err) {
+        this.logger.error({ err, requestId: request.id }, 'response observer failed');
+      }
+    }
+  }
 }
 
 /** The error each failed request was answered with, for the observers (weak: dies with the request). */
 const renderedErrors = new WeakMap<FastifyRequest, unknown>();
 
 /** Request id, client IP and user agent: what audit rows and log lines of a request carry. */
-export function requestMeta(request: FastifyRequest): RequestMeta {
+export function requestMeta(request: RequestView): RequestMeta {
   return {
     requestId: request.id,
     ip: request.ip ?? null,
@@ -70,8 +101,9 @@ function bodyExpected(request: FastifyRequest): boolean {
   return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
-function mediaType(request: FastifyRequest): string {
-  return (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+/** The media type of Content-Type, without parameters, lower-cased ('' when absent). */
+export function mediaType(headers: IncomingHttpHeaders): string {
+  return (headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
 }
 
 /**
@@ -80,7 +112,7 @@ function mediaType(request: FastifyRequest): string {
  * content type (forms on /oauth, JSON on /v1), and one error renderer for
  * errors raised before Nest sees the request.
  */
-export function configureHttp(fastify: FastifyInstance, config: AppConfig, logger: Logger, observers: readonly ResponseObserver[] = []): void {
+export function configureHttp(fastify: FastifyInstance, config: AppConfig, logger: Logger, observers: ResponseObservers = new ResponseObservers(logger, [])): void {
   fastify.removeAllContentTypeParsers();
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.addContentTypeParser(JSON_TYPE, { parseAs: 'string', bodyLimit: config.bodyLimitBytes }, (request, body, done) => {
@@ -105,7 +137,7 @@ export function configureHttp(fastify: FastifyInstance, config: AppConfig, logge
     reply.header('x-request-id', request.id);
     if (carriesCredentials(request.url)) reply.header('cache-control', 'no-store');
     if (bodyExpected(request)) {
-      const type = mediaType(request);
+      const type = mediaType(request.headers);
       const wanted = request.url.startsWith('/oauth/') ? FORM : request.url.startsWith('/v1/') ? JSON_TYPE : undefined;
       if (wanted !== undefined && type !== wanted) {
         sendError(request, reply, { statusCode: 415 }, logger);
@@ -116,21 +148,7 @@ export function configureHttp(fastify: FastifyInstance, config: AppConfig, logge
   });
 
   fastify.addHook('onResponse', (request, reply, done) => {
-    // Checked first: the access-log object would otherwise be built on every request of the hot path.
-    if (logger.isLevelEnabled('info')) {
-      logger.info(
-        { requestId: request.id, method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
-        'request',
-      );
-    }
-    const error = renderedErrors.get(request);
-    for (const observer of observers) {
-      try {
-        observer.onResponse(request, reply, error);
-      } catch (err) {
-        logger.error({ err, requestId: request.id }, 'response observer failed');
-      }
-    }
+    observers.finished(request, reply, renderedErrors.get(request));
     done();
   });
 

@@ -8,6 +8,8 @@ export class MalformedFormError extends Error {
 }
 
 function decode(part: string): string {
+  // Nothing to decode: the common case (tokens and ids are base64url, dots and dashes).
+  if (part.indexOf('%') === -1 && part.indexOf('+') === -1) return part;
   try {
     return decodeURIComponent(part.replace(/\+/g, ' '));
   } catch {
