@@ -1,12 +1,14 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { addIntrospectionDocs } from './introspection/introspection.docs';
+import { INTROSPECTION_PATH, IntrospectionRoute } from './introspection/introspection.route';
+import { DirectLane } from './common/http/direct-lane';
+import { SecurityHeaders } from './common/http/security-headers';
 import { AppModule } from './app.module';
-import { configureHttp, fastifyServerOptions } from './common/http/configure-http';
+import { configureHttp, fastifyServerOptions, ResponseObservers } from './common/http/configure-http';
 import { HttpMetricsObserver } from './health/http-metrics.observer';
 import { RateLimitHook } from './rate-limit/rate-limit.hook';
 import { RateLimitRecorder } from './rate-limit/rate-limit.recorder';
@@ -17,6 +19,8 @@ import { resolveRuntime, Runtime } from './runtime';
 export interface StartedApp {
   app: NestFastifyApplication;
   runtime: Runtime;
+  /** The node:http lane in front of Fastify for the hot protocol routes. */
+  lane: DirectLane;
   close(): Promise<void>;
 }
 
@@ -24,8 +28,17 @@ export interface StartedApp {
 export async function createApp(config: AppConfig): Promise<StartedApp> {
   const logger = createRootLogger(config.logLevel);
   const runtime = await resolveRuntime(config, logger);
+  const securityHeaders = new SecurityHeaders(config.issuer);
+  const lane = new DirectLane({
+    bodyLimitBytes: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    enabled: config.corsOrigins.length === 0,
+    headers: securityHeaders,
+    logger,
+  });
   const adapter = new FastifyAdapter({
     ...fastifyServerOptions(),
+    serverFactory: lane.serverFactory,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     logger: false,
@@ -36,16 +49,25 @@ export async function createApp(config: AppConfig): Promise<StartedApp> {
     bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
-  await registerSecurityHeaders(fastify, config);
-  configureHttp(fastify, config, logger, [app.get(HttpMetricsObserver), app.get(RateLimitRecorder)]);
+  await registerSecurityHeaders(fastify, config, securityHeaders);
+  const observers = new ResponseObservers(logger, [app.get(HttpMetricsObserver), app.get(RateLimitRecorder)]);
+  configureHttp(fastify, config, logger, observers);
   // After body parsing, before Nest's guards; also reaches routes bound straight on Fastify.
   const limits = app.get(RateLimitHook);
   fastify.addHook('preHandler', (request) => limits.check(request));
   setUpOpenApi(app, config);
   await app.init();
+  // The hot protocol route also goes by the direct lane; Fastify serves what the lane leaves.
+  lane.post(INTROSPECTION_PATH, app.get(IntrospectionRoute).answer);
+  lane.start(limits, observers);
+  fastify.addHook('preClose', (done) => {
+    lane.close();
+    done();
+  });
   return {
     app,
     runtime,
+    lane,
     async close() {
       await app.close();
       await runtime.close();
@@ -53,58 +75,9 @@ export async function createApp(config: AppConfig): Promise<StartedApp> {
   };
 }
 
-/** What the API answers may load: nothing. They are JSON; no browser should run or frame anything in them. */
-const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-
-/**
- * What swagger-ui at /docs needs, and no more: its bundle, init script and
- * stylesheet from 'self' (no inline script, no eval), inline styles (its
- * page has a <style> block and it sets style attributes at runtime), data:
- * images (its SVG icons), and XHR to 'self' and the issuer for "Try it out".
- */
-function docsCsp(issuer: string): string {
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    `connect-src 'self' ${new URL(issuer).origin}`,
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ');
-}
-
-/**
- * Security headers on every response (helmet): HSTS for a year, nosniff,
- * no referrer, a deny-all CSP (relaxed for /docs only); Fastify sends no
- * X-Powered-By or Server banner. CORS only when CORS_ORIGINS lists origins:
- * exact origins, no credentials mode (tokens travel in headers, never in
- * cookies), so by default browsers on other origins cannot read anything.
- */
-async function registerSecurityHeaders(fastify: FastifyInstance, config: AppConfig): Promise<void> {
-  await fastify.register(helmet, {
-    global: true,
-    // Set below per path: helmet's own CSP would merge in its defaults.
-    contentSecurityPolicy: false,
-    hsts: { maxAge: 31_536_000, includeSubDomains: true },
-    referrerPolicy: { policy: 'no-referrer' },
-    frameguard: { action: 'deny' },
-    hidePoweredBy: true,
-    // Off: headers that only protect HTML documents in old or specific browsers (OWASP REST
-    // Security cheat sheet lists what an API needs: HSTS, nosniff, CSP, frame denial, no-store).
-    // Each costs bytes and a middleware step on every response of the introspection hot path.
-    xDnsPrefetchControl: false,
-    ieNoOpen: false,
-    permittedCrossDomainPolicies: false,
-    xXssProtection: false,
-    originAgentCluster: false,
-    crossOriginOpenerPolicy: false,
-  });
-  const docs = docsCsp(config.issuer);
+async function registerSecurityHeaders(fastify: FastifyInstance, config: AppConfig, headers: SecurityHeaders): Promise<void> {
   fastify.addHook('onRequest', (request, reply, done) => {
-    const path = request.url.split('?', 1)[0];
-    reply.header('content-security-policy', path === '/docs' || path.startsWith('/docs/') ? docs : API_CSP);
+    reply.headers(headers.forPath(request.url.split('?', 1)[0]));
     done();
   });
   if (config.corsOrigins.length > 0) {
