@@ -10,7 +10,6 @@ import { acceptRequestId, RequestContext, RequestMeta } from './request-context'
 import type { ReplyView, RequestView } from './request-view';
 
 export const FORM_TYPE = 'application/x-www-form-urlencoded';
-const FORM = FORM_TYPE;
 const JSON_TYPE = 'application/json';
 
 /** The request-id option for the Fastify constructor: validated incoming id or a fresh one. */
@@ -124,7 +123,7 @@ export function configureHttp(fastify: FastifyInstance, config: AppConfig, logge
       done(null, value);
     });
   });
-  fastify.addContentTypeParser(FORM, { parseAs: 'string', bodyLimit: config.bodyLimitBytes }, (_req, body, done) => {
+  fastify.addContentTypeParser(FORM_TYPE, { parseAs: 'string', bodyLimit: config.bodyLimitBytes }, (_req, body, done) => {
     try {
       done(null, parseFormBody(body as string));
     } catch (err) {
@@ -138,7 +137,7 @@ export function configureHttp(fastify: FastifyInstance, config: AppConfig, logge
     if (carriesCredentials(request.url)) reply.header('cache-control', 'no-store');
     if (bodyExpected(request)) {
       const type = mediaType(request.headers);
-      const wanted = request.url.startsWith('/oauth/') ? FORM : request.url.startsWith('/v1/') ? JSON_TYPE : undefined;
+      const wanted = request.url.startsWith('/oauth/') ? FORM_TYPE : request.url.startsWith('/v1/') ? JSON_TYPE : undefined;
       if (wanted !== undefined && type !== wanted) {
         sendError(request, reply, { statusCode: 415 }, logger);
         return;

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import proxyAddr from '@fastify/proxy-addr';
 import type { Logger } from 'pino';
 import { renderError } from './error-renderer';
-import { FORM_TYPE, mediaType, ResponseObservers } from './configure-http';
+import { FORM_TYPE, mediaType, requestMeta, ResponseObservers } from './configure-http';
 import { MalformedFormError, parseFormBody } from './form-body';
 import { acceptRequestId, RequestContext } from './request-context';
 import type { RequestView } from './request-view';
@@ -151,9 +151,7 @@ export class DirectLane {
         body: {},
         routeOptions: { url: path },
       };
-      const userAgent = req.headers['user-agent'];
-      const meta = { requestId: request.id, ip: request.ip, userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : null };
-      void RequestContext.run(meta, () => this.serve(request, res, handler, received === bytes ? body : undefined, started));
+      void RequestContext.run(requestMeta(request), () => this.serve(request, res, handler, received === bytes ? body : undefined, started));
     });
   }
 
