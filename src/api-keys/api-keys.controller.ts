@@ -13,7 +13,7 @@ import { ListApiKeysQuery } from './dto/list-api-keys.query';
 import { RotateApiKeyDto } from './dto/rotate-api-key.dto';
 import { RotatedApiKey } from './dto/rotated-api-key.dto';
 
-@ApiTags('API keys')
+@ApiTags('api-keys')
 @Controller('v1/api-keys')
 export class ApiKeysController {
   constructor(

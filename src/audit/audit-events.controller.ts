@@ -7,7 +7,7 @@ import { AuditEventDto } from './dto/audit-event.dto';
 import { AuditEventPageDto } from './dto/audit-event-page.dto';
 import { AuditEventsQueryDto } from './dto/audit-events-query.dto';
 
-@ApiTags('audit')
+@ApiTags('audit-events')
 @Controller('v1/audit-events')
 export class AuditEventsController {
   constructor(private readonly audit: AuditQueryService) {}

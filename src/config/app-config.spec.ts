@@ -36,6 +36,13 @@ describe('loadConfig', () => {
     assert.equal(c.keyEncryptionKey?.length, 32);
   });
 
+  it('refuses PORT=0 unless ISSUER names the address clients use', () => {
+    assert.throws(() => loadConfig({ PORT: '0' }), /PORT.*ISSUER/);
+    const c = loadConfig({ PORT: '0', ISSUER: 'https://auth.example.com/' });
+    assert.equal(c.port, 0);
+    assert.equal(c.issuer, 'https://auth.example.com');
+  });
+
   it('requires the bootstrap admin variables together', () => {
     assert.throws(() => loadConfig({ BOOTSTRAP_ADMIN_USERNAME: 'root' }), /BOOTSTRAP_ADMIN_PASSWORD/);
   });

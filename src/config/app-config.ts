@@ -57,7 +57,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const nodeEnv = r.string('NODE_ENV', 'development');
   const production = nodeEnv === 'production';
   const port = r.int('PORT', 3000, 0, 65535);
-  const issuer = r.url('ISSUER', ['http:', 'https:']) ?? `http://localhost:${port}`;
+  const explicitIssuer = r.url('ISSUER', ['http:', 'https:']);
+  // Port 0 binds a random port that the default issuer (and so discovery and `iss`) cannot know.
+  if (port === 0 && !explicitIssuer) throw new ConfigError('PORT', 'must not be 0 unless ISSUER is set');
+  const issuer = explicitIssuer ?? `http://localhost:${port}`;
   const databaseUrl = r.url('DATABASE_URL', ['postgres:', 'postgresql:']);
   const keyEncryptionKey = r.base64Key('KEY_ENCRYPTION_KEY', 32);
   if (production && !keyEncryptionKey) {

@@ -4,11 +4,12 @@ import { HealthService } from './health.service';
 import { HttpMetricsObserver } from './http-metrics.observer';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
+import { RootController } from './root.controller';
 
 /** Liveness, readiness and metrics; global so any module can add a probe or count something. */
 @Global()
 @Module({
-  controllers: [HealthController, MetricsController],
+  controllers: [HealthController, MetricsController, RootController],
   providers: [HealthService, MetricsService, HttpMetricsObserver],
   exports: [HealthService, MetricsService, HttpMetricsObserver],
 })

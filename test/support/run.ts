@@ -1,11 +1,14 @@
 /**
- * Test runner: `node dist/test/support/run.js unit|e2e|embedded`.
+ * Test runner: `node .build/test/test/support/run.js unit|e2e|embedded`
+ * (`npm run build:test` compiles it; the production build in dist/ holds no tests).
  *
- * - unit:     every dist/src/**\/*.spec.js
+ * - unit:     every <out>/src/**\/*.spec.js
  * - e2e:      creates a fresh database on the PostgreSQL server
  *             (TEST_PG_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres),
- *             runs the migrations once, runs every dist/test/**\/*.e2e-spec.js
- *             against it, and drops it, pass or fail.
+ *             runs the migrations once, runs every <out>/test/**\/*.e2e-spec.js
+ *             against it, and drops it, pass or fail. Needs Redis on
+ *             127.0.0.1:6379 for the rate-limit suite: checked first, so a
+ *             missing Redis is one clear line, not a dozen timeouts.
  * - embedded: the core e2e files with no DATABASE_URL: each boots PGlite.
  * An optional third argument keeps only files whose path contains it
  * (`run.js e2e api-keys`).
@@ -14,6 +17,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import Redis from 'ioredis';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, runMigrationsLocked } from '../../src/database/data-source-options';
@@ -52,6 +56,25 @@ function runNodeTest(files: string[], env: NodeJS.ProcessEnv, concurrency: numbe
   });
 }
 
+const TEST_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** The rate-limit suite shares budgets through a real Redis; say so plainly when there is none. */
+async function requireRedis(): Promise<void> {
+  const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, connectTimeout: 2_000, maxRetriesPerRequest: 0 });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch {
+    throw new Error(
+      `The e2e suites need Redis at ${TEST_REDIS_URL} (rate limits shared by several instances) and none answers.\n` +
+        'Start one (e.g. `redis-server --port 6379 --save ""`), or run `bash .ci/run`, which starts it.',
+    );
+  } finally {
+    redis.disconnect();
+  }
+}
+
 async function withDatabase(run: (url: string) => Promise<number>): Promise<number> {
   const adminUrl = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const name = `auth_test_${Date.now()}_${randomBytes(3).toString('hex')}`;
@@ -82,6 +105,7 @@ async function main(): Promise<void> {
     status = await runNodeTest(keep(find(join(DIST, 'src'), '.spec.js')), baseEnv, 2);
   } else if (mode === 'e2e') {
     const files = keep(find(join(DIST, 'test'), '.e2e-spec.js'));
+    if (files.some((f) => f.includes('rate-limit'))) await requireRedis();
     status = await withDatabase((url) => runNodeTest(files, { ...baseEnv, TEST_DATABASE_URL: url }, 2));
   } else if (mode === 'embedded') {
     const files = find(join(DIST, 'test'), '.e2e-spec.js').filter((f) => EMBEDDED_FILES.some((e) => f.endsWith(e)));

@@ -27,8 +27,8 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     RATE_LIMIT_TOKEN_PER_USERNAME: '1000000',
     RATE_LIMIT_ADMIN_PER_PRINCIPAL: '1000000',
     RATE_LIMIT_INTROSPECT_PER_CALLER: '100000000',
+    // No PORT: startTestApp binds port 0 itself and sets the issuer to the port it got.
     HOST: '127.0.0.1',
-    PORT: '0',
   };
   if (process.env.TEST_EMBEDDED) {
     env.DATA_DIR = mkdtempSync(join(tmpdir(), 'auth-embedded-'));

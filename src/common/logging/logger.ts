@@ -1,5 +1,6 @@
 import { LoggerService } from '@nestjs/common';
 import pino, { Logger } from 'pino';
+import { isStartUpDetail } from './nest-log-levels';
 
 /**
  * Paths pino masks wherever they appear in a logged object. Secrets are never
@@ -49,6 +50,7 @@ export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
   log(message: unknown, context?: string): void {
+    if (isStartUpDetail(context)) return this.logger.debug({ context }, String(message));
     this.logger.info({ context }, String(message));
   }
   error(message: unknown, trace?: string, context?: string): void {
