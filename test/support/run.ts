@@ -23,7 +23,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions, runMigrationsLocked } from '../../src/database/data-source-options';
 
 const DIST = join(__dirname, '..', '..');
-const EMBEDDED_FILES = ['oauth-token.e2e-spec.js', 'discovery-jwks.e2e-spec.js'];
+const EMBEDDED_FILES = ['oauth-token.e2e-spec.js', 'discovery-jwks.e2e-spec.js', 'readme-recipe.e2e-spec.js'];
 
 function find(dir: string, suffix: string): string[] {
   return readdirSync(dir).flatMap((name) => {
