@@ -1,20 +1,23 @@
 # syntax=docker/dockerfile:1
 
-# ---- build: all dependencies, compile TypeScript to dist/ ----
-FROM node:20-bookworm-slim AS build
+# Node 24 is the current LTS line (Node 20 reached end of life in April 2026); see "Runtime" in README.md.
+# ---- build: all dependencies, compile src/ and migrations/ to dist/ (tests and bench are not built) ----
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+COPY package.json package-lock.json .npmrc ./
+# No install scripts: bcrypt loads its bundled N-API prebuild, and swagger-ui-dist's @scarf/scarf
+# postinstall (install telemetry) must never run for an auth service.
+RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY . .
 RUN npm run build
 
 # ---- runtime: production dependencies and compiled code only ----
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
-COPY package.json package-lock.json ./
-# bcrypt ships prebuilt linux-x64/arm64 binaries: no compiler needed here.
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean --force \
+  && node -e "require('bcrypt').hashSync('image-check', 4)"
 # Migrations are found next to the code (dist/migrations), see src/database/data-source-options.ts.
 COPY --from=build /app/dist/src ./dist/src
 COPY --from=build /app/dist/migrations ./dist/migrations
