@@ -2,7 +2,8 @@
  * Test runner: `node .build/test/test/support/run.js unit|e2e|embedded`
  * (`npm run build:test` compiles it; the production build in dist/ holds no tests).
  *
- * - unit:     every <out>/src/**\/*.spec.js
+ * - unit:     every <out>/src/**\/*.spec.js, and <out>/test/**\/*.spec.js (checks that
+ *             need no service, such as the docs' links)
  * - e2e:      creates a fresh database on the PostgreSQL server
  *             (TEST_PG_ADMIN_URL, default postgres://postgres@127.0.0.1:5432/postgres),
  *             runs the migrations once, runs every <out>/test/**\/*.e2e-spec.js
@@ -102,7 +103,9 @@ async function main(): Promise<void> {
   const baseEnv = { ...process.env, NODE_ENV: 'test', TEST_KEK: randomBytes(32).toString('base64') };
   let status: number;
   if (mode === 'unit') {
-    status = await runNodeTest(keep(find(join(DIST, 'src'), '.spec.js')), baseEnv, 2);
+    // Specs beside the code, plus repository checks in test/ that need no service (docs links).
+    const specs = [...find(join(DIST, 'src'), '.spec.js'), ...find(join(DIST, 'test'), '.spec.js')];
+    status = await runNodeTest(keep(specs.filter((f) => !f.endsWith('.e2e-spec.js'))), baseEnv, 2);
   } else if (mode === 'e2e') {
     const files = keep(find(join(DIST, 'test'), '.e2e-spec.js'));
     if (files.some((f) => f.includes('rate-limit'))) await requireRedis();
