@@ -12,9 +12,13 @@ import { TokenBody, totp, unique } from '../factories';
  */
 const ADMIN = { username: 'admin', password: 'a long passphrase for the readme' };
 
-function json(token: string, body?: unknown): { token: string; json?: unknown } {
+/** Options of `request` for a call with a bearer token and an optional JSON body. */
+function bearer(token: string, body?: unknown): { token: string; json?: unknown } {
   return { token, json: body };
 }
+
+type Enrolment = { secret: string; otpauth_uri: string };
+type NewClient = { client_id: string; client_secret: string };
 
 describe('README walk-through', () => {
   let app: TestApp;
@@ -22,7 +26,7 @@ describe('README walk-through', () => {
   let access: string;
   let refresh: string;
   let adminToken: string;
-  let client: { client_id: string; client_secret: string };
+  let client: NewClient;
   const token = (form: Record<string, string>): Promise<HttpResult<TokenBody>> =>
     postForm<TokenBody>(`${base}/oauth/token`, form);
   const passwordLogin = (extra: Record<string, string> = {}): Promise<HttpResult<TokenBody>> =>
@@ -62,17 +66,17 @@ describe('README walk-through', () => {
   });
 
   it('4. refuses a /v1 write to a password-only admin token (mfa_required)', async () => {
-    const res = await request('POST', `${base}/v1/roles`, json(access, { name: unique('r_'), permissions: [] }));
+    const res = await request('POST', `${base}/v1/roles`, bearer(access, { name: unique('r_'), permissions: [] }));
     assert.equal(res.status, 403, res.text);
     assert.match(String(res.body.type), /mfa_required$/);
   });
 
   it('5. enrols TOTP; the code used to confirm cannot log in, the next one can', async () => {
-    const start = await request<{ secret: string; otpauth_uri: string }>('POST', `${base}/v1/me/mfa/totp`, json(access));
+    const start = await request<Enrolment>('POST', `${base}/v1/me/mfa/totp`, bearer(access));
     assert.equal(start.status, 201, start.text);
     assert.match(start.body.otpauth_uri, /^otpauth:\/\/totp\//);
     const confirmCode = totp(start.body.secret);
-    const confirm = await request('POST', `${base}/v1/me/mfa/totp/confirm`, json(access, { code: confirmCode }));
+    const confirm = await request('POST', `${base}/v1/me/mfa/totp/confirm`, bearer(access, { code: confirmCode }));
     assert.equal(confirm.status, 204, confirm.text);
     assert.equal((await passwordLogin()).status, 403, 'MFA is now required');
     const reused = await passwordLogin({ otp: confirmCode });
@@ -85,13 +89,13 @@ describe('README walk-through', () => {
   });
 
   it('6. creates the introspector role and a confidential client holding it', async () => {
-    const role = await request('POST', `${base}/v1/roles`, json(adminToken, {
+    const role = await request('POST', `${base}/v1/roles`, bearer(adminToken, {
       name: 'introspector',
       description: 'may call /oauth/introspect',
       permissions: ['tokens:introspect'],
     }));
     assert.equal(role.status, 201, role.text);
-    const created = await request<{ client_id: string; client_secret: string }>('POST', `${base}/v1/clients`, json(adminToken, {
+    const created = await request<NewClient>('POST', `${base}/v1/clients`, bearer(adminToken, {
       name: 'orders-api',
       confidential: true,
       grant_types: ['client_credentials'],
@@ -103,7 +107,8 @@ describe('README walk-through', () => {
   });
 
   it('7. revokes the refresh token: refresh fails, and the client sees the access token inactive', async () => {
-    const basic = { authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}` };
+    const credentials = Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64');
+    const basic = { authorization: `Basic ${credentials}` };
     const before = await postForm(`${base}/oauth/introspect`, { token: access }, basic);
     assert.deepEqual([before.status, before.body.active], [200, true], before.text);
     const revoke = await postForm(`${base}/oauth/revoke`, { client_id: 'cli', token: refresh });
