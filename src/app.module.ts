@@ -15,7 +15,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RbacModule } from './rbac/rbac.module';
 import { RevocationCoreModule } from './revocation/revocation-core.module';
 import { RevocationModule } from './revocation/revocation.module';
-import { Runtime } from './runtime';
+import { Runtime } from './config/runtime';
 import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
 

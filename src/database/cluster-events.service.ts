@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { AppConfig } from '../config/app-config';
 import { ROOT_LOGGER, RootLogger } from '../common/logging/logging.module';
-import { Runtime } from '../runtime';
+import { Runtime } from '../config/runtime';
 import { Tx } from './tx';
 
 export interface ClusterEvent {

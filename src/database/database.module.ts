@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Runtime } from '../runtime';
+import { Runtime } from '../config/runtime';
 import { AppConfig } from '../config/app-config';
 import { ClusterEvents } from './cluster-events.service';
 import { Database } from './database.service';

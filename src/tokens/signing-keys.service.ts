@@ -9,7 +9,7 @@ import { AppConfig, SigningAlgorithm } from '../config/app-config';
 import { ClusterEvents } from '../database/cluster-events.service';
 import { Database } from '../database/database.service';
 import { Tx } from '../database/tx';
-import { Runtime } from '../runtime';
+import { Runtime } from '../config/runtime';
 import { generateSigningKey, privateKeyFromDer, publicKeyFromJwk } from './key-material';
 
 export const SIGNING_KEYS_CHANGED = 'signing_keys.changed';
