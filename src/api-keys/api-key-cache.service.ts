@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { ClusterEvents } from '../database/cluster-events.service';
+import { ClusterEvents } from '../revocation/cluster-events.service';
 import { REVOCATION_REMOVED } from '../revocation/revocation.types';
 import { API_KEY_CHANGED, ApiKeyRecord } from './api-key.types';
 import { ApiKeyRecordRow, ApiKeysRepository } from './api-keys.repository';

@@ -1,7 +1,7 @@
 import { beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Authenticators } from '../common/auth/authenticators';
-import { ClusterEvents } from '../database/cluster-events.service';
+import { ClusterEvents } from '../revocation/cluster-events.service';
 import { Database } from '../database/database.service';
 import { RevocationStore } from '../revocation/revocation-store.service';
 import { ApiKeyRecord } from './api-key.types';

@@ -3,7 +3,7 @@ import { AuditService } from '../audit/audit.service';
 import { Authenticators, ClientAuthenticatorPort, PresentedClient } from '../common/auth/authenticators';
 import { Principal } from '../common/auth/principal';
 import { constantTimeEqual, sha256, sha256Hex } from '../common/crypto/secrets';
-import { ClusterEvents } from '../database/cluster-events.service';
+import { ClusterEvents } from '../revocation/cluster-events.service';
 import { MetricsService } from '../health/metrics.service';
 import { RBAC_CHANGED } from '../rbac/permission-cache.service';
 import { OAuthError } from '../common/errors/oauth-error';

@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { ClusterEvents } from '../database/cluster-events.service';
+import { ClusterEvents } from '../revocation/cluster-events.service';
 import { Tx } from '../database/tx';
 import { RBAC_CHANGED } from '../rbac/permission-cache.service';
 import { ClientRecord } from './client.types';

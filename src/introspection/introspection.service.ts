@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Authenticators } from '../common/auth/authenticators';
 import { sha256 } from '../common/crypto/secrets';
 import { OAuthError } from '../common/errors/oauth-error';
-import { ClusterEvents } from '../database/cluster-events.service';
+import { ClusterEvents } from '../revocation/cluster-events.service';
 import { MetricsService } from '../health/metrics.service';
 import { RevocationStore } from '../revocation/revocation-store.service';
 import { AccessTokenClaims } from '../tokens/access-token.types';

@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { ClusterEvents } from '../database/cluster-events.service';
+import { ClusterEvents } from '../revocation/cluster-events.service';
 import { Database } from '../database/database.service';
 import { Tx } from '../database/tx';
 

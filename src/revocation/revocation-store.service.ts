@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { ClusterEvents } from '../database/cluster-events.service';
+import { ClusterEvents } from './cluster-events.service';
 import { Database } from '../database/database.service';
 import { REVOCATION_ADDED, REVOCATION_REMOVED, RevocationEntry, RevocationKind } from './revocation.types';
 

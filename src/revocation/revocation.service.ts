@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ClusterEvents } from '../database/cluster-events.service';
+import { ClusterEvents } from './cluster-events.service';
 import { Tx } from '../database/tx';
 import { REVOCATION_ADDED, REVOCATION_REMOVED, RevocationEntry, RevocationKind } from './revocation.types';
 

@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { AppConfig } from '../config/app-config';
 import { ROOT_LOGGER, RootLogger } from '../common/logging/logging.module';
 import { Runtime } from '../config/runtime';
-import { Tx } from './tx';
+import { Tx } from '../database/tx';
 
 export interface ClusterEvent {
   type: string;
