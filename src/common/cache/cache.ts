@@ -1,0 +1,116 @@
+import { LRUCache } from 'lru-cache';
+
+export interface CacheOptions<V> {
+  /** Most entries kept; the least recently used goes first. */
+  max: number;
+  /**
+   * How long a value may be served, in ms, decided per value (a token's
+   * remaining life, a short time for "not found"). Infinity or undefined:
+   * until invalidated or evicted. Zero or less: not cached at all.
+   */
+  ttl?: (value: V) => number | undefined;
+  /** Tests only: the clock the TTLs are measured on (milliseconds). */
+  clock?: { now(): number };
+}
+
+/** lru-cache holds no null/undefined values: every value is boxed, so `null` ("known absent") can be cached. */
+interface Box<V> {
+  value: V;
+}
+
+/**
+ * The one cache primitive of the service (DESIGN.md decision 4): a size
+ * bound (LRU, via lru-cache), a TTL per value, single flight (concurrent
+ * misses on one key share one load) and invalidation (`delete`, `clear`),
+ * wired to cluster events by the owner.
+ *
+ * A load that an invalidation overtook is returned to its callers but not
+ * kept: its answer may predate the change that was announced, and keeping
+ * it would undo the invalidation until the TTL runs out. The check is by
+ * generation: every invalidation bumps it, a load keeps its result only if
+ * the generation is the one it started in.
+ */
+export class Cache<K extends string, V> {
+  private readonly entries: LRUCache<K, Box<V>>;
+  private readonly loading = new Map<K, Promise<V>>();
+  private readonly ttlOf: (value: V) => number | undefined;
+  private generation = 0;
+
+  constructor(options: CacheOptions<V>) {
+    if (!(options.max > 0)) throw new RangeError('cache max must be positive');
+    this.ttlOf = options.ttl ?? (() => undefined);
+    this.entries = new LRUCache<K, Box<V>>({
+      max: options.max,
+      // Expired entries are dropped when read (no timers per entry).
+      ttlAutopurge: false,
+      // lru-cache reuses a clock reading for 1 ms; a test clock must be read every time.
+      ...(options.clock ? { perf: options.clock, ttlResolution: 0 } : {}),
+    });
+  }
+
+  /** The cached value, or undefined on a miss. Synchronous: the hot path awaits nothing. */
+  get(key: K): V | undefined {
+    return this.entries.get(key)?.value;
+  }
+
+  has(key: K): boolean {
+    return this.entries.has(key);
+  }
+
+  /** Stores a value the caller computed itself (not through `getOrLoad`). */
+  set(key: K, value: V): void {
+    const ttl = this.ttlOf(value);
+    if (ttl !== undefined && !(ttl > 0)) {
+      this.entries.delete(key);
+      return;
+    }
+    this.entries.set(key, { value }, { ttl: ttl === undefined || ttl === Infinity ? 0 : Math.ceil(ttl) });
+  }
+
+  /**
+   * The cached value, or the result of `load` (kept per the TTL unless an
+   * invalidation overtook it). Concurrent callers for one key share one load;
+   * a failed load is not kept and the next caller tries again.
+   */
+  getOrLoad(key: K, load: (key: K) => Promise<V>): Promise<V> {
+    const hit = this.entries.get(key);
+    if (hit) return Promise.resolve(hit.value);
+    const inFlight = this.loading.get(key);
+    if (inFlight) return inFlight;
+    const generation = this.generation;
+    const pending = load(key).then((value) => {
+      if (generation === this.generation) this.set(key, value);
+      return value;
+    });
+    const settled = (): void => {
+      if (this.loading.get(key) === pending) this.loading.delete(key);
+    };
+    pending.then(settled, settled);
+    this.loading.set(key, pending);
+    return pending;
+  }
+
+  /** Invalidates one key, and any load in flight: callers after this start a fresh one. */
+  delete(key: K): void {
+    this.generation++;
+    this.entries.delete(key);
+    this.loading.delete(key);
+  }
+
+  /** Invalidates everything, including loads in flight. */
+  clear(): void {
+    this.generation++;
+    this.entries.clear();
+    this.loading.clear();
+  }
+
+  /** Drops the entries for which `stale` holds (say, the ones a rotated key signed). */
+  deleteWhere(stale: (value: V, key: K) => boolean): void {
+    this.generation++;
+    for (const [key, box] of this.entries.entries()) if (stale(box.value, key)) this.entries.delete(key);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
