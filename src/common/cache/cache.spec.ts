@@ -52,6 +52,18 @@ describe('Cache', () => {
     assert.equal(cache.get('d'), 1);
   });
 
+  it('keeps known-absent keys apart, so a flood of them cannot evict real entries', () => {
+    const cache = new Cache<string, string | null>({ max: 2, maxAbsent: 2 });
+    cache.set('real', 'v');
+    for (let i = 0; i < 100; i++) cache.set(`garbage-${i}`, null);
+    assert.equal(cache.get('real'), 'v');
+    assert.equal(cache.get('garbage-99'), null);
+    assert.equal(cache.get('garbage-0'), undefined);
+    assert.equal(cache.size, 3);
+    cache.set('garbage-99', 'now it exists');
+    assert.equal(cache.get('garbage-99'), 'now it exists');
+  });
+
   it('gives concurrent misses on one key a single load', async () => {
     const cache = new Cache<string, string>({ max: 10 });
     let loads = 0;

@@ -4,6 +4,11 @@ export interface CacheOptions<V> {
   /** Most entries kept; the least recently used goes first. */
   max: number;
   /**
+   * When set, `null` values ("known absent") are kept apart, at most this
+   * many: a flood of made-up keys then cannot push the real entries out.
+   */
+  maxAbsent?: number;
+  /**
    * How long a value may be served, in ms, decided per value (a token's
    * remaining life, a short time for "not found"). Infinity or undefined:
    * until invalidated or evicted. Zero or less: not cached at all.
@@ -32,6 +37,7 @@ interface Box<V> {
  */
 export class Cache<K extends string, V> {
   private readonly entries: LRUCache<K, Box<V>>;
+  private readonly absent: LRUCache<K, Box<V>>;
   private readonly loading = new Map<K, Promise<V>>();
   private readonly ttlOf: (value: V) => number | undefined;
   private generation = 0;
@@ -39,32 +45,35 @@ export class Cache<K extends string, V> {
   constructor(options: CacheOptions<V>) {
     if (!(options.max > 0)) throw new RangeError('cache max must be positive');
     this.ttlOf = options.ttl ?? (() => undefined);
-    this.entries = new LRUCache<K, Box<V>>({
-      max: options.max,
-      // Expired entries are dropped when read (no timers per entry).
-      ttlAutopurge: false,
-      // lru-cache reuses a clock reading for 1 ms; a test clock must be read every time.
-      ...(options.clock ? { perf: options.clock, ttlResolution: 0 } : {}),
-    });
+    const lru = (max: number): LRUCache<K, Box<V>> =>
+      new LRUCache<K, Box<V>>({
+        max,
+        // Expired entries are dropped when read (no timers per entry).
+        ttlAutopurge: false,
+        // lru-cache reuses a clock reading for 1 ms; a test clock must be read every time.
+        ...(options.clock ? { perf: options.clock, ttlResolution: 0 } : {}),
+      });
+    this.entries = lru(options.max);
+    this.absent = options.maxAbsent ? lru(options.maxAbsent) : this.entries;
+  }
+
+  private lookup(key: K): Box<V> | undefined {
+    return this.entries.get(key) ?? (this.absent === this.entries ? undefined : this.absent.get(key));
   }
 
   /** The cached value, or undefined on a miss. Synchronous: the hot path awaits nothing. */
   get(key: K): V | undefined {
-    return this.entries.get(key)?.value;
-  }
-
-  has(key: K): boolean {
-    return this.entries.has(key);
+    return this.lookup(key)?.value;
   }
 
   /** Stores a value the caller computed itself (not through `getOrLoad`). */
   set(key: K, value: V): void {
     const ttl = this.ttlOf(value);
-    if (ttl !== undefined && !(ttl > 0)) {
-      this.entries.delete(key);
-      return;
-    }
-    this.entries.set(key, { value }, { ttl: ttl === undefined || ttl === Infinity ? 0 : Math.ceil(ttl) });
+    this.entries.delete(key);
+    this.absent.delete(key);
+    if (ttl !== undefined && !(ttl > 0)) return;
+    const store = value === null ? this.absent : this.entries;
+    store.set(key, { value }, { ttl: ttl === undefined || ttl === Infinity ? 0 : Math.ceil(ttl) });
   }
 
   /**
@@ -73,7 +82,7 @@ export class Cache<K extends string, V> {
    * a failed load is not kept and the next caller tries again.
    */
   getOrLoad(key: K, load: (key: K) => Promise<V>): Promise<V> {
-    const hit = this.entries.get(key);
+    const hit = this.lookup(key);
     if (hit) return Promise.resolve(hit.value);
     const inFlight = this.loading.get(key);
     if (inFlight) return inFlight;
@@ -94,6 +103,7 @@ export class Cache<K extends string, V> {
   delete(key: K): void {
     this.generation++;
     this.entries.delete(key);
+    this.absent.delete(key);
     this.loading.delete(key);
   }
 
@@ -101,6 +111,7 @@ export class Cache<K extends string, V> {
   clear(): void {
     this.generation++;
     this.entries.clear();
+    this.absent.clear();
     this.loading.clear();
   }
 
@@ -110,7 +121,8 @@ export class Cache<K extends string, V> {
     for (const [key, box] of this.entries.entries()) if (stale(box.value, key)) this.entries.delete(key);
   }
 
+  /** Entries held, known-absent ones included. */
   get size(): number {
-    return this.entries.size;
+    return this.entries.size + (this.absent === this.entries ? 0 : this.absent.size);
   }
 }
