@@ -64,6 +64,21 @@ describe('Cache', () => {
     assert.equal(cache.get('garbage-99'), 'now it exists');
   });
 
+  it('with max Infinity (a replica) drops nothing for room, only what expired', () => {
+    const clock = new FakeClock();
+    const cache = new Cache<string, number>({ max: Infinity, ttl: (until) => (until ? until - clock.now() : undefined), clock });
+    for (let i = 0; i < 10_000; i++) cache.set(`k${i}`, 0);
+    cache.set('short', clock.now() + 1_000);
+    assert.equal(cache.size, 10_001);
+    clock.t += 1_001;
+    assert.equal(cache.get('short'), undefined);
+    cache.set('short2', clock.now() + 1);
+    clock.t += 2;
+    cache.sweep();
+    assert.equal(cache.size, 10_000);
+    assert.equal(cache.get('k0'), 0);
+  });
+
   it('gives concurrent misses on one key a single load', async () => {
     const cache = new Cache<string, string>({ max: 10 });
     let loads = 0;

@@ -1,7 +1,10 @@
-import { LRUCache } from 'lru-cache';
+import { Box, Clock, lruSlots, Slots, unboundedSlots } from './slots';
 
 export interface CacheOptions<V> {
-  /** Most entries kept; the least recently used goes first. */
+  /**
+   * Most entries kept; the least recently used goes first. `Infinity` only
+   * for a replica whose entries must never be dropped for room (revocations).
+   */
   max: number;
   /**
    * When set, `null` values ("known absent") are kept apart, at most this
@@ -15,12 +18,7 @@ export interface CacheOptions<V> {
    */
   ttl?: (value: V) => number | undefined;
   /** Tests only: the clock the TTLs are measured on (milliseconds). */
-  clock?: { now(): number };
-}
-
-/** lru-cache holds no null/undefined values: every value is boxed, so `null` ("known absent") can be cached. */
-interface Box<V> {
-  value: V;
+  clock?: Clock;
 }
 
 /**
@@ -36,8 +34,8 @@ interface Box<V> {
  * the generation is the one it started in.
  */
 export class Cache<K extends string, V> {
-  private readonly entries: LRUCache<K, Box<V>>;
-  private readonly absent: LRUCache<K, Box<V>>;
+  private readonly entries: Slots<K, V>;
+  private readonly absent: Slots<K, V>;
   private readonly loading = new Map<K, Promise<V>>();
   private readonly ttlOf: (value: V) => number | undefined;
   private generation = 0;
@@ -45,16 +43,10 @@ export class Cache<K extends string, V> {
   constructor(options: CacheOptions<V>) {
     if (!(options.max > 0)) throw new RangeError('cache max must be positive');
     this.ttlOf = options.ttl ?? (() => undefined);
-    const lru = (max: number): LRUCache<K, Box<V>> =>
-      new LRUCache<K, Box<V>>({
-        max,
-        // Expired entries are dropped when read (no timers per entry).
-        ttlAutopurge: false,
-        // lru-cache reuses a clock reading for 1 ms; a test clock must be read every time.
-        ...(options.clock ? { perf: options.clock, ttlResolution: 0 } : {}),
-      });
-    this.entries = lru(options.max);
-    this.absent = options.maxAbsent ? lru(options.maxAbsent) : this.entries;
+    const slots = (max: number): Slots<K, V> =>
+      max === Infinity ? unboundedSlots<K, V>(options.clock) : lruSlots<K, V>(max, options.clock);
+    this.entries = slots(options.max);
+    this.absent = options.maxAbsent ? slots(options.maxAbsent) : this.entries;
   }
 
   private lookup(key: K): Box<V> | undefined {
@@ -73,7 +65,7 @@ export class Cache<K extends string, V> {
     this.absent.delete(key);
     if (ttl !== undefined && !(ttl > 0)) return;
     const store = value === null ? this.absent : this.entries;
-    store.set(key, { value }, { ttl: ttl === undefined || ttl === Infinity ? 0 : Math.ceil(ttl) });
+    store.set(key, { value }, ttl === undefined || ttl === Infinity ? 0 : Math.ceil(ttl));
   }
 
   /**
@@ -119,6 +111,17 @@ export class Cache<K extends string, V> {
   deleteWhere(stale: (value: V, key: K) => boolean): void {
     this.generation++;
     for (const [key, box] of this.entries.entries()) if (stale(box.value, key)) this.entries.delete(key);
+  }
+
+  /** Drops expired entries now (an unbounded cache otherwise keeps them until read). */
+  sweep(): void {
+    this.entries.prune();
+    if (this.absent !== this.entries) this.absent.prune();
+  }
+
+  /** Live entries (a snapshot is not taken: do not invalidate while iterating). */
+  *values(): Iterable<[K, V]> {
+    for (const [key, box] of this.entries.entries()) yield [key, box.value];
   }
 
   /** Entries held, known-absent ones included. */
