@@ -88,7 +88,7 @@ describe('ApiKeyVerifier', () => {
   });
 
   it('keeps a key alive through a user cutoff (sessions), not through user_off', async () => {
-    store.apply({ kind: 'user', subject: 'user-1', cutoff: Math.floor(Date.now() / 1000) + 60 });
+    store.apply({ kind: 'user', subject: 'user-1', cutoffMs: Date.now() + 60_000 });
     assert.ok(await verifier.authenticateApiKey(fresh.key));
   });
 
