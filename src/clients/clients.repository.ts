@@ -99,7 +99,12 @@ export class ClientsRepository {
    * or is dropped at once when the grace is 0. Undefined when the client
    * is gone or public.
    */
-  async rotateSecret(q: Queryable, clientId: string, secretHash: Buffer, graceSeconds: number): Promise<{ previous_expires_at: Date } | undefined> {
+  async rotateSecret(
+    q: Queryable,
+    clientId: string,
+    secretHash: Buffer,
+    graceSeconds: number,
+  ): Promise<{ previous_expires_at: Date } | undefined> {
     const rows = await q.query<{ previous_expires_at: Date }>(
       `UPDATE clients SET
          previous_secret_hash = CASE WHEN $3::int > 0 THEN secret_hash END,
@@ -116,7 +121,8 @@ export class ClientsRepository {
   /** Soft delete; secret hashes are wiped as they can never be used again. Returns the row id. */
   async softDelete(q: Queryable, clientId: string): Promise<string | undefined> {
     const rows = await q.query<{ id: string }>(
-      `UPDATE clients SET deleted_at = now(), secret_hash = NULL, previous_secret_hash = NULL, previous_secret_expires_at = NULL, updated_at = now()
+      `UPDATE clients SET deleted_at = now(), secret_hash = NULL, previous_secret_hash = NULL,
+         previous_secret_expires_at = NULL, updated_at = now()
        WHERE client_id = $1 AND deleted_at IS NULL RETURNING id`,
       [clientId],
     );
@@ -132,6 +138,9 @@ export class ClientsRepository {
   }
 
   async revokeApiKeys(q: Queryable, id: string): Promise<void> {
-    await q.query(`UPDATE api_keys SET revoked_at = now() WHERE owner_type = 'client' AND owner_id = $1 AND revoked_at IS NULL`, [id]);
+    await q.query(
+      `UPDATE api_keys SET revoked_at = now() WHERE owner_type = 'client' AND owner_id = $1 AND revoked_at IS NULL`,
+      [id],
+    );
   }
 }

@@ -61,10 +61,8 @@ export class IntrospectionService {
   private async refresh(token: string): Promise<IntrospectionResponse> {
     const row = await this.refreshTokens.findActive(sha256(token));
     if (!row) return INACTIVE;
-    const issuedAtMs = row.created_at.getTime();
-    if (this.revocations.isRevoked({ sid: row.family_id, userId: row.user_id, clientId: row.public_client_id, issuedAtMs })) {
-      return INACTIVE;
-    }
+    const subject = { sid: row.family_id, userId: row.user_id, clientId: row.public_client_id };
+    if (this.revocations.isRevoked({ ...subject, issuedAtMs: row.created_at.getTime() })) return INACTIVE;
     return {
       active: true,
       token_type: 'refresh_token',

@@ -14,6 +14,13 @@ export interface RevocationSubject extends IssueTime {
   apiKeyId?: string;
 }
 
+interface RevocationRow {
+  kind: RevocationKind;
+  subject: string;
+  cutoff: Date | null;
+  expires_at: Date | null;
+}
+
 const SWEEP_MS = 60_000;
 const KINDS: readonly RevocationKind[] = ['jti', 'sid', 'user', 'user_off', 'client', 'api_key'];
 
@@ -49,7 +56,9 @@ export class RevocationStore implements OnModuleInit {
 
   onModuleInit(): void {
     this.events.on(REVOCATION_ADDED, (e) => this.record(() => this.apply(e.entry as RevocationEntry)));
-    this.events.on(REVOCATION_REMOVED, (e) => this.record(() => this.sets[e.kind as RevocationKind]?.delete(String(e.subject))));
+    this.events.on(REVOCATION_REMOVED, (e) =>
+      this.record(() => this.sets[e.kind as RevocationKind]?.delete(String(e.subject))),
+    );
     this.events.onSync(() => this.reload());
     this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
     this.sweeper.unref();
@@ -66,7 +75,7 @@ export class RevocationStore implements OnModuleInit {
     const replay: Array<() => void> = [];
     this.duringReload = replay;
     try {
-      const rows = await this.db.query<{ kind: RevocationKind; subject: string; cutoff: Date | null; expires_at: Date | null }>(
+      const rows = await this.db.query<RevocationRow>(
         `SELECT kind, subject, cutoff, expires_at FROM revocations WHERE expires_at IS NULL OR expires_at > now()`,
       );
       for (const set of Object.values(this.sets)) set.clear();

@@ -30,7 +30,8 @@ export class UserAccess {
     for (const family of families) await this.refreshTokens.revokeFamily(tx, family);
     const nowMs = Date.now();
     const now = Math.floor(nowMs / 1000);
-    await this.revocations.revoke(tx, { kind: 'user', subject: userId, cutoffMs: nowMs, expiresAt: now + this.config.accessTokenTtl });
+    const expiresAt = now + this.config.accessTokenTtl;
+    await this.revocations.revoke(tx, { kind: 'user', subject: userId, cutoffMs: nowMs, expiresAt });
     await this.revocations.revoke(tx, { kind: 'user_off', subject: userId, expiresAt: null });
     return families.length;
   }

@@ -66,7 +66,8 @@ describe('Cache', () => {
 
   it('with max Infinity (a replica) drops nothing for room, only what expired', () => {
     const clock = new FakeClock();
-    const cache = new Cache<string, number>({ max: Infinity, ttl: (until) => (until ? until - clock.now() : undefined), clock });
+    const ttl = (until: number): number | undefined => (until ? until - clock.now() : undefined);
+    const cache = new Cache<string, number>({ max: Infinity, ttl, clock });
     for (let i = 0; i < 10_000; i++) cache.set(`k${i}`, 0);
     cache.set('short', clock.now() + 1_000);
     assert.equal(cache.size, 10_001);
