@@ -9,6 +9,7 @@ import { ClientsRepository, toRecord } from './clients.repository';
 export const CLIENT_CHANGED = 'client.changed';
 const NEGATIVE_TTL_MS = 10_000;
 const MAX_ENTRIES = 50_000;
+const MAX_UNKNOWN = 10_000;
 
 /**
  * Clients by client_id, in memory. Unknown ids are remembered briefly so a
@@ -20,6 +21,8 @@ export class ClientStore implements OnModuleInit {
   // Known clients stay until a change evicts them; unknown ids for NEGATIVE_TTL_MS.
   private readonly cache = new Cache<string, ClientRecord | null>({
     max: MAX_ENTRIES,
+    // Unknown ids in their own bound: a flood of made-up ids cannot push real clients out.
+    maxAbsent: MAX_UNKNOWN,
     ttl: (record) => (record ? undefined : NEGATIVE_TTL_MS),
   });
 
