@@ -107,21 +107,10 @@ export class Cache<K extends string, V> {
     this.loading.clear();
   }
 
-  /** Drops the entries for which `stale` holds (say, the ones a rotated key signed). */
-  deleteWhere(stale: (value: V, key: K) => boolean): void {
-    this.generation++;
-    for (const [key, box] of this.entries.entries()) if (stale(box.value, key)) this.entries.delete(key);
-  }
-
   /** Drops expired entries now (an unbounded cache otherwise keeps them until read). */
   sweep(): void {
     this.entries.prune();
     if (this.absent !== this.entries) this.absent.prune();
-  }
-
-  /** Live entries (a snapshot is not taken: do not invalidate while iterating). */
-  *values(): Iterable<[K, V]> {
-    for (const [key, box] of this.entries.entries()) yield [key, box.value];
   }
 
   /** Entries held, known-absent ones included. */

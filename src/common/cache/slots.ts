@@ -15,7 +15,6 @@ export interface Slots<K, V> {
   set(key: K, box: Box<V>, ttl: number): void;
   delete(key: K): void;
   clear(): void;
-  entries(): Iterable<[K, Box<V>]>;
   /** Drops expired entries now. */
   prune(): void;
   readonly size: number;
@@ -35,7 +34,6 @@ export function lruSlots<K extends string, V>(max: number, clock?: Clock): Slots
     set: (key, box, ttl) => void lru.set(key, box, { ttl }),
     delete: (key) => void lru.delete(key),
     clear: () => lru.clear(),
-    entries: () => lru.entries(),
     prune: () => void lru.purgeStale(),
     get size() {
       return lru.size;
@@ -62,9 +60,6 @@ export function unboundedSlots<K, V>(clock: Clock = Date): Slots<K, V> {
     set: (key, box, ttl) => void map.set(key, { box, until: ttl === 0 ? 0 : clock.now() + ttl }),
     delete: (key) => void map.delete(key),
     clear: () => map.clear(),
-    *entries() {
-      for (const [key, e] of map) if (live(e)) yield [key, e.box];
-    },
     prune() {
       for (const [key, e] of map) if (!live(e)) map.delete(key);
     },
