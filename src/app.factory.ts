@@ -14,7 +14,8 @@ import { RateLimitHook } from './rate-limit/rate-limit.hook';
 import { RateLimitRecorder } from './rate-limit/rate-limit.recorder';
 import { createRootLogger, PinoNestLogger } from './common/logging/logger';
 import { AppConfig } from './config/app-config';
-import { resolveRuntime, Runtime } from './runtime';
+import { Runtime } from './config/runtime';
+import { resolveRuntime } from './database/resolve-runtime';
 
 export interface StartedApp {
   app: NestFastifyApplication;

@@ -1,5 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { ClusterEvents } from '../database/cluster-events.service';
+import { Cache } from '../common/cache/cache';
+import { ClusterEvents } from '../revocation/cluster-events.service';
 import { REVOCATION_REMOVED } from '../revocation/revocation.types';
 import { API_KEY_CHANGED, ApiKeyRecord } from './api-key.types';
 import { ApiKeyRecordRow, ApiKeysRepository } from './api-keys.repository';
@@ -35,11 +36,12 @@ function toRecord(row: ApiKeyRecordRow): ApiKeyRecord {
  */
 @Injectable()
 export class ApiKeyCache implements OnModuleInit {
-  private readonly records = new Map<string, ApiKeyRecord>();
-  private readonly unknown = new Map<string, number>();
-  private readonly loading = new Map<string, Promise<ApiKeyRecord | null>>();
-  /** Bumped by every invalidation: a load that started before one is not cached. */
-  private epoch = 0;
+  /** Known keys until an event says they changed; unknown lookup ids briefly, in their own bound. */
+  private readonly records = new Cache<string, ApiKeyRecord | null>({
+    max: MAX_RECORDS,
+    maxAbsent: MAX_UNKNOWN,
+    ttl: (record) => (record ? undefined : NEGATIVE_TTL_MS),
+  });
 
   constructor(
     private readonly repo: ApiKeysRepository,
@@ -54,54 +56,21 @@ export class ApiKeyCache implements OnModuleInit {
   }
 
   get(lookupId: string): Promise<ApiKeyRecord | null> {
-    const hit = this.records.get(lookupId);
-    if (hit) return Promise.resolve(hit);
-    const until = this.unknown.get(lookupId);
-    if (until !== undefined) {
-      if (until > Date.now()) return Promise.resolve(null);
-      this.unknown.delete(lookupId);
-    }
-    const inFlight = this.loading.get(lookupId);
-    if (inFlight) return inFlight;
-    const pending = this.load(lookupId).finally(() => {
-      if (this.loading.get(lookupId) === pending) this.loading.delete(lookupId);
+    return this.records.getOrLoad(lookupId, async (id) => {
+      const row = await this.repo.findRecord(id);
+      return row ? toRecord(row) : null;
     });
-    this.loading.set(lookupId, pending);
-    return pending;
   }
 
   drop(lookupId: string): void {
-    this.epoch += 1;
     this.records.delete(lookupId);
-    this.unknown.delete(lookupId);
-    this.loading.delete(lookupId);
   }
 
   clear(): void {
-    this.epoch += 1;
     this.records.clear();
-    this.unknown.clear();
-    this.loading.clear();
   }
 
   size(): number {
     return this.records.size;
   }
-
-  private async load(lookupId: string): Promise<ApiKeyRecord | null> {
-    const epoch = this.epoch;
-    const row = await this.repo.findRecord(lookupId);
-    const record = row ? toRecord(row) : null;
-    if (epoch === this.epoch) {
-      if (record) bounded(this.records, MAX_RECORDS).set(lookupId, record);
-      else bounded(this.unknown, MAX_UNKNOWN).set(lookupId, Date.now() + NEGATIVE_TTL_MS);
-    }
-    return record;
-  }
-}
-
-/** Evicts the oldest entry of a full map (insertion order). */
-function bounded<V>(map: Map<string, V>, max: number): Map<string, V> {
-  if (map.size >= max) map.delete(map.keys().next().value as string);
-  return map;
 }

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ClusterEvent, ClusterEvents } from '../database/cluster-events.service';
+import { ClusterEvent, ClusterEvents } from '../revocation/cluster-events.service';
 import { REVOCATION_REMOVED } from '../revocation/revocation.types';
 import { API_KEY_CHANGED } from './api-key.types';
 import { ApiKeyCache } from './api-key-cache.service';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { auditActor, Principal } from '../common/auth/principal';
 import { ProblemError } from '../common/errors/problem-error';
-import { ClusterEvents } from '../database/cluster-events.service';
+import { ClusterEvents } from '../revocation/cluster-events.service';
 import { Database } from '../database/database.service';
 import { Tx } from '../database/tx';
 import { RevocationService } from '../revocation/revocation.service';

@@ -1,7 +1,7 @@
 import { beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Authenticators } from '../common/auth/authenticators';
-import { ClusterEvents } from '../database/cluster-events.service';
+import { ClusterEvents } from '../revocation/cluster-events.service';
 import { Database } from '../database/database.service';
 import { RevocationStore } from '../revocation/revocation-store.service';
 import { ApiKeyRecord } from './api-key.types';
@@ -88,7 +88,7 @@ describe('ApiKeyVerifier', () => {
   });
 
   it('keeps a key alive through a user cutoff (sessions), not through user_off', async () => {
-    store.apply({ kind: 'user', subject: 'user-1', cutoff: Math.floor(Date.now() / 1000) + 60 });
+    store.apply({ kind: 'user', subject: 'user-1', cutoffMs: Date.now() + 60_000 });
     assert.ok(await verifier.authenticateApiKey(fresh.key));
   });
 

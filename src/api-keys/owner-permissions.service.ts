@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { CLIENT_CHANGED } from '../clients/client-store.service';
-import { ClusterEvents } from '../database/cluster-events.service';
+import { ClusterEvents } from '../revocation/cluster-events.service';
 import { PermissionCache, RBAC_CHANGED } from '../rbac/permission-cache.service';
 import { ApiKeyOwner } from './api-key.types';
 import { ApiKeyOwnersRepository } from './api-key-owners.repository';

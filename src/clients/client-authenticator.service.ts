@@ -2,8 +2,9 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { Authenticators, ClientAuthenticatorPort, PresentedClient } from '../common/auth/authenticators';
 import { Principal } from '../common/auth/principal';
+import { Cache } from '../common/cache/cache';
 import { constantTimeEqual, sha256, sha256Hex } from '../common/crypto/secrets';
-import { ClusterEvents } from '../database/cluster-events.service';
+import { ClusterEvents } from '../revocation/cluster-events.service';
 import { MetricsService } from '../health/metrics.service';
 import { RBAC_CHANGED } from '../rbac/permission-cache.service';
 import { OAuthError } from '../common/errors/oauth-error';
@@ -23,7 +24,11 @@ const CLIENT_ID = /^[\x21-\x7E]{1,128}$/;
  */
 @Injectable()
 export class ClientAuthenticator implements ClientAuthenticatorPort, OnModuleInit {
-  private readonly principals = new Map<string, { principal: Principal; until: number }>();
+  /** Hash of presented credentials -> principal, until a change or the end of a secret's grace. */
+  private readonly principals = new Cache<string, { principal: Principal; until: number }>({
+    max: MAX_CACHED_PRINCIPALS,
+    ttl: (entry) => entry.until - Date.now(),
+  });
 
   constructor(
     private readonly events: ClusterEvents,
@@ -49,17 +54,19 @@ export class ClientAuthenticator implements ClientAuthenticatorPort, OnModuleIni
   async authenticateClient(presented: PresentedClient): Promise<Principal> {
     const key = sha256Hex(`${presented.method}\u0000${presented.clientId}\u0000${presented.secret ?? ''}`);
     const hit = this.principals.get(key);
-    const fresh = hit !== undefined && hit.until > Date.now();
-    this.metrics.cacheLookups.inc({ cache: 'client_credentials', result: fresh ? 'hit' : 'miss' });
-    if (fresh) return hit.principal;
+    this.metrics.cacheLookups.inc({ cache: 'client_credentials', result: hit ? 'hit' : 'miss' });
+    if (hit) return hit.principal;
+    // Concurrent requests with the same credentials share one check; a failure throws and is not kept.
+    return (await this.principals.getOrLoad(key, () => this.load(presented))).principal;
+  }
+
+  private async load(presented: PresentedClient): Promise<{ principal: Principal; until: number }> {
     const client = await this.authenticateRecord(presented);
     const principal = await this.principalOf(client);
     // A secret in its rotation grace period is good only until the grace ends.
     const viaPrevious = client.secretHash === null || presented.secret === undefined || !constantTimeEqual(sha256(presented.secret), client.secretHash);
     const until = client.confidential && viaPrevious ? (client.previousSecretExpiresAt?.getTime() ?? 0) : Number.POSITIVE_INFINITY;
-    if (this.principals.size >= MAX_CACHED_PRINCIPALS) this.principals.clear();
-    this.principals.set(key, { principal, until });
-    return principal;
+    return { principal, until };
   }
 
   /** The authenticated client's record; throws invalid_client (and audits) on failure. */

@@ -10,8 +10,7 @@ import { RbacPolicy } from '../rbac/rbac-policy.service';
 import { RolesRepository } from '../rbac/roles.repository';
 import { RevocationService } from '../revocation/revocation.service';
 import { ClientStore } from './client-store.service';
-import { ClientsAdminRepository, ClientAdminRow } from './clients-admin.repository';
-import { ClientsRepository } from './clients.repository';
+import { ClientAdminRow, ClientsRepository } from './clients.repository';
 import { ClientDto } from './dto/client.dto';
 import { CreateClientDto } from './dto/create-client.dto';
 import { CreatedClientDto } from './dto/created-client.dto';
@@ -42,7 +41,6 @@ export class ClientsAdminService {
     private readonly config: AppConfig,
     private readonly db: Database,
     private readonly clients: ClientsRepository,
-    private readonly admin: ClientsAdminRepository,
     private readonly store: ClientStore,
     private readonly roles: RolesRepository,
     private readonly policy: RbacPolicy,
@@ -53,7 +51,7 @@ export class ClientsAdminService {
   async list(query: PageQueryDto): Promise<Page<ClientDto>> {
     const limit = pageLimit(query);
     const after = decodeCursor<{ c: string }>(query.cursor, ['c'])?.c;
-    return toPage(await this.admin.list(after, limit + 1), limit, toDto, (c) => ({ c: c.client_id }));
+    return toPage(await this.clients.list(after, limit + 1), limit, toDto, (c) => ({ c: c.client_id }));
   }
 
   async get(clientId: string): Promise<ClientDto> {
@@ -103,7 +101,7 @@ export class ClientsAdminService {
     if (!client.confidential) throw ProblemError.conflict('A public client has no secret to rotate.');
     const secret = generateSecret('cs_');
     const rotated = await this.db.transaction(async (tx) => {
-      const result = await this.admin.rotateSecret(tx, clientId, sha256(secret), graceSeconds);
+      const result = await this.clients.rotateSecret(tx, clientId, sha256(secret), graceSeconds);
       if (!result) throw notFound();
       await this.store.changed(tx, clientId);
       await this.audit.record(tx, {
@@ -128,18 +126,18 @@ export class ClientsAdminService {
     // The bootstrap client carries every password login: deleting it would lock out every user, admins included.
     if (clientId === this.config.bootstrapClientId) throw ProblemError.conflict('The bootstrap client cannot be deleted.');
     await this.db.transaction(async (tx) => {
-      const id = await this.admin.softDelete(tx, clientId);
+      const id = await this.clients.softDelete(tx, clientId);
       if (!id) throw notFound();
       await this.revocations.revoke(tx, { kind: 'client', subject: clientId, expiresAt: null });
-      await this.admin.revokeRefreshTokens(tx, id);
-      await this.admin.revokeApiKeys(tx, id);
+      await this.clients.revokeRefreshTokens(tx, id);
+      await this.clients.revokeApiKeys(tx, id);
       await this.store.changed(tx, clientId);
       await this.audit.record(tx, { eventType: 'client.deleted', outcome: 'success', actor: auditActor(principal), subject: { type: 'client', id: clientId } });
     });
   }
 
   private async findLive(clientId: string): Promise<ClientAdminRow> {
-    const client = CLIENT_ID.test(clientId) ? await this.admin.find(clientId) : undefined;
+    const client = CLIENT_ID.test(clientId) ? await this.clients.find(clientId) : undefined;
     if (!client) throw notFound();
     return client;
   }

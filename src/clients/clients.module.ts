@@ -5,14 +5,13 @@ import { ClientAuthenticator } from './client-authenticator.service';
 import { ClientStore } from './client-store.service';
 import { BootstrapClient } from './bootstrap-client.service';
 import { ClientsAdminController } from './clients-admin.controller';
-import { ClientsAdminRepository } from './clients-admin.repository';
 import { ClientsAdminService } from './clients-admin.service';
 import { ClientsRepository } from './clients.repository';
 
 @Module({
   imports: [RbacModule, RevocationCoreModule],
   controllers: [ClientsAdminController],
-  providers: [ClientsRepository, ClientStore, ClientAuthenticator, BootstrapClient, ClientsAdminRepository, ClientsAdminService],
+  providers: [ClientsRepository, ClientStore, ClientAuthenticator, BootstrapClient, ClientsAdminService],
   exports: [ClientsRepository, ClientStore, ClientAuthenticator],
 })
 export class ClientsModule {}

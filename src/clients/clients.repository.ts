@@ -24,6 +24,23 @@ const SELECT_CLIENT = `
   SELECT c.*, COALESCE(array_agg(cr.role_name ORDER BY cr.role_name) FILTER (WHERE cr.role_name IS NOT NULL), '{}') AS roles
   FROM clients c LEFT JOIN client_roles cr ON cr.client_id = c.id`;
 
+/** What the admin API shows of a client: no secret hash ever leaves this query. */
+export interface ClientAdminRow {
+  id: string;
+  client_id: string;
+  name: string;
+  confidential: boolean;
+  grant_types: GrantType[];
+  roles: string[];
+  created_at: Date;
+}
+
+const SELECT_LIVE = `
+  SELECT c.id, c.client_id, c.name, c.confidential, c.grant_types, c.created_at,
+    COALESCE(array_agg(cr.role_name ORDER BY cr.role_name) FILTER (WHERE cr.role_name IS NOT NULL), '{}') AS roles
+  FROM clients c LEFT JOIN client_roles cr ON cr.client_id = c.id
+  WHERE c.deleted_at IS NULL`;
+
 export function toRecord(row: ClientDbRow): ClientRecord {
   return {
     id: row.id,
@@ -39,6 +56,11 @@ export function toRecord(row: ClientDbRow): ClientRecord {
   };
 }
 
+/**
+ * The one repository of the `clients` table (and its `client_roles`): the
+ * credential lookups of client authentication and the admin API's SQL.
+ * Deleted clients are invisible to the admin queries.
+ */
 @Injectable()
 export class ClientsRepository {
   constructor(private readonly db: Database) {}
@@ -59,5 +81,66 @@ export class ClientsRepository {
       await q.query('INSERT INTO client_roles (client_id, role_name) SELECT $1, unnest($2::text[])', [row.id, client.roles]);
     }
     return (await this.findByClientId(client.clientId, q))!;
+  }
+
+  async list(after: string | undefined, limit: number): Promise<ClientAdminRow[]> {
+    return this.db.query<ClientAdminRow>(
+      `${SELECT_LIVE} AND ($1::text IS NULL OR c.client_id > $1) GROUP BY c.id ORDER BY c.client_id LIMIT $2`,
+      [after ?? null, limit],
+    );
+  }
+
+  async find(clientId: string, q: Queryable = this.db): Promise<ClientAdminRow | undefined> {
+    return (await q.query<ClientAdminRow>(`${SELECT_LIVE} AND c.client_id = $1 GROUP BY c.id`, [clientId]))[0];
+  }
+
+  /**
+   * New secret hash; the old one stays valid for `graceSeconds` (DB clock),
+   * or is dropped at once when the grace is 0. Undefined when the client
+   * is gone or public.
+   */
+  async rotateSecret(
+    q: Queryable,
+    clientId: string,
+    secretHash: Buffer,
+    graceSeconds: number,
+  ): Promise<{ previous_expires_at: Date } | undefined> {
+    const rows = await q.query<{ previous_expires_at: Date }>(
+      `UPDATE clients SET
+         previous_secret_hash = CASE WHEN $3::int > 0 THEN secret_hash END,
+         previous_secret_expires_at = CASE WHEN $3::int > 0 THEN now() + make_interval(secs => $3::int) END,
+         secret_hash = $2,
+         updated_at = now()
+       WHERE client_id = $1 AND deleted_at IS NULL AND confidential
+       RETURNING COALESCE(previous_secret_expires_at, now()) AS previous_expires_at`,
+      [clientId, secretHash, graceSeconds],
+    );
+    return rows[0];
+  }
+
+  /** Soft delete; secret hashes are wiped as they can never be used again. Returns the row id. */
+  async softDelete(q: Queryable, clientId: string): Promise<string | undefined> {
+    const rows = await q.query<{ id: string }>(
+      `UPDATE clients SET deleted_at = now(), secret_hash = NULL, previous_secret_hash = NULL,
+         previous_secret_expires_at = NULL, updated_at = now()
+       WHERE client_id = $1 AND deleted_at IS NULL RETURNING id`,
+      [clientId],
+    );
+    return rows[0]?.id;
+  }
+
+  // The two cascades of a client's deletion, kept here so they run in its transaction. They write
+  // other tables; api-keys/ imports clients/, so the api_keys one cannot live in its repository.
+
+  /** Every live refresh token issued through the client (user logins included). */
+  async revokeRefreshTokens(q: Queryable, id: string): Promise<void> {
+    await q.query('UPDATE refresh_tokens SET revoked_at = now() WHERE client_id = $1 AND revoked_at IS NULL', [id]);
+  }
+
+  async revokeApiKeys(q: Queryable, id: string): Promise<void> {
+    await q.query(
+      `UPDATE api_keys SET revoked_at = now() WHERE owner_type = 'client' AND owner_id = $1 AND revoked_at IS NULL`,
+      [id],
+    );
   }
 }

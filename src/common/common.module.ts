@@ -1,6 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
-import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ApiKeyStrategy } from './auth/api-key.strategy';
 import { AuthGuard } from './auth/auth.guard';
 import { BearerStrategy } from './auth/bearer.strategy';
@@ -14,15 +13,12 @@ import { createValidationPipe } from './http/validation.pipe';
     Authenticators,
     BearerStrategy,
     ApiKeyStrategy,
-    // Global guards run in the order they are registered: authentication and permissions
-    // first (deny by default), then rate limits, which key /v1 budgets by the principal the
-    // AuthGuard established. RateLimitGuard comes from the global RateLimitModule. (IPs out of
-    // failed-authentication budget are refused earlier still, by RateLimitHook, a preHandler.)
-    { provide: APP_GUARD, useClass: AuthGuard },
-    { provide: APP_GUARD, useExisting: RateLimitGuard },
+    // The global guards (AuthGuard, then RateLimitGuard) are registered in AppModule, the
+    // composition root: their order matters and the rate-limit guard is a feature's.
+    AuthGuard,
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
     { provide: APP_PIPE, useFactory: createValidationPipe },
   ],
-  exports: [Authenticators],
+  exports: [Authenticators, AuthGuard],
 })
 export class CommonModule {}

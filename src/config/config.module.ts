@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { Runtime } from '../runtime';
+import { Runtime } from './runtime';
 import { AppConfig, loadConfig } from './app-config';
 
 /** Provides the validated AppConfig and the resolved Runtime to every module. */

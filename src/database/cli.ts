@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { configFromProcessEnv } from '../config/config.module';
-import { resolveRuntime } from '../runtime';
+import { resolveRuntime } from './resolve-runtime';
 import { createRootLogger } from '../common/logging/logger';
 import { dataSourceOptions, runMigrationsLocked } from './data-source-options';
 

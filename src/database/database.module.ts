@@ -1,9 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Runtime } from '../runtime';
+import { Runtime } from '../config/runtime';
 import { AppConfig } from '../config/app-config';
-import { ClusterEvents } from './cluster-events.service';
 import { Database } from './database.service';
 import { dataSourceOptions, runMigrationsLocked } from './data-source-options';
 
@@ -22,7 +21,7 @@ import { dataSourceOptions, runMigrationsLocked } from './data-source-options';
       },
     }),
   ],
-  providers: [Database, ClusterEvents],
-  exports: [Database, ClusterEvents],
+  providers: [Database],
+  exports: [Database],
 })
 export class DatabaseModule {}

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Authenticators } from '../common/auth/authenticators';
 import { sha256 } from '../common/crypto/secrets';
 import { OAuthError } from '../common/errors/oauth-error';
-import { ClusterEvents } from '../database/cluster-events.service';
+import { ClusterEvents } from '../revocation/cluster-events.service';
 import { MetricsService } from '../health/metrics.service';
 import { RevocationStore } from '../revocation/revocation-store.service';
 import { AccessTokenClaims } from '../tokens/access-token.types';
@@ -60,7 +60,9 @@ export class IntrospectionService {
 
   private async refresh(token: string): Promise<IntrospectionResponse> {
     const row = await this.refreshTokens.findActive(sha256(token));
-    if (!row || this.revocations.isRevoked({ sid: row.family_id, userId: row.user_id, clientId: row.public_client_id })) return INACTIVE;
+    if (!row) return INACTIVE;
+    const subject = { sid: row.family_id, userId: row.user_id, clientId: row.public_client_id };
+    if (this.revocations.isRevoked({ ...subject, issuedAtMs: row.created_at.getTime() })) return INACTIVE;
     return {
       active: true,
       token_type: 'refresh_token',

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { decryptAesGcm, encryptAesGcm } from '../common/crypto/secrets';
-import { Runtime } from '../runtime';
+import { Runtime } from '../config/runtime';
 
 /** TOTP secrets are stored AES-256-GCM encrypted, bound to their user by the AAD. */
 @Injectable()

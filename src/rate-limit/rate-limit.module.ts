@@ -10,7 +10,7 @@ import { RedisConnection } from './redis-connection.service';
 /**
  * Rate limits (DESIGN.md decision 8): @nestjs/throttler with our own
  * storage (memory, or Redis when REDIS_URL is set).
- * - RateLimitGuard is made global in CommonModule, after the AuthGuard;
+ * - RateLimitGuard is made global in AppModule, after the AuthGuard;
  * - RateLimitHook (Fastify preHandler, before every guard) and
  *   RateLimitRecorder (response observer) are wired in app.factory.
  */

@@ -1,5 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { ClusterEvents } from '../database/cluster-events.service';
+import { Cache } from '../common/cache/cache';
+import { ClusterEvents } from '../revocation/cluster-events.service';
 import { Database } from '../database/database.service';
 import { Tx } from '../database/tx';
 
@@ -16,7 +17,8 @@ interface Snapshot {
  */
 @Injectable()
 export class PermissionCache implements OnModuleInit {
-  private snapshot?: Promise<Snapshot>;
+  /** One entry: the whole role -> permissions snapshot, rebuilt by one query set after a change. */
+  private readonly snapshot = new Cache<'rbac', Snapshot>({ max: 1 });
 
   constructor(
     private readonly db: Database,
@@ -29,7 +31,7 @@ export class PermissionCache implements OnModuleInit {
   }
 
   invalidate(): void {
-    this.snapshot = undefined;
+    this.snapshot.clear();
   }
 
   /** Announces an RBAC change inside the writing transaction. */
@@ -49,14 +51,7 @@ export class PermissionCache implements OnModuleInit {
   }
 
   private load(): Promise<Snapshot> {
-    if (!this.snapshot) {
-      const pending = this.build();
-      this.snapshot = pending;
-      pending.catch(() => {
-        if (this.snapshot === pending) this.snapshot = undefined;
-      });
-    }
-    return this.snapshot;
+    return this.snapshot.getOrLoad('rbac', () => this.build());
   }
 
   private async build(): Promise<Snapshot> {

@@ -1,10 +1,23 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { RevocationFreshness } from '../common/auth/authenticators';
+import { ClusterEvents } from './cluster-events.service';
 import { RevocationStore } from './revocation-store.service';
 import { RevocationService } from './revocation.service';
 
-/** The revocation store and writer, shared by every module that revokes or checks. */
+/**
+ * The revocation store and writer, and the NOTIFY bus that fans revocations
+ * (and the other cache invalidations) out across instances. Global: every
+ * feature that revokes, checks or invalidates uses it, and common/ reaches
+ * the bus's freshness only through the RevocationFreshness port.
+ */
+@Global()
 @Module({
-  providers: [RevocationStore, RevocationService],
-  exports: [RevocationStore, RevocationService],
+  providers: [
+    ClusterEvents,
+    RevocationStore,
+    RevocationService,
+    { provide: RevocationFreshness, useExisting: ClusterEvents },
+  ],
+  exports: [ClusterEvents, RevocationStore, RevocationService, RevocationFreshness],
 })
 export class RevocationCoreModule {}

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { ClusterEvents } from '../database/cluster-events.service';
+import { ClusterEvents } from './cluster-events.service';
 import { Tx } from '../database/tx';
 import { REVOCATION_ADDED, REVOCATION_REMOVED, RevocationEntry, RevocationKind } from './revocation.types';
 
-const toDate = (seconds: number | null | undefined): Date | null => (seconds ? new Date(seconds * 1000) : null);
+const toDate = (ms: number | null | undefined): Date | null => (ms ? new Date(ms) : null);
 
 /**
  * Writes revocations: a row in `revocations` and a NOTIFY, both inside the
@@ -20,7 +20,7 @@ export class RevocationService {
          cutoff = GREATEST(revocations.cutoff, EXCLUDED.cutoff),
          expires_at = CASE WHEN revocations.expires_at IS NULL OR EXCLUDED.expires_at IS NULL THEN NULL
                            ELSE GREATEST(revocations.expires_at, EXCLUDED.expires_at) END`,
-      [entry.kind, entry.subject, toDate(entry.cutoff), toDate(entry.expiresAt)],
+      [entry.kind, entry.subject, toDate(entry.cutoffMs), toDate(entry.expiresAt && entry.expiresAt * 1000)],
     );
     await this.events.publish(tx, { type: REVOCATION_ADDED, entry });
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Cache } from '../common/cache/cache';
 import { sha256Hex } from '../common/crypto/secrets';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../health/metrics.service';
@@ -7,6 +8,11 @@ import { decodeJws, verifySignature } from './jws';
 import { SigningKeys } from './signing-keys.service';
 
 const MAX_CACHED = 200_000;
+
+interface Verified {
+  claims: AccessTokenClaims;
+  kid: string;
+}
 const TYP = /^(application\/)?at\+jwt$/i;
 
 const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
@@ -20,7 +26,11 @@ const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.is
  */
 @Injectable()
 export class AccessTokenVerifier {
-  private readonly cache = new Map<string, { claims: AccessTokenClaims; kid: string }>();
+  /** Token hash -> verified claims until the token expires; bad tokens are never kept. */
+  private readonly cache = new Cache<string, Verified | null>({
+    max: MAX_CACHED,
+    ttl: (v) => (v ? v.claims.exp * 1000 - Date.now() : 0),
+  });
 
   constructor(
     private readonly config: AppConfig,
@@ -40,14 +50,12 @@ export class AccessTokenVerifier {
       this.cache.delete(cacheKey);
       return null;
     }
-    const verified = await this.verifyUncached(token, now);
-    if (!verified) return null;
-    if (this.cache.size >= MAX_CACHED) this.evict(now);
-    this.cache.set(cacheKey, verified);
-    return verified.claims;
+    // Concurrent first uses of one token share one signature check.
+    const verified = await this.cache.getOrLoad(cacheKey, () => this.verifyUncached(token, now));
+    return verified?.claims ?? null;
   }
 
-  private async verifyUncached(token: string, now: number): Promise<{ claims: AccessTokenClaims; kid: string } | null> {
+  private async verifyUncached(token: string, now: number): Promise<Verified | null> {
     const jws = decodeJws(token);
     if (!jws) return null;
     const { header, payload: p } = jws;
@@ -63,15 +71,5 @@ export class AccessTokenVerifier {
   private audienceOk(aud: unknown): boolean {
     const wanted = this.config.accessTokenAudience;
     return aud === wanted || (Array.isArray(aud) && aud.includes(wanted));
-  }
-
-  private evict(now: number): void {
-    for (const [k, c] of this.cache) if (c.claims.exp <= now) this.cache.delete(k);
-    // Still full of live tokens: drop the oldest tenth (Map keeps insertion order).
-    let drop = this.cache.size >= MAX_CACHED ? MAX_CACHED / 10 : 0;
-    for (const k of this.cache.keys()) {
-      if (drop-- <= 0) break;
-      this.cache.delete(k);
-    }
   }
 }

@@ -6,10 +6,10 @@ import { decryptAesGcm, encryptAesGcm } from '../common/crypto/secrets';
 import { ROOT_LOGGER, RootLogger } from '../common/logging/logging.module';
 import { decodeCursor, Page, toPage } from '../common/http/pagination';
 import { AppConfig, SigningAlgorithm } from '../config/app-config';
-import { ClusterEvents } from '../database/cluster-events.service';
+import { ClusterEvents } from '../revocation/cluster-events.service';
 import { Database } from '../database/database.service';
 import { Tx } from '../database/tx';
-import { Runtime } from '../runtime';
+import { Runtime } from '../config/runtime';
 import { generateSigningKey, privateKeyFromDer, publicKeyFromJwk } from './key-material';
 
 export const SIGNING_KEYS_CHANGED = 'signing_keys.changed';

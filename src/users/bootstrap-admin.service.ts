@@ -5,7 +5,7 @@ import { SYSTEM_ACTOR } from '../audit/audit.types';
 import { ROOT_LOGGER, RootLogger } from '../common/logging/logging.module';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database.service';
-import { Runtime } from '../runtime';
+import { Runtime } from '../config/runtime';
 import { PasswordHasher } from './password-hasher.service';
 import { isValidUsername, normalizeUsername, usernameKey } from './username';
 import { UsersRepository } from './users.repository';

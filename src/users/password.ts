@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { FieldError } from '../common/errors/problem-error';
+import { CONTROL_CHARS } from '../common/text/control-chars';
 
-/** Control characters (C0, DEL, C1) and NUL: refused in every new password and name. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-export const CONTROL_CHARS = /[\u0000-\u001F\u007F-\u009F]/;
+export { CONTROL_CHARS };
 
 export function normalizePassword(password: string): string {
   return password.normalize('NFKC');

@@ -28,8 +28,10 @@ export class UserAccess {
   async cutOff(tx: Tx, userId: string): Promise<number> {
     const families = await this.refreshTokensRepo.liveFamiliesOfUser(tx, userId);
     for (const family of families) await this.refreshTokens.revokeFamily(tx, family);
-    const now = Math.floor(Date.now() / 1000);
-    await this.revocations.revoke(tx, { kind: 'user', subject: userId, cutoff: now, expiresAt: now + this.config.accessTokenTtl });
+    const nowMs = Date.now();
+    const now = Math.floor(nowMs / 1000);
+    const expiresAt = now + this.config.accessTokenTtl;
+    await this.revocations.revoke(tx, { kind: 'user', subject: userId, cutoffMs: nowMs, expiresAt });
     await this.revocations.revoke(tx, { kind: 'user_off', subject: userId, expiresAt: null });
     return families.length;
   }

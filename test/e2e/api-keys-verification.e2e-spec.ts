@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ClusterEvents } from '../../src/database/cluster-events.service';
+import { ClusterEvents } from '../../src/revocation/cluster-events.service';
 import { Database } from '../../src/database/database.service';
 import { PermissionCache, RBAC_CHANGED } from '../../src/rbac/permission-cache.service';
 import { basic, postForm, request } from '../support/http';

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { ClusterEvents } from '../../database/cluster-events.service';
 import { OAuthError } from '../errors/oauth-error';
 import type { Principal } from './principal';
 
@@ -27,6 +26,15 @@ export interface ClientAuthenticatorPort {
 }
 
 /**
+ * Whether this instance has heard every revocation up to now. Implemented by
+ * the revocation module's NOTIFY bus; declared here so common/ need not
+ * import it.
+ */
+export abstract class RevocationFreshness {
+  abstract isFresh(): boolean;
+}
+
+/**
  * The seam between credential kinds and the places that accept them
  * (global guard, introspection, revocation). Feature modules register their
  * authenticator at start; consumers do not import those modules, which keeps
@@ -36,7 +44,7 @@ export interface ClientAuthenticatorPort {
 export class Authenticators {
   private bearerImpl?: BearerAuthenticator;
 
-  constructor(private readonly events: ClusterEvents) {}
+  constructor(private readonly freshness: RevocationFreshness) {}
 
   /**
    * Tokens and API keys are vouched for from memory; when the revocation
@@ -45,7 +53,7 @@ export class Authenticators {
    * /v1 as on introspection. Client secrets are not revocable that way.
    */
   private assertFresh(): void {
-    if (!this.events.isFresh()) throw new OAuthError('temporarily_unavailable', 'revocation feed stale');
+    if (!this.freshness.isFresh()) throw new OAuthError('temporarily_unavailable', 'revocation feed stale');
   }
   private apiKeyImpl?: ApiKeyAuthenticator;
   private clientImpl?: ClientAuthenticatorPort;

@@ -1,5 +1,3 @@
-import type { AuditActor } from '../../audit/audit.types';
-
 export type PrincipalKind = 'user' | 'client' | 'api_key';
 
 /** Who is calling, as established by a credential. */
@@ -22,7 +20,16 @@ export interface Principal {
   sid?: string;
 }
 
-export function auditActor(principal: Principal | undefined): AuditActor {
+/**
+ * Who acted, as the audit log records it. Declared here (structurally the
+ * audit module's AuditActor) so that common/ does not import audit/.
+ */
+export interface ActorRef {
+  type: PrincipalKind | 'anonymous';
+  id: string | null;
+}
+
+export function auditActor(principal: Principal | undefined): ActorRef {
   if (!principal) return { type: 'anonymous', id: null };
   return { type: principal.kind, id: principal.id };
 }

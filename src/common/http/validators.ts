@@ -1,5 +1,5 @@
 import { ValidateBy, ValidationOptions, buildMessage } from 'class-validator';
-import { CONTROL_CHARS } from '../../users/password';
+import { CONTROL_CHARS } from '../text/control-chars';
 
 export const NO_CONTROL_CHARS = 'noControlChars';
 

@@ -8,7 +8,7 @@ import { CallerAuthenticator } from '../introspection/caller-auth.service';
 import { AccessTokenVerifier } from '../tokens/access-token-verifier.service';
 import { RefreshTokensRepository } from '../tokens/refresh-tokens.repository';
 import { REFRESH_PREFIX, RefreshTokens } from '../tokens/refresh-tokens.service';
-import { RevocationService } from './revocation.service';
+import { RevocationService } from '../revocation/revocation.service';
 
 /**
  * RFC 7009. A client revokes tokens issued to it; a caller holding

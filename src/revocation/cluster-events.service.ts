@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { AppConfig } from '../config/app-config';
 import { ROOT_LOGGER, RootLogger } from '../common/logging/logging.module';
-import { Runtime } from '../runtime';
-import { Tx } from './tx';
+import { Runtime } from '../config/runtime';
+import { Tx } from '../database/tx';
 
 export interface ClusterEvent {
   type: string;

@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { AppConfig } from './config/app-config';
-import { ConfigError } from './config/env-reader';
-import { startEmbeddedPostgres } from './database/embedded-postgres';
+import { AppConfig } from './app-config';
+import { ConfigError } from './env-reader';
 
 /** What start-up resolved beyond the plain configuration. */
 export class Runtime {
@@ -21,7 +20,7 @@ export class Runtime {
  * data folder (mode 0600) and reused, with a warning: fine for a laptop,
  * never for a fleet (production refuses to start without one).
  */
-function resolveKeyEncryptionKey(config: AppConfig, logger: Logger): Buffer {
+export function resolveKeyEncryptionKey(config: AppConfig, logger: Logger): Buffer {
   if (config.keyEncryptionKey) return config.keyEncryptionKey;
   const dir = resolve(config.dataDir);
   const file = resolve(dir, 'key-encryption-key');
@@ -36,13 +35,4 @@ function resolveKeyEncryptionKey(config: AppConfig, logger: Logger): Buffer {
   writeFileSync(file, key.toString('base64'), { mode: 0o600 });
   logger.warn({ file }, 'KEY_ENCRYPTION_KEY is not set: generated one into the data folder. Set it explicitly outside development.');
   return key;
-}
-
-export async function resolveRuntime(config: AppConfig, logger: Logger): Promise<Runtime> {
-  const key = resolveKeyEncryptionKey(config, logger);
-  if (config.databaseUrl) {
-    return new Runtime(config.databaseUrl, false, key, async () => undefined);
-  }
-  const embedded = await startEmbeddedPostgres(config.dataDir, logger);
-  return new Runtime(embedded.url, true, key, () => embedded.stop());
 }
