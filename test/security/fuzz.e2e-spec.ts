@@ -28,9 +28,10 @@ describe('security: fuzzing the documented API', () => {
   const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000_000);
   const CONCURRENCY = 16;
   const BODY_LIMIT = 10_240;
-  // 20,000 requests at least, in two phases, each with a time cap (2 shared cores: ~90 s in all).
-  const PHASE_1 = { target: 14_000, capMs: 45_000 };
-  const PHASE_2 = { target: 10_000, capMs: 45_000 };
+  // 20,000 requests at least, in two phases (~25 s on an idle 2-core machine). The cap is only a
+  // safety net against a hang: the suite asserts on counts and findings, never on throughput.
+  const PHASE_1 = { target: 14_000, capMs: 300_000 };
+  const PHASE_2 = { target: 10_000, capMs: 300_000 };
 
   let app: TestApp;
   let raw: RawClient;
