@@ -1,0 +1,81 @@
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { ROOT_LOGGER, RootLogger } from '../common/logging/logging.module';
+import { AppConfig } from '../config/app-config';
+import { LoadedKey } from './signing-key.types';
+import type { FromWorker, ToWorker } from './signing-worker';
+
+interface Pending {
+  resolve: (token: string) => void;
+  reject: (err: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  pending: Map<number, Pending>;
+  kids: Set<string>;
+}
+
+const WORKER_FILE = join(__dirname, 'signing-worker.js');
+
+/**
+ * A few worker threads that sign access tokens. RS256 signing is the token
+ * endpoint's limit (about 350 us per token on one core); on the event loop
+ * it serialises every issuance behind the HTTP and database work. Jobs go to
+ * the least busy worker; a worker that dies fails its jobs and is replaced.
+ */
+@Injectable()
+export class SigningPool implements OnModuleDestroy {
+  private readonly slots: Slot[] = [];
+  private nextId = 1;
+  private closing = false;
+
+  constructor(
+    config: AppConfig,
+    @Inject(ROOT_LOGGER) private readonly logger: RootLogger,
+  ) {
+    for (let i = 0; i < config.signingWorkers; i++) this.slots.push(this.spawn());
+  }
+
+  sign(claims: object, key: LoadedKey): Promise<string> {
+    const slot = this.slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    if (!slot.kids.has(key.kid)) {
+      slot.worker.postMessage({ t: 'key', kid: key.kid, alg: key.alg, privateKey: key.privateKey } satisfies ToWorker);
+      slot.kids.add(key.kid);
+    }
+    const id = this.nextId++;
+    return new Promise<string>((resolve, reject) => {
+      slot.pending.set(id, { resolve, reject });
+      slot.worker.postMessage({ t: 'sign', id, kid: key.kid, claims } satisfies ToWorker);
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
+  private spawn(): Slot {
+    const slot: Slot = { worker: new Worker(WORKER_FILE), pending: new Map(), kids: new Set() };
+    slot.worker.unref();
+    slot.worker.on('message', (msg: FromWorker) => {
+      const job = slot.pending.get(msg.id);
+      if (!job) return;
+      slot.pending.delete(msg.id);
+      if ('token' in msg) job.resolve(msg.token);
+      else job.reject(new Error(`signing failed: ${msg.error}`));
+    });
+    slot.worker.on('error', (err) => this.logger.error({ err }, 'signing worker failed'));
+    slot.worker.on('exit', () => this.replace(slot));
+    return slot;
+  }
+
+  private replace(dead: Slot): void {
+    for (const job of dead.pending.values()) job.reject(new Error('signing worker exited'));
+    dead.pending.clear();
+    if (this.closing) return;
+    const index = this.slots.indexOf(dead);
+    if (index >= 0) this.slots[index] = this.spawn();
+  }
+}
