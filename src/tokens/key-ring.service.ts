@@ -39,8 +39,10 @@ export class KeyRing implements OnModuleInit {
     });
   }
 
+  /** Null: the key verifies nothing any more (or never signed: replaced before it activated). */
   stateOf(key: LoadedKey, now = Date.now()): SigningKeyState | null {
-    if (key.activatesAt.getTime() > now) return key.retiredAt !== null && key.retiredAt <= key.activatesAt ? null : 'next';
+    if (key.retiredAt !== null && key.retiredAt <= key.activatesAt) return null;
+    if (key.activatesAt.getTime() > now) return 'next';
     if (key.retiredAt === null || key.retiredAt.getTime() > now) return 'active';
     return key.retiredAt.getTime() + this.config.accessTokenTtl * 1000 > now ? 'retiring' : null;
   }

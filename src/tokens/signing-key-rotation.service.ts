@@ -37,7 +37,9 @@ export class SigningKeyRotation implements OnModuleInit {
    * once, for a compromised key). The key it replaces keeps signing until
    * then, and verifying for one token lifetime after.
    */
-  async rotate(actor: AuditActor, activateInSeconds = this.config.signingKeyActivationSeconds): Promise<LoadedKey> {
+  async rotate(actor: AuditActor, requestedDelay?: number | null): Promise<LoadedKey> {
+    // null (allowed by an optional DTO field) means the default, like an absent field.
+    const activateInSeconds = requestedDelay ?? this.config.signingKeyActivationSeconds;
     const alg = this.config.signingAlgorithm;
     const created = await this.db.transaction(async (tx) => {
       await this.repo.lock(tx);
