@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { ROOT_LOGGER, RootLogger } from '../common/logging/logging.module';
 import { AppConfig } from '../config/app-config';
 import { LoadedKey } from './signing-key.types';
-import type { FromWorker, ToWorker } from './signing-worker';
+import type { FromWorker, SignJob, ToWorker } from './signing-worker';
 
 interface Pending {
   resolve: (token: string) => void;
@@ -15,6 +15,8 @@ interface Slot {
   worker: Worker;
   pending: Map<number, Pending>;
   kids: Set<string>;
+  /** Jobs not posted yet: sent together once the current event-loop turn is over. */
+  batch: SignJob[];
 }
 
 const WORKER_FILE = join(__dirname, 'signing-worker.js');
@@ -23,7 +25,10 @@ const WORKER_FILE = join(__dirname, 'signing-worker.js');
  * A few worker threads that sign access tokens. RS256 signing is the token
  * endpoint's limit (about 350 us per token on one core); on the event loop
  * it serialises every issuance behind the HTTP and database work. Jobs go to
- * the least busy worker; a worker that dies fails its jobs and is replaced.
+ * the least busy worker, batched per event-loop turn: one message carries
+ * every job of the turn (a postMessage costs far more under CPU contention
+ * than the few bytes it moves). A worker that dies fails its jobs and is
+ * replaced.
  */
 @Injectable()
 export class SigningPool implements OnModuleDestroy {
@@ -47,8 +52,13 @@ export class SigningPool implements OnModuleDestroy {
     const id = this.nextId++;
     return new Promise<string>((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
-      slot.worker.postMessage({ t: 'sign', id, kid: key.kid, claims } satisfies ToWorker);
+      if (slot.batch.push({ id, kid: key.kid, claims }) === 1) setImmediate(() => this.post(slot));
     });
+  }
+
+  private post(slot: Slot): void {
+    const jobs = slot.batch.splice(0);
+    if (jobs.length > 0) slot.worker.postMessage({ t: 'sign', jobs } satisfies ToWorker);
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -57,14 +67,16 @@ export class SigningPool implements OnModuleDestroy {
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(WORKER_FILE), pending: new Map(), kids: new Set() };
+    const slot: Slot = { worker: new Worker(WORKER_FILE), pending: new Map(), kids: new Set(), batch: [] };
     slot.worker.unref();
-    slot.worker.on('message', (msg: FromWorker) => {
-      const job = slot.pending.get(msg.id);
-      if (!job) return;
-      slot.pending.delete(msg.id);
-      if ('token' in msg) job.resolve(msg.token);
-      else job.reject(new Error(`signing failed: ${msg.error}`));
+    slot.worker.on('message', (results: FromWorker) => {
+      for (const result of results) {
+        const job = slot.pending.get(result.id);
+        if (!job) continue;
+        slot.pending.delete(result.id);
+        if ('token' in result) job.resolve(result.token);
+        else job.reject(new Error(`signing failed: ${result.error}`));
+      }
     });
     slot.worker.on('error', (err) => this.logger.error({ err }, 'signing worker failed'));
     slot.worker.on('exit', () => this.replace(slot));
@@ -74,6 +86,7 @@ export class SigningPool implements OnModuleDestroy {
   private replace(dead: Slot): void {
     for (const job of dead.pending.values()) job.reject(new Error('signing worker exited'));
     dead.pending.clear();
+    dead.batch.length = 0;
     if (this.closing) return;
     const index = this.slots.indexOf(dead);
     if (index >= 0) this.slots[index] = this.spawn();

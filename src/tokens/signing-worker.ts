@@ -4,10 +4,15 @@ import type { SigningAlgorithm } from '../config/app-config';
 import { signAccessJwt } from './jwt-codec';
 
 /** Messages from the pool: a key (sent once per worker), or a job that names it. */
-export type ToWorker =
-  | { t: 'key'; kid: string; alg: SigningAlgorithm; privateKey: KeyObject }
-  | { t: 'sign'; id: number; kid: string; claims: object };
-export type FromWorker = { id: number; token: string } | { id: number; error: string };
+export type ToWorker = { t: 'key'; kid: string; alg: SigningAlgorithm; privateKey: KeyObject } | { t: 'sign'; jobs: SignJob[] };
+export interface SignJob {
+  id: number;
+  kid: string;
+  claims: object;
+}
+export type SignResult = { id: number; token: string } | { id: number; error: string };
+/** Results of one batch, in one message. */
+export type FromWorker = SignResult[];
 
 /**
  * Signs access tokens on a worker thread with the same code as everywhere
@@ -21,11 +26,15 @@ parentPort?.on('message', (msg: ToWorker) => {
     keys.set(msg.kid, { kid: msg.kid, alg: msg.alg, privateKey: msg.privateKey });
     return;
   }
-  const key = keys.get(msg.kid);
+  parentPort!.postMessage(msg.jobs.map(signOne) satisfies FromWorker);
+});
+
+function signOne(job: SignJob): SignResult {
+  const key = keys.get(job.kid);
   try {
     if (!key) throw new Error('unknown signing key');
-    parentPort!.postMessage({ id: msg.id, token: signAccessJwt(msg.claims, key) } satisfies FromWorker);
+    return { id: job.id, token: signAccessJwt(job.claims, key) };
   } catch (err) {
-    parentPort!.postMessage({ id: msg.id, error: (err as Error).message } satisfies FromWorker);
+    return { id: job.id, error: (err as Error).message };
   }
-});
+}
