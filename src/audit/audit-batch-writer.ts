@@ -80,7 +80,9 @@ export class AuditBatchWriter {
   }
 
   private async insert(group: Queued[]): Promise<void> {
-    const rows = group.map((_, r) => `(${Array.from({ length: COLUMNS }, (_, c) => `$${r * COLUMNS + c + 1}`).join(', ')})`);
+    const rows = group.map(
+      (_, r) => `(${Array.from({ length: COLUMNS }, (_, c) => `$${r * COLUMNS + c + 1}`).join(', ')})`,
+    );
     await this.db.query(
       `INSERT INTO audit_events
          (event_type, outcome, actor_type, actor_id, subject_type, subject_id, ip, user_agent, request_id, details)

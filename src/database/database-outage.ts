@@ -4,9 +4,21 @@ import { OAuthError } from '../common/errors/oauth-error';
 export const OUTAGE_RETRY_AFTER_SECONDS = 5;
 
 /** Node socket errors and PostgreSQL classes 08 (connection), 53300 (too many connections), 57P0x (shutting down). */
-const CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', '53300', '57P01', '57P02', '57P03']);
+const CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  '53300',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
 /** What node-postgres says when the socket went away or the pool could not connect in time. */
-const MESSAGES = /connection terminated|timeout exceeded when trying to connect|connection error|client was closed|not queryable/i;
+const MESSAGES =
+  /connection terminated|timeout exceeded when trying to connect|connection error|client was closed|not queryable/i;
 
 /**
  * True for errors that say the database is unreachable, not that the query

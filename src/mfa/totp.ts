@@ -20,7 +20,13 @@ export function currentStep(nowMs = Date.now()): number {
 
 /** The code of one time step (enrolment confirmation, tests). */
 export function totpAt(secret: string, step: number): string {
-  return generateSync({ secret, epoch: step * TOTP_STEP_SECONDS, period: TOTP_STEP_SECONDS, digits: DIGITS, algorithm: 'sha1' });
+  return generateSync({
+    secret,
+    epoch: step * TOTP_STEP_SECONDS,
+    period: TOTP_STEP_SECONDS,
+    digits: DIGITS,
+    algorithm: 'sha1',
+  });
 }
 
 /** The step the code matches within one step of drift, or null (malformed codes included). */

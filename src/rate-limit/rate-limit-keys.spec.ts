@@ -33,7 +33,10 @@ describe('RateLimitKeys', () => {
   it('is stable for one KEK (instances share budgets) and differs between KEKs and trackers', () => {
     const again = new RateLimitKeys(runtimeWith(Buffer.from(kek)));
     assert.equal(again.key('token_username', 'alice'), keys.key('token_username', 'alice'));
-    assert.notEqual(new RateLimitKeys(runtimeWith(randomBytes(32))).key('token_username', 'alice'), keys.key('token_username', 'alice'));
+    assert.notEqual(
+      new RateLimitKeys(runtimeWith(randomBytes(32))).key('token_username', 'alice'),
+      keys.key('token_username', 'alice'),
+    );
     assert.notEqual(keys.key('token_username', 'alice'), keys.key('token_username', 'bob'));
     assert.notEqual(keys.key('a', 'x').split(':')[1], keys.key('a', 'y').split(':')[1]);
   });

@@ -24,8 +24,24 @@ function material(alg: SigningAlgorithm) {
   };
 }
 
-const claims = () => ({ iss: ISS, aud: AUD, sub: 's', jti: 'j', client_id: 'c', scope: '', iat: now(), nbf: now(), exp: now() + 60 });
-const expect = (m: ReturnType<typeof material>) => ({ alg: m.alg, publicPem: m.publicPem, issuer: ISS, audience: AUD, nowSeconds: now() });
+const claims = () => ({
+  iss: ISS,
+  aud: AUD,
+  sub: 's',
+  jti: 'j',
+  client_id: 'c',
+  scope: '',
+  iat: now(),
+  nbf: now(),
+  exp: now() + 60,
+});
+const expect = (m: ReturnType<typeof material>) => ({
+  alg: m.alg,
+  publicPem: m.publicPem,
+  issuer: ISS,
+  audience: AUD,
+  nowSeconds: now(),
+});
 
 describe('jwt-codec (@nestjs/jwt) against jose', () => {
   for (const alg of ['RS256', 'ES256'] as SigningAlgorithm[]) {
@@ -47,24 +63,31 @@ describe('jwt-codec (@nestjs/jwt) against jose', () => {
 
     it(`${alg}: a token jose signs with our key verifies; one signed by another key does not`, async () => {
       const m = material(alg);
-      const joseToken = await new SignJWT(claims()).setProtectedHeader({ alg, typ: 'at+jwt', kid: m.kid }).sign(m.privateKey);
+      const joseToken = await new SignJWT(claims())
+        .setProtectedHeader({ alg, typ: 'at+jwt', kid: m.kid })
+        .sign(m.privateKey);
       assert.equal(verifyAccessJwt(joseToken, expect(m))?.client_id, 'c');
       const other = material(alg);
-      const forged = await new SignJWT(claims()).setProtectedHeader({ alg, typ: 'at+jwt', kid: m.kid }).sign(other.privateKey);
+      const forged = await new SignJWT(claims())
+        .setProtectedHeader({ alg, typ: 'at+jwt', kid: m.kid })
+        .sign(other.privateKey);
       assert.equal(verifyAccessJwt(forged, expect(m)), null);
     });
   }
 
-  it('refuses alg none, HS256 keyed with the public key, and an alg other than the key\'s own', async () => {
+  it("refuses alg none, HS256 keyed with the public key, and an alg other than the key's own", async () => {
     const rsa = material('RS256');
     const body = b64(claims());
-    for (const alg of ['none', 'None']) assert.equal(verifyAccessJwt(`${b64({ alg, typ: 'at+jwt', kid: rsa.kid })}.${body}.`, expect(rsa)), null);
+    for (const alg of ['none', 'None'])
+      assert.equal(verifyAccessJwt(`${b64({ alg, typ: 'at+jwt', kid: rsa.kid })}.${body}.`, expect(rsa)), null);
     for (const secret of [rsa.publicPem, rsa.publicKey.export({ format: 'der', type: 'spki' })]) {
       const input = `${b64({ alg: 'HS256', typ: 'at+jwt', kid: rsa.kid })}.${body}`;
       const mac = createHmac('sha256', secret).update(input).digest('base64url');
       assert.equal(verifyAccessJwt(`${input}.${mac}`, expect(rsa)), null);
     }
-    const ps256 = await new SignJWT(claims()).setProtectedHeader({ alg: 'PS256', typ: 'at+jwt', kid: rsa.kid }).sign(rsa.privateKey as KeyObject);
+    const ps256 = await new SignJWT(claims())
+      .setProtectedHeader({ alg: 'PS256', typ: 'at+jwt', kid: rsa.kid })
+      .sign(rsa.privateKey as KeyObject);
     assert.equal(verifyAccessJwt(ps256, expect(rsa)), null);
     const ec = material('ES256');
     const es = signAccessJwt(claims(), ec);

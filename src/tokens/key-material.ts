@@ -1,4 +1,11 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, JsonWebKey, KeyObject, randomBytes } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  JsonWebKey,
+  KeyObject,
+  randomBytes,
+} from 'node:crypto';
 import type { SigningAlgorithm } from '../config/app-config';
 
 export interface GeneratedKey {
@@ -9,7 +16,10 @@ export interface GeneratedKey {
 }
 
 export function generateSigningKey(alg: SigningAlgorithm): GeneratedKey {
-  const pair = alg === 'RS256' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const pair =
+    alg === 'RS256'
+      ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+      : generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const kid = randomBytes(12).toString('base64url');
   return {
     kid,

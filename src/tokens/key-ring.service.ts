@@ -116,7 +116,8 @@ export class KeyRing implements OnModuleInit {
   private nextChange(now: number): number {
     let next = Infinity;
     for (const key of this.keys) {
-      for (const t of [key.activatesAt.getTime(), key.retiredAt?.getTime() ?? Infinity]) if (t > now && t < next) next = t;
+      for (const t of [key.activatesAt.getTime(), key.retiredAt?.getTime() ?? Infinity])
+        if (t > now && t < next) next = t;
     }
     return next;
   }

@@ -19,7 +19,12 @@ export class SigningKeyListing {
       .published()
       .sort((a, b) => +b.createdAt - +a.createdAt || (a.kid < b.kid ? -1 : 1))
       .filter((k) => !after || +k.createdAt < after.t || (+k.createdAt === after.t && k.kid > after.k));
-    return toPage(keys, limit, (k) => this.info(k), (k) => ({ t: +k.createdAt, k: k.kid }));
+    return toPage(
+      keys,
+      limit,
+      (k) => this.info(k),
+      (k) => ({ t: +k.createdAt, k: k.kid }),
+    );
   }
 
   info(key: LoadedKey): SigningKeyInfo {

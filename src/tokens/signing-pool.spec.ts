@@ -35,8 +35,15 @@ describe('SigningPool', () => {
     assert.equal(new Set(tokens).size, tokens.length);
     for (const [i, token] of tokens.entries()) {
       const key = jobs[i].key;
-      const { payload, protectedHeader } = await jwtVerify(token, await importJWK({ ...key.publicJwk } as never, key.alg), { typ: 'at+jwt' });
-      assert.deepEqual([payload.sub, payload.n, protectedHeader.kid, protectedHeader.alg], [`s${i}`, i, key.kid, key.alg]);
+      const { payload, protectedHeader } = await jwtVerify(
+        token,
+        await importJWK({ ...key.publicJwk } as never, key.alg),
+        { typ: 'at+jwt' },
+      );
+      assert.deepEqual(
+        [payload.sub, payload.n, protectedHeader.kid, protectedHeader.alg],
+        [`s${i}`, i, key.kid, key.alg],
+      );
     }
   });
 

@@ -4,7 +4,8 @@ import type { SigningAlgorithm } from '../config/app-config';
 import { signAccessJwt } from './jwt-codec';
 
 /** Messages from the pool: a key (sent once per worker), or a job that names it. */
-export type ToWorker = { t: 'key'; kid: string; alg: SigningAlgorithm; privateKey: KeyObject } | { t: 'sign'; jobs: SignJob[] };
+export type ToWorker =
+  { t: 'key'; kid: string; alg: SigningAlgorithm; privateKey: KeyObject } | { t: 'sign'; jobs: SignJob[] };
 export interface SignJob {
   id: number;
   kid: string;

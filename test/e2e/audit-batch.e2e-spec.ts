@@ -6,7 +6,8 @@ import { startTestApp, TestApp } from '../support/test-app';
 import { auditRows, createClient, unique } from '../factories';
 import { clientCredentials } from '../factories/admin';
 
-const jtiOf = (jwt: string): string => (JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString()) as { jti: string }).jti;
+const jtiOf = (jwt: string): string =>
+  (JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString()) as { jti: string }).jti;
 
 /** Group commit of token-issuance audit rows: fewer INSERTs, and never a response before its row committed. */
 describe('audit batch writer (group commit)', () => {
@@ -46,7 +47,12 @@ describe('audit batch writer (group commit)', () => {
     try {
       await Promise.all(
         Array.from({ length: 50 }, (_, i) =>
-          writer.write({ eventType: 'token.issued', outcome: 'success', actor: { type: 'system' }, details: { marker, i } }),
+          writer.write({
+            eventType: 'token.issued',
+            outcome: 'success',
+            actor: { type: 'system' },
+            details: { marker, i },
+          }),
         ),
       );
     } finally {
@@ -66,13 +72,26 @@ describe('audit batch writer (group commit)', () => {
     await db.query(`CREATE TRIGGER ${marker} BEFORE INSERT ON audit_events FOR EACH ROW
       WHEN (NEW.event_type = '${marker}') EXECUTE FUNCTION ${marker}_fail()`);
     try {
-      const entry = (eventType: string) => ({ eventType, outcome: 'success' as const, actor: { type: 'system' as const }, details: { marker } });
-      const settled = await Promise.allSettled([writer.write(entry('token.issued')), writer.write(entry(marker)), writer.write(entry('token.issued'))]);
+      const entry = (eventType: string) => ({
+        eventType,
+        outcome: 'success' as const,
+        actor: { type: 'system' as const },
+        details: { marker },
+      });
+      const settled = await Promise.allSettled([
+        writer.write(entry('token.issued')),
+        writer.write(entry(marker)),
+        writer.write(entry('token.issued')),
+      ]);
       assert.deepEqual(
         settled.map((s) => s.status),
         ['rejected', 'rejected', 'rejected'],
       );
-      assert.equal((await auditRows(app, `details->>'marker' = $1`, [marker])).length, 0, 'nothing of the failed group was written');
+      assert.equal(
+        (await auditRows(app, `details->>'marker' = $1`, [marker])).length,
+        0,
+        'nothing of the failed group was written',
+      );
     } finally {
       await db.query(`DROP TRIGGER IF EXISTS ${marker} ON audit_events`);
       await db.query(`DROP FUNCTION IF EXISTS ${marker}_fail()`);

@@ -49,7 +49,10 @@ describe('database errors are logged without secrets', () => {
 
   it('a failed user and client creation log the error, not the password, its hash or the secret hash', async () => {
     const password = `Correct-Horse-${unique('pw')}`;
-    const user = await request('POST', `${service.url}/v1/users`, { token: admin.token, json: { username: `${marker}_u`, password } });
+    const user = await request('POST', `${service.url}/v1/users`, {
+      token: admin.token,
+      json: { username: `${marker}_u`, password },
+    });
     assert.equal(user.status, 500, user.text);
     const client = await request('POST', `${service.url}/v1/clients`, {
       token: admin.token,

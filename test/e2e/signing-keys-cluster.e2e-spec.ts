@@ -9,7 +9,8 @@ import { eventually } from '../factories/api-keys';
 import { introspectorClient } from '../factories/oauth';
 
 const ISSUER = 'http://auth.signing-keys-cluster.test';
-const kidOf = (jwt: string): string => (JSON.parse(Buffer.from(jwt.split('.')[0], 'base64url').toString()) as { kid: string }).kid;
+const kidOf = (jwt: string): string =>
+  (JSON.parse(Buffer.from(jwt.split('.')[0], 'base64url').toString()) as { kid: string }).kid;
 
 /**
  * Two instances on one database. A rotation made on A must reach B as a
@@ -41,15 +42,20 @@ describe('signing-key rotation across two instances', () => {
   const jwksKids = async (app: TestApp): Promise<string[]> =>
     (await request<{ keys: { kid: string }[] }>('GET', `${app.url}/.well-known/jwks.json`)).body.keys.map((k) => k.kid);
   const activeOn = async (app: TestApp, token: string): Promise<boolean> =>
-    (await postForm(`${app.url}/oauth/introspect`, { token }, basic(inspector.clientId, inspector.secret!))).body.active === true;
+    (await postForm(`${app.url}/oauth/introspect`, { token }, basic(inspector.clientId, inspector.secret!))).body
+      .active === true;
 
-  it('B publishes A\'s new key at once and signs with it from activates_at, without a restart', async () => {
+  it("B publishes A's new key at once and signs with it from activates_at, without a restart", async () => {
     const admin = await clientSessionWith(a, ['signing_keys:write']);
     const oldKid = kidOf(await tokenFrom(b));
-    const res = await request<{ kid: string; state: string; activates_at: string }>('POST', `${a.url}/v1/signing-keys/rotate`, {
-      token: admin.token,
-      json: { activate_in_seconds: 3 },
-    });
+    const res = await request<{ kid: string; state: string; activates_at: string }>(
+      'POST',
+      `${a.url}/v1/signing-keys/rotate`,
+      {
+        token: admin.token,
+        json: { activate_in_seconds: 3 },
+      },
+    );
     assert.equal(res.status, 201, res.text);
     assert.equal(res.body.state, 'next');
     const activatesAt = Date.parse(res.body.activates_at);
@@ -57,7 +63,8 @@ describe('signing-key rotation across two instances', () => {
     // Published on B well before it signs: a resource server fetching B's JWKS gets it.
     const waited = await eventually(async () => (await jwksKids(b)).includes(res.body.kid), 2_000, 20);
     assert.ok(waited < 2_000, 'B did not publish the new key');
-    if (Date.now() < activatesAt - 200) assert.equal(kidOf(await tokenFrom(b)), oldKid, 'B signs with the next key too early');
+    if (Date.now() < activatesAt - 200)
+      assert.equal(kidOf(await tokenFrom(b)), oldKid, 'B signs with the next key too early');
 
     await new Promise((r) => setTimeout(r, Math.max(0, activatesAt - Date.now()) + 150));
     const fromB = await tokenFrom(b);
@@ -73,7 +80,11 @@ describe('signing-key rotation across two instances', () => {
       for (const token of [fromA, fromB]) await jwtVerify(token, remote, { issuer: ISSUER, typ: 'at+jwt' });
     }
     // B lists the retiring key as A does.
-    const listB = await request<{ items: { kid: string; state: string }[] }>('GET', `${b.url}/v1/signing-keys?limit=100`, { token: admin.token });
+    const listB = await request<{ items: { kid: string; state: string }[] }>(
+      'GET',
+      `${b.url}/v1/signing-keys?limit=100`,
+      { token: admin.token },
+    );
     assert.equal(listB.body.items.find((k) => k.kid === oldKid)?.state, 'retiring');
     assert.equal(listB.body.items.find((k) => k.kid === res.body.kid)?.state, 'active');
   });

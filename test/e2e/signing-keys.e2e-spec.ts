@@ -14,7 +14,8 @@ interface Key {
   activates_at: string;
 }
 
-const kidOf = (jwt: string): string => (JSON.parse(Buffer.from(jwt.split('.')[0], 'base64url').toString()) as { kid: string }).kid;
+const kidOf = (jwt: string): string =>
+  (JSON.parse(Buffer.from(jwt.split('.')[0], 'base64url').toString()) as { kid: string }).kid;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('signing keys API', () => {
@@ -37,7 +38,8 @@ describe('signing keys API', () => {
     assert.ok(res.body.keys.every((k) => k.d === undefined));
     return { kids: res.body.keys.map((k) => k.kid), cacheControl: res.headers.get('cache-control') };
   };
-  const rotate = (body: unknown, token = admin.token) => request<Key>('POST', url('/signing-keys/rotate'), { token, json: body });
+  const rotate = (body: unknown, token = admin.token) =>
+    request<Key>('POST', url('/signing-keys/rotate'), { token, json: body });
 
   it('needs signing_keys:write, with MFA for user tokens even to list', async () => {
     assertProblem(await request('GET', url('/signing-keys')), 401, 'unauthorized');
@@ -51,7 +53,9 @@ describe('signing keys API', () => {
   });
 
   it('lists public metadata only, one active key, newest first', async () => {
-    const res = await request<{ items: Key[]; next_cursor: string | null }>('GET', url('/signing-keys'), { token: admin.token });
+    const res = await request<{ items: Key[]; next_cursor: string | null }>('GET', url('/signing-keys'), {
+      token: admin.token,
+    });
     assert.equal(res.status, 200, res.text);
     assert.ok(res.body.items.length >= 1);
     for (const key of res.body.items) {
@@ -63,7 +67,10 @@ describe('signing keys API', () => {
     assert.equal(res.body.items.filter((k) => k.state === 'active').length, 1);
     assert.ok(res.body.items.some((k) => k.kid === kidOf(admin.token)));
     const times = res.body.items.map((k) => Date.parse(k.created_at));
-    assert.deepEqual(times, [...times].sort((a, b) => b - a));
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => b - a),
+    );
     assert.doesNotMatch(res.text, /"(d|p|q|dp|dq|qi|private\w*)"/);
     assertProblem(await request('GET', url('/signing-keys?limit=0'), { token: admin.token }), 400);
     assertProblem(await request('GET', url('/signing-keys?cursor=bm9wZQ'), { token: admin.token }), 400);
@@ -97,7 +104,8 @@ describe('signing keys API', () => {
     // Step 1: the new key is in JWKS, but the old one still signs.
     assert.ok((await jwks()).kids.includes(res.body.kid));
     const meanwhile = await adminSession(app);
-    if (Date.now() < activatesAt) assert.equal(kidOf(meanwhile.token), oldKid, 'a next key must not sign before activates_at');
+    if (Date.now() < activatesAt)
+      assert.equal(kidOf(meanwhile.token), oldKid, 'a next key must not sign before activates_at');
     const pending = await list();
     if (Date.now() < activatesAt) {
       assert.equal(pending.find((k) => k.kid === res.body.kid)?.state, 'next');
@@ -114,7 +122,11 @@ describe('signing keys API', () => {
     assert.equal(after.filter((k) => k.state === 'active').length, 1);
 
     // The retiring key still verifies here and at a stock JOSE resource server.
-    assert.equal((await request('GET', url('/roles'), { token: oldToken })).status, 200, 'a token of the old key still works');
+    assert.equal(
+      (await request('GET', url('/roles'), { token: oldToken })).status,
+      200,
+      'a token of the old key still works',
+    );
     assert.equal((await request('GET', url('/roles'), { token: fresh.token })).status, 200);
     const remote = createRemoteJWKSet(new URL(`${app.url}/.well-known/jwks.json`));
     for (const token of [oldToken, meanwhile.token, fresh.token]) {
@@ -165,7 +177,11 @@ describe('signing keys API', () => {
     assert.equal(seen[0], res.body.kid);
     assert.ok(seen.length >= 3, 'the rotations left at least three published keys');
     assert.equal(new Set(seen).size, seen.length);
-    assert.equal((await request('GET', url('/roles'), { token: machine.token })).status, 403, 'still only its own permission');
+    assert.equal(
+      (await request('GET', url('/roles'), { token: machine.token })).status,
+      403,
+      'still only its own permission',
+    );
     // Leave a key that signs now for the other suites sharing the database.
     assert.equal((await rotate({ activate_in_seconds: 0 }, machine.token)).status, 201);
   });

@@ -37,11 +37,12 @@ describe('token grants during a database outage', () => {
     assert.equal(res.headers.get('cache-control'), 'no-store');
   };
 
-  it('client_credentials and refresh_token answer 503 with Retry-After while PostgreSQL is unreachable, then recover', async () => {
+  it('client_credentials and refresh_token answer 503 with Retry-After while PostgreSQL is down, then recover', async () => {
     const user = await createUser(app);
     const session = await login(app, user);
     assert.equal((await clientCredentials(app, service.clientId, service.secret!)).status, 200, 'warm');
-    const refresh = (token: string) => postForm(`${app.url}/oauth/token`, { grant_type: 'refresh_token', client_id: 'cli', refresh_token: token });
+    const refresh = (token: string) =>
+      postForm(`${app.url}/oauth/token`, { grant_type: 'refresh_token', client_id: 'cli', refresh_token: token });
 
     proxy.cut();
     for (let i = 0; i < 3; i++) {

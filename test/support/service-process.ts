@@ -24,7 +24,10 @@ export interface ServiceProcess {
 }
 
 /** Starts the compiled service (`src/main.js` next to this build) as its own process. */
-export async function startServiceProcess(env: Record<string, string>, options: { captureStdout?: boolean } = {}): Promise<ServiceProcess> {
+export async function startServiceProcess(
+  env: Record<string, string>,
+  options: { captureStdout?: boolean } = {},
+): Promise<ServiceProcess> {
   const port = await freePort();
   const main = join(__dirname, '..', '..', 'src', 'main.js');
   const child: ChildProcess = spawn(process.execPath, [main], {

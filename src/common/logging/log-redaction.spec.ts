@@ -15,7 +15,8 @@ function queryFailed(parameters: unknown[], detail: string): Error {
   });
   return Object.assign(new Error(driverError.message), {
     name: 'QueryFailedError',
-    query: "INSERT INTO clients (client_id, secret_hash, note) VALUES ($1, $2, 'cs_inlineLiteralSecretValue0123456789')",
+    query:
+      "INSERT INTO clients (client_id, secret_hash, note) VALUES ($1, $2, 'cs_inlineLiteralSecretValue0123456789')",
     parameters,
     driverError,
     code: '23514',
@@ -51,7 +52,10 @@ describe('log redaction', () => {
     const entry = JSON.parse(out) as { err: Record<string, unknown> };
     assert.equal(entry.err.type, 'QueryFailedError');
     assert.equal(entry.err.code, '23514');
-    assert.match(String(entry.err.query), /INSERT INTO clients \(client_id, secret_hash, note\) VALUES \(\$1, \$2, '\?'\)/);
+    assert.match(
+      String(entry.err.query),
+      /INSERT INTO clients \(client_id, secret_hash, note\) VALUES \(\$1, \$2, '\?'\)/,
+    );
     assert.equal((entry.err.driverError as Record<string, unknown>).constraint, 'boom');
     assert.equal((entry.err.driverError as Record<string, unknown>).detail, undefined);
   });
@@ -60,8 +64,13 @@ describe('log redaction', () => {
     const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlc2lnbmF0dXJl';
     assert.equal(scrubText(`refresh rt_${'a'.repeat(43)} failed`), 'refresh [redacted] failed');
     assert.ok(!scrubText(`Bearer ${jwt}`).includes(jwt.slice(20)));
-    assert.equal(scrubText('at run (/work/wt/tokens/node_modules/typeorm/driver/postgres/Runner.js:12:3)').includes('[redacted]'), false);
-    const out = JSON.stringify(redactValue({ a: { b: [`x ${jwt}`] }, client_secret: secret, secret_hash: hash, ok: 'fine' }));
+    assert.equal(
+      scrubText('at run (/work/wt/tokens/node_modules/typeorm/driver/postgres/Runner.js:12:3)').includes('[redacted]'),
+      false,
+    );
+    const out = JSON.stringify(
+      redactValue({ a: { b: [`x ${jwt}`] }, client_secret: secret, secret_hash: hash, ok: 'fine' }),
+    );
     assert.ok(!out.includes(jwt) && !out.includes(secret) && !out.includes('171'), out);
     assert.match(out, /"ok":"fine"/);
   });

@@ -11,7 +11,17 @@ const CENSOR = '[redacted]';
 const MAX_DEPTH = 5;
 
 /** Error fields that are safe and useful to keep (PostgreSQL diagnostics name things, not values). */
-const SAFE_ERROR_FIELDS = ['code', 'severity', 'table', 'column', 'constraint', 'schema', 'routine', 'errno', 'syscall'];
+const SAFE_ERROR_FIELDS = [
+  'code',
+  'severity',
+  'table',
+  'column',
+  'constraint',
+  'schema',
+  'routine',
+  'errno',
+  'syscall',
+];
 /** Fields that carry statement values or rows. */
 const VALUE_FIELDS = /^(parameters|params|values|bindings|detail|where|internalQuery|hint)$/i;
 /** Keys whose value is a credential, whatever its shape. */

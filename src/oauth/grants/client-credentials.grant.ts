@@ -26,10 +26,16 @@ export class ClientCredentialsGrant implements GrantHandler {
   ) {}
 
   async handle({ client, params }: GrantRequest): Promise<TokenResponse> {
-    if (!client.confidential) throw new OAuthError('unauthorized_client', 'public client cannot use client_credentials');
+    if (!client.confidential)
+      throw new OAuthError('unauthorized_client', 'public client cannot use client_credentials');
     try {
       const scope = grantScope(parseScope(params.scope), await this.permissions.permissionsOf(client.roles));
-      const access = this.accessTokens.issue({ sub: client.clientId, clientId: client.clientId, scope, roles: client.roles });
+      const access = this.accessTokens.issue({
+        sub: client.clientId,
+        clientId: client.clientId,
+        scope,
+        roles: client.roles,
+      });
       const { jti, scope: granted } = access.claims;
       const [token] = await Promise.all([
         access.token,

@@ -38,7 +38,10 @@ export class RefreshTokenGrant implements GrantHandler {
     }
   }
 
-  private async rotate({ client, params }: GrantRequest): Promise<{ token: Promise<string>; response: Omit<TokenResponse, 'access_token'> }> {
+  private async rotate({
+    client,
+    params,
+  }: GrantRequest): Promise<{ token: Promise<string>; response: Omit<TokenResponse, 'access_token'> }> {
     const requested = parseScope(params.scope);
     await this.permissions.allPermissions(); // warm the cache outside the transaction
     return this.refreshTokens.rotate(params.refresh_token, client.id, async (tx, row, refreshToken) => {
@@ -62,9 +65,20 @@ export class RefreshTokenGrant implements GrantHandler {
         outcome: 'success',
         actor: { type: 'user', id: user.id },
         subject: { type: 'user', id: user.id },
-        details: { grant_type: 'refresh_token', client_id: client.clientId, jti: access.claims.jti, sid: row.family_id, scope: access.claims.scope },
+        details: {
+          grant_type: 'refresh_token',
+          client_id: client.clientId,
+          jti: access.claims.jti,
+          sid: row.family_id,
+          scope: access.claims.scope,
+        },
       });
-      const response = { token_type: 'Bearer' as const, expires_in: this.config.accessTokenTtl, refresh_token: refreshToken, scope: access.claims.scope };
+      const response = {
+        token_type: 'Bearer' as const,
+        expires_in: this.config.accessTokenTtl,
+        refresh_token: refreshToken,
+        scope: access.claims.scope,
+      };
       return { token: access.token, response };
     });
   }

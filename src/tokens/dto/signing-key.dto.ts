@@ -13,7 +13,8 @@ export class SigningKeyDto {
   @ApiProperty({
     enum: ['next', 'active', 'retiring'],
     description:
-      'next: published in JWKS, signs from activates_at; active: signs new tokens; retiring: only verifies until its last token expired',
+      'next: published in JWKS, signs from activates_at; active: signs new tokens; ' +
+      'retiring: only verifies until its last token expired',
   })
   state: SigningKeyState;
 
