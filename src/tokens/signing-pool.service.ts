@@ -20,6 +20,8 @@ interface Slot {
 }
 
 const WORKER_FILE = join(__dirname, 'signing-worker.js');
+/** Jobs a gathering worker may be ahead of the least busy one before jobs go elsewhere. */
+const SPREAD_AFTER = 8;
 
 /**
  * A few worker threads that sign access tokens. RS256 signing is the token
@@ -44,7 +46,7 @@ export class SigningPool implements OnModuleDestroy {
   }
 
   sign(claims: object, key: LoadedKey): Promise<string> {
-    const slot = this.slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    const slot = this.pick();
     if (!slot.kids.has(key.kid)) {
       slot.worker.postMessage({ t: 'key', kid: key.kid, alg: key.alg, privateKey: key.privateKey } satisfies ToWorker);
       slot.kids.add(key.kid);
@@ -54,6 +56,17 @@ export class SigningPool implements OnModuleDestroy {
       slot.pending.set(id, { resolve, reject });
       if (slot.batch.push({ id, kid: key.kid, claims }) === 1) setImmediate(() => this.post(slot));
     });
+  }
+
+  /**
+   * The slot already gathering a batch this turn, unless it is well ahead
+   * of the least busy one: one message wakes one worker per turn, and work
+   * still spreads once a worker falls behind.
+   */
+  private pick(): Slot {
+    const idle = this.slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    const gathering = this.slots.find((s) => s.batch.length > 0);
+    return gathering && gathering.pending.size < idle.pending.size + SPREAD_AFTER ? gathering : idle;
   }
 
   private post(slot: Slot): void {
