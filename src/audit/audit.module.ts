@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { AuditBatchWriter } from './audit-batch-writer';
 import { AuditEventsController } from './audit-events.controller';
 import { AuditEventsRepository } from './audit-events.repository';
 import { AuditQueryService } from './audit-query.service';
@@ -8,7 +9,7 @@ import { AuditService } from './audit.service';
 @Global()
 @Module({
   controllers: [AuditEventsController],
-  providers: [AuditService, AuditEventsRepository, AuditQueryService],
-  exports: [AuditService],
+  providers: [AuditService, AuditBatchWriter, AuditEventsRepository, AuditQueryService],
+  exports: [AuditService, AuditBatchWriter],
 })
 export class AuditModule {}

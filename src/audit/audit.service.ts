@@ -7,7 +7,7 @@ import { AuditEntry } from './audit.types';
 /** Keys that could carry a credential: dropped from details whatever a caller passes. */
 const SECRET_KEY = /pass|secret|token|hash|otp|^key$|api_key$|authorization|credential/i;
 
-function scrub(details: Record<string, unknown>): Record<string, unknown> {
+export function scrub(details: Record<string, unknown>): Record<string, unknown> {
   const clean: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(details)) {
     if (SECRET_KEY.test(k) && k !== 'grant_type' && k !== 'token_type' && k !== 'token_type_hint') continue;

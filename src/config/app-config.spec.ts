@@ -17,6 +17,8 @@ describe('loadConfig', () => {
     assert.equal(c.bootstrapClientId, 'cli');
     assert.equal(c.adminMfaRequired, true);
     assert.equal(c.signingAlgorithm, 'RS256');
+    assert.equal(c.signingKeyActivationSeconds, 600);
+    assert.ok(c.signingWorkers >= 1 && c.signingWorkers <= 4);
   });
 
   it('names the variable when a value is bad', () => {
@@ -26,6 +28,11 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL/);
     assert.throws(() => loadConfig({ ADMIN_MFA_REQUIRED: 'maybe' }), /ADMIN_MFA_REQUIRED/);
     assert.throws(() => loadConfig({ SIGNING_ALGORITHM: 'HS256' }), /SIGNING_ALGORITHM/);
+    // EdDSA is no longer in the contract (jsonwebtoken, under @nestjs/jwt, does not sign it).
+    assert.throws(() => loadConfig({ SIGNING_ALGORITHM: 'EdDSA' }), /SIGNING_ALGORITHM/);
+    assert.throws(() => loadConfig({ SIGNING_KEY_ACTIVATION_SECONDS: '-1' }), /SIGNING_KEY_ACTIVATION_SECONDS/);
+    assert.equal(loadConfig({ SIGNING_KEY_ACTIVATION_SECONDS: '0' }).signingKeyActivationSeconds, 0);
+    assert.throws(() => loadConfig({ SIGNING_WORKERS: '0' }), /SIGNING_WORKERS/);
   });
 
   it('requires a key encryption key and a database in production', () => {

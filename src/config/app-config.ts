@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { ConfigError, EnvReader } from './env-reader';
 
-export type SigningAlgorithm = 'RS256' | 'ES256' | 'EdDSA';
-export const SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = ['RS256', 'ES256', 'EdDSA'];
+export type SigningAlgorithm = 'RS256' | 'ES256';
+export const SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = ['RS256', 'ES256'];
 
 export interface RateLimitConfig {
   tokenPerIp: number;
@@ -28,6 +28,10 @@ export class AppConfig {
   /** 32-byte AES-256-GCM key for private signing keys; resolved at start in embedded mode when unset. */
   keyEncryptionKey?: Buffer;
   signingAlgorithm: SigningAlgorithm;
+  /** Seconds a rotated-in key is published in JWKS before it signs (two-step rotation). */
+  signingKeyActivationSeconds: number;
+  /** Worker threads that sign access tokens, so signing leaves the event loop. */
+  signingWorkers: number;
   accessTokenTtl: number;
   refreshTokenTtl: number;
   refreshTokenIdleTtl: number;
@@ -87,6 +91,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     dataDir: r.string('DATA_DIR', './data'),
     keyEncryptionKey,
     signingAlgorithm: r.oneOf('SIGNING_ALGORITHM', SIGNING_ALGORITHMS, 'RS256'),
+    signingKeyActivationSeconds: r.int('SIGNING_KEY_ACTIVATION_SECONDS', 600, 0, 86_400),
+    signingWorkers: r.int('SIGNING_WORKERS', Math.min(4, availableParallelism()), 1, 64),
     accessTokenTtl: r.int('ACCESS_TOKEN_TTL', 900, 30, 86_400),
     refreshTokenTtl: r.int('REFRESH_TOKEN_TTL', 30 * 86_400, 60, 365 * 86_400),
     refreshTokenIdleTtl: r.int('REFRESH_TOKEN_IDLE_TTL', 14 * 86_400, 60, 365 * 86_400),

@@ -1,74 +1,52 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { generateSecret, generateSync, generateURI, verifySync } from 'otplib';
 
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+/**
+ * RFC 6238 TOTP as the contract fixes it (SHA-1, 6 digits, 30 s, one step
+ * of drift), through otplib: codes are compared in constant time, and the
+ * matched time step is returned so replay protection can consume it.
+ */
 export const TOTP_STEP_SECONDS = 30;
 const DIGITS = 6;
+const SECRET_BYTES = 20;
 
-export function base32Encode(buf: Buffer): string {
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const byte of buf) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += ALPHABET[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += ALPHABET[(value << (5 - bits)) & 31];
-  return out;
-}
-
-export function base32Decode(s: string): Buffer {
-  const clean = s.replace(/=+$/, '').toUpperCase();
-  let bits = 0;
-  let value = 0;
-  const out: number[] = [];
-  for (const ch of clean) {
-    const idx = ALPHABET.indexOf(ch);
-    if (idx === -1) throw new Error('invalid base32');
-    value = (value << 5) | idx;
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 255);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(out);
-}
-
-/** A new 160-bit TOTP secret (RFC 4226 recommends at least 128). */
+/** A new 160-bit TOTP secret, base32 (RFC 4226 recommends at least 128 bits). */
 export function newTotpSecret(): string {
-  return base32Encode(randomBytes(20));
+  return generateSecret({ length: SECRET_BYTES });
 }
 
 export function currentStep(nowMs = Date.now()): number {
   return Math.floor(nowMs / 1000 / TOTP_STEP_SECONDS);
 }
 
-/** RFC 6238 TOTP, SHA-1, 6 digits, for one time step. */
+/** The code of one time step (enrolment confirmation, tests). */
 export function totpAt(secret: string, step: number): string {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(step));
-  const digest = createHmac('sha1', base32Decode(secret)).update(counter).digest();
-  const offset = digest[digest.length - 1] & 0x0f;
-  const binary = digest.readUInt32BE(offset) & 0x7fffffff;
-  return String(binary % 10 ** DIGITS).padStart(DIGITS, '0');
+  return generateSync({
+    secret,
+    epoch: step * TOTP_STEP_SECONDS,
+    period: TOTP_STEP_SECONDS,
+    digits: DIGITS,
+    algorithm: 'sha1',
+  });
 }
 
-/** The step the code matches within one step of drift, or null. */
+/** The step the code matches within one step of drift, or null (malformed codes included). */
 export function matchTotp(secret: string, code: string, nowMs = Date.now()): number | null {
-  if (!/^\d{6}$/.test(code)) return null;
-  const now = currentStep(nowMs);
-  for (const step of [now - 1, now, now + 1]) {
-    if (totpAt(secret, step) === code) return step;
+  try {
+    const result = verifySync({
+      secret,
+      token: code,
+      epoch: Math.floor(nowMs / 1000),
+      epochTolerance: TOTP_STEP_SECONDS,
+      period: TOTP_STEP_SECONDS,
+      digits: DIGITS,
+      algorithm: 'sha1',
+    });
+    return result.valid && 'timeStep' in result ? result.timeStep : null;
+  } catch {
+    return null;
   }
-  return null;
 }
 
 export function otpauthUri(secret: string, account: string, issuer: string): string {
-  const label = encodeURIComponent(`${issuer}:${account}`);
-  const params = new URLSearchParams({ secret, issuer, algorithm: 'SHA1', digits: String(DIGITS), period: String(TOTP_STEP_SECONDS) });
-  return `otpauth://totp/${label}?${params.toString()}`;
+  return generateURI({ issuer, label: account, secret, algorithm: 'sha1', digits: DIGITS, period: TOTP_STEP_SECONDS });
 }

@@ -1,5 +1,4 @@
 import { normalizeIp } from '@nestjs/throttler';
-import { sha256Hex } from '../common/crypto/secrets';
 import type { RequestView } from '../common/http/request-view';
 import type { RateLimitConfig } from '../config/app-config';
 import { usernameKey } from '../users/username';
@@ -10,7 +9,7 @@ export interface RateLimitGroup {
   readonly name: string;
   limit(limits: RateLimitConfig): number;
   applies(request: RequestView): boolean;
-  /** Who is counted; hashed by rateLimitKey before any store sees it. */
+  /** Who is counted; HMAC-hashed by RateLimitKeys before any store sees it. */
   tracker(request: RequestView): string;
 }
 
@@ -38,7 +37,7 @@ export function ipTracker(request: RequestView): string {
  * The credential a caller of introspection/revocation presents. The caller is
  * only authenticated later, inside the service, so the budget belongs to the
  * credential itself. The tracker holds the credential in clear: it is only
- * ever handed to rateLimitKey, which hashes it before any store sees it. A
+ * ever handed to RateLimitKeys, which hashes it before any store sees it. A
  * bare public `client_id` proves nothing and anybody can send it: those
  * callers, and callers without any credential, are counted by IP.
  */
@@ -105,8 +104,3 @@ export const FAILURE_BUDGETS: readonly RateLimitGroup[] = [
   { name: 'admin_unauthenticated', limit: (l) => l.adminPerPrincipal, applies: isAdmin, tracker: ipTracker },
   { name: 'caller_unauthenticated', limit: (l) => l.introspectPerCaller, applies: (r) => isIntrospect(r) || isRevoke(r), tracker: ipTracker },
 ];
-
-/** Store key of a tracker in a group: hashed, so usernames, IPs and credentials never reach Redis. */
-export function rateLimitKey(group: string, tracker: string): string {
-  return `${group}:${sha256Hex(tracker).slice(0, 32)}`;
-}

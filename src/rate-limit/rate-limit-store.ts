@@ -30,7 +30,7 @@ export interface RateLimitRecord {
 
 /**
  * Fixed-window counter with blocking and exponential backoff. Keys are
- * already hashed (see rateLimitKey): stores never see a username, IP or
+ * already keyed-hashed (see RateLimitKeys): stores never see a username, IP or
  * credential in clear. Times in the record are whole seconds, rounded up.
  */
 export interface RateLimitStore extends ThrottlerStorage {

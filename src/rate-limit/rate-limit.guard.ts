@@ -3,7 +3,8 @@ import { Reflector } from '@nestjs/core';
 import { InjectThrottlerOptions, InjectThrottlerStorage, ThrottlerGuard, ThrottlerModuleOptions, ThrottlerRequest } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config';
-import { GUARDED_GROUPS, rateLimitKey } from './rate-limit-groups';
+import { GUARDED_GROUPS } from './rate-limit-groups';
+import { RateLimitKeys } from './rate-limit-keys';
 import { RateLimitStorage } from './rate-limit-storage.service';
 import { WINDOW_MS } from './rate-limit-store';
 import { RateLimitedException } from './rate-limited.exception';
@@ -11,7 +12,7 @@ import { RateLimitedException } from './rate-limited.exception';
 const requestOf = (context: ExecutionContext): FastifyRequest => context.switchToHttp().getRequest<FastifyRequest>();
 
 /** The named throttlers (one per group in GUARDED_GROUPS), built from AppConfig. */
-export function throttlerOptions(config: AppConfig): ThrottlerModuleOptions {
+export function throttlerOptions(config: AppConfig, keys: RateLimitKeys): ThrottlerModuleOptions {
   return {
     throttlers: GUARDED_GROUPS.map((group) => ({
       name: group.name,
@@ -23,7 +24,7 @@ export function throttlerOptions(config: AppConfig): ThrottlerModuleOptions {
       getTracker: (request) => group.tracker(request as FastifyRequest),
     })),
     // One budget per group and caller across every route of the group (not per handler).
-    generateKey: (_context, tracker, name) => rateLimitKey(name, tracker),
+    generateKey: (_context, tracker, name) => keys.key(name, tracker),
     setHeaders: false,
   };
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { RequestView } from '../common/http/request-view';
 import { AppConfig } from '../config/app-config';
-import { FAILURE_BUDGETS, HOOKED_GROUPS, rateLimitKey } from './rate-limit-groups';
+import { FAILURE_BUDGETS, HOOKED_GROUPS } from './rate-limit-groups';
+import { RateLimitKeys } from './rate-limit-keys';
 import { RateLimitStorage } from './rate-limit-storage.service';
 import { toSeconds, WINDOW_MS } from './rate-limit-store';
 import { RateLimitedException } from './rate-limited.exception';
@@ -28,6 +29,7 @@ export class RateLimitHook {
   constructor(
     private readonly config: AppConfig,
     private readonly storage: RateLimitStorage,
+    private readonly keys: RateLimitKeys,
   ) {}
 
   /** Fastify preHandler (and the direct lane): resolves to let the request through, rejects with a RateLimitedException. */
@@ -35,13 +37,13 @@ export class RateLimitHook {
     const limits = this.config.rateLimits;
     for (const budget of FAILURE_BUDGETS) {
       if (!budget.applies(request)) continue;
-      const key = rateLimitKey(budget.name, budget.tracker(request));
+      const key = this.keys.key(budget.name, budget.tracker(request));
       const blockedMs = await this.storage.blockedFor(key);
       if (blockedMs > 0) throw new RateLimitedException(budget.name, toSeconds(blockedMs), false, key, budget.limit(limits));
     }
     for (const group of HOOKED_GROUPS) {
       if (!group.applies(request)) continue;
-      const key = rateLimitKey(group.name, group.tracker(request));
+      const key = this.keys.key(group.name, group.tracker(request));
       const record = await this.storage.increment(key, WINDOW_MS, group.limit(limits), WINDOW_MS, group.name);
       if (record.isBlocked) throw new RateLimitedException(group.name, record.timeToBlockExpire, record.firstRejection, key, group.limit(limits));
     }

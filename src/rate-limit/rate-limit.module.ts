@@ -3,6 +3,7 @@ import { getOptionsToken, getStorageToken } from '@nestjs/throttler';
 import { AppConfig } from '../config/app-config';
 import { RateLimitGuard, throttlerOptions } from './rate-limit.guard';
 import { RateLimitHook } from './rate-limit.hook';
+import { RateLimitKeys } from './rate-limit-keys';
 import { RateLimitRecorder } from './rate-limit.recorder';
 import { RateLimitStorage } from './rate-limit-storage.service';
 import { RedisConnection } from './redis-connection.service';
@@ -17,7 +18,8 @@ import { RedisConnection } from './redis-connection.service';
 @Global()
 @Module({
   providers: [
-    { provide: getOptionsToken(), inject: [AppConfig], useFactory: throttlerOptions },
+    RateLimitKeys,
+    { provide: getOptionsToken(), inject: [AppConfig, RateLimitKeys], useFactory: throttlerOptions },
     RedisConnection,
     RateLimitStorage,
     // ThrottlerGuard's constructor asks for this token: it is our storage.

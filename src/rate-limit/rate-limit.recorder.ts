@@ -7,7 +7,8 @@ import type { ReplyView, RequestView } from '../common/http/request-view';
 import { ROOT_LOGGER, RootLogger } from '../common/logging/logging.module';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../health/metrics.service';
-import { FAILURE_BUDGETS, rateLimitKey } from './rate-limit-groups';
+import { FAILURE_BUDGETS } from './rate-limit-groups';
+import { RateLimitKeys } from './rate-limit-keys';
 import { RateLimitStorage } from './rate-limit-storage.service';
 import { WINDOW_MS } from './rate-limit-store';
 import { RateLimitedException } from './rate-limited.exception';
@@ -31,6 +32,7 @@ export class RateLimitRecorder implements ResponseObserver {
   constructor(
     private readonly config: AppConfig,
     private readonly storage: RateLimitStorage,
+    private readonly keys: RateLimitKeys,
     private readonly audit: AuditService,
     private readonly metrics: MetricsService,
     @Inject(ROOT_LOGGER) private readonly logger: RootLogger,
@@ -48,7 +50,7 @@ export class RateLimitRecorder implements ResponseObserver {
   private async chargeFailure(request: RequestView): Promise<void> {
     for (const budget of FAILURE_BUDGETS) {
       if (!budget.applies(request)) continue;
-      const key = rateLimitKey(budget.name, budget.tracker(request));
+      const key = this.keys.key(budget.name, budget.tracker(request));
       const limit = budget.limit(this.config.rateLimits);
       try {
         // `limit` failures are allowed; the store blocks past its limit, so the limit-th failure starts the block.

@@ -4,8 +4,8 @@ import { sha256Hex } from '../common/crypto/secrets';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../health/metrics.service';
 import { AccessTokenClaims } from './access-token.types';
-import { decodeJws, verifySignature } from './jws';
-import { SigningKeys } from './signing-keys.service';
+import { readHeader, verifyAccessJwt } from './jwt-codec';
+import { KeyRing } from './key-ring.service';
 
 const MAX_CACHED = 200_000;
 
@@ -13,7 +13,6 @@ interface Verified {
   claims: AccessTokenClaims;
   kid: string;
 }
-const TYP = /^(application\/)?at\+jwt$/i;
 
 const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -34,7 +33,7 @@ export class AccessTokenVerifier {
 
   constructor(
     private readonly config: AppConfig,
-    private readonly keys: SigningKeys,
+    private readonly keys: KeyRing,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -56,13 +55,15 @@ export class AccessTokenVerifier {
   }
 
   private async verifyUncached(token: string, now: number): Promise<Verified | null> {
-    const jws = decodeJws(token);
-    if (!jws) return null;
-    const { header, payload: p } = jws;
-    if (!isString(header.typ) || !TYP.test(header.typ) || !isString(header.kid) || header.kid.length > 128 || header.crit !== undefined) return null;
+    const header = readHeader(token);
+    if (!header) return null;
     const key = await this.keys.verificationKey(header.kid);
-    if (!key || header.alg !== key.alg || !verifySignature(jws, key.alg, key.publicKey)) return null;
-    if (p.iss !== this.config.issuer || !this.audienceOk(p.aud)) return null;
+    // The alg must be the key's own: the token does not choose how it is checked.
+    if (!key || header.alg !== key.alg) return null;
+    const { issuer, accessTokenAudience: audience } = this.config;
+    const p = verifyAccessJwt(token, { alg: key.alg, publicPem: key.publicPem, issuer, audience, nowSeconds: now });
+    if (!p || !this.audienceOk(p.aud)) return null;
+    // jsonwebtoken checks exp and nbf only when present; RFC 9068 requires them.
     if (!isNumber(p.exp) || !isNumber(p.iat) || !isNumber(p.nbf) || p.exp <= now || p.nbf > now) return null;
     if (!isString(p.sub) || !isString(p.jti) || !isString(p.client_id) || typeof p.scope !== 'string') return null;
     return { claims: p as unknown as AccessTokenClaims, kid: key.kid };

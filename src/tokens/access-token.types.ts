@@ -25,7 +25,11 @@ export interface IssueAccessToken {
   amr?: readonly string[];
 }
 
+/**
+ * Claims at once (the audit row needs the jti), the signed token when a
+ * signing worker is done: callers write their rows while it signs.
+ */
 export interface IssuedAccessToken {
-  token: string;
+  token: Promise<string>;
   claims: AccessTokenClaims;
 }

@@ -1,16 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { timeOrderedUuid } from '../common/crypto/time-ordered-id';
 import { AppConfig } from '../config/app-config';
-import { signJws } from './jws';
 import { AccessTokenClaims, IssueAccessToken, IssuedAccessToken } from './access-token.types';
-import { SigningKeys } from './signing-keys.service';
+import { KeyRing } from './key-ring.service';
+import { SigningPool } from './signing-pool.service';
 
-/** Issues RFC 9068 JWT access tokens (header typ `at+jwt`). */
+/** Issues RFC 9068 JWT access tokens (header typ `at+jwt`), signed off the event loop. */
 @Injectable()
 export class AccessTokens {
   constructor(
     private readonly config: AppConfig,
-    private readonly keys: SigningKeys,
+    private readonly keys: KeyRing,
+    private readonly pool: SigningPool,
   ) {}
 
   issue(input: IssueAccessToken): IssuedAccessToken {
@@ -32,8 +33,9 @@ export class AccessTokens {
     if (input.username !== undefined) claims.username = input.username;
     if (input.sid !== undefined) claims.sid = input.sid;
     if (input.amr !== undefined) claims.amr = [...input.amr];
-    const key = this.keys.signer();
-    const token = signJws({ typ: 'at+jwt', kid: key.kid }, { ...claims }, key.alg, key.privateKey);
+    const token = this.pool.sign(claims, this.keys.signer());
+    // A caller whose transaction fails never awaits the token: that rejection is not unhandled.
+    token.catch(() => undefined);
     return { token, claims };
   }
 }

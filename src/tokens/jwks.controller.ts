@@ -1,16 +1,21 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { Public } from '../common/auth/decorators';
-import { SigningKeys } from './signing-keys.service';
+import { KeyRing } from './key-ring.service';
 
 @Controller('.well-known')
 export class JwksController {
-  constructor(private readonly keys: SigningKeys) {}
+  constructor(private readonly keys: KeyRing) {}
 
-  /** Public keys only: every key whose tokens may still be unexpired. */
+  /**
+   * Public keys only: every key whose tokens may still be unexpired, and the
+   * next key before it signs. Cached no longer than a rotated-in key waits,
+   * so a resource server holds the new key before the first token it signs.
+   */
   @Public()
   @Get('jwks.json')
-  @Header('cache-control', 'public, max-age=300')
-  jwks(): { keys: object[] } {
+  jwks(@Res({ passthrough: true }) reply: FastifyReply): { keys: object[] } {
+    reply.header('cache-control', `public, max-age=${this.keys.jwksMaxAge()}`);
     return { keys: this.keys.published().map((k) => k.publicJwk) };
   }
 }

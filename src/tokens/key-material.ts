@@ -1,4 +1,11 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, JsonWebKey, KeyObject, randomBytes } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  JsonWebKey,
+  KeyObject,
+  randomBytes,
+} from 'node:crypto';
 import type { SigningAlgorithm } from '../config/app-config';
 
 export interface GeneratedKey {
@@ -12,9 +19,7 @@ export function generateSigningKey(alg: SigningAlgorithm): GeneratedKey {
   const pair =
     alg === 'RS256'
       ? generateKeyPairSync('rsa', { modulusLength: 2048 })
-      : alg === 'ES256'
-        ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
-        : generateKeyPairSync('ed25519');
+      : generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const kid = randomBytes(12).toString('base64url');
   return {
     kid,

@@ -1,33 +1,41 @@
-import { Controller, Get, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, RequirePermissions } from '../common/auth/decorators';
 import { auditActor, type Principal } from '../common/auth/principal';
 import { Page, PageQueryDto, pageLimit } from '../common/http/pagination';
+import { RotateSigningKeyDto } from './dto/rotate-signing-key.dto';
 import { SigningKeyDto } from './dto/signing-key.dto';
 import { SigningKeyPageDto } from './dto/signing-key-page.dto';
-import { SigningKeyInfo, SigningKeys } from './signing-keys.service';
+import { SigningKeyListing } from './signing-key-listing.service';
+import { SigningKeyRotation } from './signing-key-rotation.service';
+import { SigningKeyInfo } from './signing-key.types';
 
 @ApiTags('signing-keys')
 @Controller('v1/signing-keys')
 export class SigningKeysController {
-  constructor(private readonly keys: SigningKeys) {}
+  constructor(
+    private readonly listing: SigningKeyListing,
+    private readonly rotation: SigningKeyRotation,
+  ) {}
 
   @Get()
   @RequirePermissions('signing_keys:write')
-  @ApiOperation({ summary: 'List the signing keys that still verify tokens (never a private part)' })
+  @ApiOperation({ summary: 'List the signing keys JWKS publishes (never a private part)' })
   @ApiOkResponse({ type: SigningKeyPageDto })
   list(@Query() query: PageQueryDto): Page<SigningKeyInfo> {
-    return this.keys.list(pageLimit(query), query.cursor);
+    return this.listing.list(pageLimit(query), query.cursor);
   }
 
   @Post('rotate')
   @RequirePermissions('signing_keys:write')
   @ApiOperation({
-    summary: 'Rotate: a new key signs from now on',
-    description: 'The previous key turns retiring: it stays in JWKS and keeps verifying until its last token has expired.',
+    summary: 'Rotate in two steps: the new key is published now and signs from activates_at',
+    description:
+      'The new key is in JWKS at once (state next) and signs from activates_at on. The key it replaces keeps ' +
+      'signing until then, then turns retiring: it stays in JWKS until its last token has expired.',
   })
   @ApiCreatedResponse({ type: SigningKeyDto })
-  async rotate(@CurrentPrincipal() principal: Principal): Promise<SigningKeyInfo> {
-    return SigningKeys.info(await this.keys.rotate(auditActor(principal)));
+  async rotate(@CurrentPrincipal() principal: Principal, @Body() dto: RotateSigningKeyDto): Promise<SigningKeyInfo> {
+    return this.listing.info(await this.rotation.rotate(auditActor(principal), dto?.activate_in_seconds));
   }
 }

@@ -4,15 +4,30 @@ import { AccessTokenVerifier } from './access-token-verifier.service';
 import { AccessTokens } from './access-tokens.service';
 import { BearerPrincipals } from './bearer-authenticator.service';
 import { JwksController } from './jwks.controller';
+import { KeyRing } from './key-ring.service';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { RefreshTokens } from './refresh-tokens.service';
+import { SigningKeyListing } from './signing-key-listing.service';
+import { SigningKeyRotation } from './signing-key-rotation.service';
 import { SigningKeysController } from './signing-keys.controller';
-import { SigningKeys } from './signing-keys.service';
+import { SigningKeysRepository } from './signing-keys.repository';
+import { SigningPool } from './signing-pool.service';
 
 @Module({
   imports: [RevocationCoreModule],
   controllers: [JwksController, SigningKeysController],
-  providers: [SigningKeys, AccessTokens, AccessTokenVerifier, BearerPrincipals, RefreshTokensRepository, RefreshTokens],
-  exports: [SigningKeys, AccessTokens, AccessTokenVerifier, BearerPrincipals, RefreshTokensRepository, RefreshTokens],
+  providers: [
+    SigningKeysRepository,
+    KeyRing,
+    SigningKeyRotation,
+    SigningKeyListing,
+    SigningPool,
+    AccessTokens,
+    AccessTokenVerifier,
+    BearerPrincipals,
+    RefreshTokensRepository,
+    RefreshTokens,
+  ],
+  exports: [KeyRing, AccessTokens, AccessTokenVerifier, BearerPrincipals, RefreshTokensRepository, RefreshTokens],
 })
 export class TokensModule {}

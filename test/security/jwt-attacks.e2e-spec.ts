@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { JsonWebKey } from 'node:crypto';
-import { LoadedKey, SigningKeys } from '../../src/tokens/signing-keys.service';
+import { KeyRing } from '../../src/tokens/key-ring.service';
+import { LoadedKey } from '../../src/tokens/signing-key.types';
 import { createUser, login } from '../factories';
 import { postForm } from '../support/http';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -40,7 +41,7 @@ describe('security: JWT attacks', () => {
     caller = await makeIntrospector(app);
     // A reader: /v1/me needs any user token, /v1/roles needs roles:read, so both accept the genuine token.
     genuine = (await login(app, await createUser(app, { roles: ['reader'] }))).access_token;
-    ours = app.get(SigningKeys).signer();
+    ours = app.get(KeyRing).signer();
     attacker = attackerRsaKey();
     attackerJwk = { ...attacker.publicKey.export({ format: 'jwk' }), kid: ours.kid, alg: 'RS256', use: 'sig' };
     // Serves the attacker's JWKS: the service must never fetch it (jku/x5u are not honoured).

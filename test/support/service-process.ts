@@ -18,17 +18,24 @@ export function freePort(): Promise<number> {
 export interface ServiceProcess {
   url: string;
   pid: number;
+  /** What the service wrote to stdout (its log), when started with `captureStdout`. */
+  stdout(): string;
   stop(): Promise<void>;
 }
 
 /** Starts the compiled service (`src/main.js` next to this build) as its own process. */
-export async function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
+export async function startServiceProcess(
+  env: Record<string, string>,
+  options: { captureStdout?: boolean } = {},
+): Promise<ServiceProcess> {
   const port = await freePort();
   const main = join(__dirname, '..', '..', 'src', 'main.js');
   const child: ChildProcess = spawn(process.execPath, [main], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', options.captureStdout ? 'pipe' : 'ignore', 'pipe'],
   });
+  let stdout = '';
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const url = `http://127.0.0.1:${port}`;
@@ -46,6 +53,7 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
   return {
     url,
     pid: child.pid!,
+    stdout: () => stdout,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -9,9 +9,9 @@ const fromBearer = ExtractJwt.fromAuthHeaderAsBearerToken();
 
 /**
  * `Authorization: Bearer <access token>`. passport-jwt supplies the
- * extractor; verification is the service's own JWS verifier (signature,
+ * extractor; verification is AccessTokenVerifier (@nestjs/jwt: signature,
  * typ, alg pinned to the key, iss, aud, exp, nbf, then the revocation set),
- * because jsonwebtoken, which passport-jwt verifies with, has no EdDSA.
+ * so that one cache and one key ring serve every way a token arrives.
  */
 @Injectable()
 export class BearerStrategy extends PassportStrategy(CredentialStrategy, 'bearer') {

@@ -1,4 +1,12 @@
-import { createCipheriv, createDecipheriv, hash, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  hash,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 
 /** 32 bytes = 256 bits of randomness, as the contract asks of every generated secret. */
 const SECRET_BYTES = 32;
@@ -52,4 +60,17 @@ export function decryptAesGcm(key: Buffer, blob: Buffer, aad: string): Buffer {
   decipher.setAAD(Buffer.from(aad));
   decipher.setAuthTag(tag);
   return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
+}
+
+/**
+ * A 32-byte key for one purpose, derived with HKDF-SHA256 from a master key
+ * (KEY_ENCRYPTION_KEY): each use gets its own key, and none reveals the master.
+ */
+export function deriveKey(master: Buffer, purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), purpose, 32));
+}
+
+/** HMAC-SHA256, hex: a keyed hash, so a reader of the output cannot test guesses of the input. */
+export function hmacSha256Hex(key: Buffer, value: string): string {
+  return createHmac('sha256', key).update(value).digest('hex');
 }

@@ -1,5 +1,6 @@
 import { LoggerService } from '@nestjs/common';
-import pino, { Logger } from 'pino';
+import pino, { DestinationStream, Logger } from 'pino';
+import { redactValue } from './log-redaction';
 import { isStartUpDetail } from './nest-log-levels';
 
 /**
@@ -36,13 +37,27 @@ export const REDACT_PATHS = [
   '*.secret',
 ];
 
-export function createRootLogger(level: string): Logger {
-  return pino({
+/** `destination` defaults to stdout; tests pass a stream to read what was logged. */
+export function createRootLogger(level: string, destination?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { service: 'auth-service' },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+    // Errors arrive already redacted (logMethod below): pino's own serializer would copy every field back.
+    serializers: { err: (value: unknown) => value },
+    hooks: {
+      // Every argument of every call, before pino serialises it: one place for log redaction.
+      logMethod(args, method) {
+        const [first, ...rest] = args as unknown[];
+        // pino files an Error given first under `err` with its message as msg; keep that shape.
+        const head = first instanceof Error ? { err: redactValue(first) } : redactValue(first);
+        if (first instanceof Error && rest.length === 0) rest.push(first.message);
+        method.apply(this, [head, ...rest.map((a) => redactValue(a))] as Parameters<typeof method>);
+      },
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Nest's LoggerService over pino, so framework messages share the redacting logger. */

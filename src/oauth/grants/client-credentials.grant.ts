@@ -1,13 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { AuditService } from '../../audit/audit.service';
+import { AuditBatchWriter } from '../../audit/audit-batch-writer';
 import { OAuthError } from '../../common/errors/oauth-error';
 import { AppConfig } from '../../config/app-config';
+import { asOutage } from '../../database/database-outage';
 import { PermissionCache } from '../../rbac/permission-cache.service';
 import { grantScope, parseScope } from '../../rbac/scope';
 import { AccessTokens } from '../../tokens/access-tokens.service';
 import { GrantHandler, GrantRequest, TokenResponse } from './grant';
 
-/** RFC 6749 §4.4: confidential clients only; no refresh token. */
+/**
+ * RFC 6749 §4.4: confidential clients only; no refresh token. The token is
+ * signed on a worker while its audit row is group-committed; the response
+ * waits for both, so no token leaves without its committed row.
+ */
 @Injectable()
 export class ClientCredentialsGrant implements GrantHandler {
   readonly grantType = 'client_credentials' as const;
@@ -17,20 +22,34 @@ export class ClientCredentialsGrant implements GrantHandler {
     private readonly config: AppConfig,
     private readonly permissions: PermissionCache,
     private readonly accessTokens: AccessTokens,
-    private readonly audit: AuditService,
+    private readonly audit: AuditBatchWriter,
   ) {}
 
   async handle({ client, params }: GrantRequest): Promise<TokenResponse> {
-    if (!client.confidential) throw new OAuthError('unauthorized_client', 'public client cannot use client_credentials');
-    const scope = grantScope(parseScope(params.scope), await this.permissions.permissionsOf(client.roles));
-    const access = this.accessTokens.issue({ sub: client.clientId, clientId: client.clientId, scope, roles: client.roles });
-    await this.audit.recordAlone({
-      eventType: 'token.issued',
-      outcome: 'success',
-      actor: { type: 'client', id: client.clientId },
-      subject: { type: 'client', id: client.clientId },
-      details: { grant_type: 'client_credentials', client_id: client.clientId, jti: access.claims.jti, scope: access.claims.scope },
-    });
-    return { access_token: access.token, token_type: 'Bearer', expires_in: this.config.accessTokenTtl, scope: access.claims.scope };
+    if (!client.confidential)
+      throw new OAuthError('unauthorized_client', 'public client cannot use client_credentials');
+    try {
+      const scope = grantScope(parseScope(params.scope), await this.permissions.permissionsOf(client.roles));
+      const access = this.accessTokens.issue({
+        sub: client.clientId,
+        clientId: client.clientId,
+        scope,
+        roles: client.roles,
+      });
+      const { jti, scope: granted } = access.claims;
+      const [token] = await Promise.all([
+        access.token,
+        this.audit.write({
+          eventType: 'token.issued',
+          outcome: 'success',
+          actor: { type: 'client', id: client.clientId },
+          subject: { type: 'client', id: client.clientId },
+          details: { grant_type: 'client_credentials', client_id: client.clientId, jti, scope: granted },
+        }),
+      ]);
+      return { access_token: token, token_type: 'Bearer', expires_in: this.config.accessTokenTtl, scope: granted };
+    } catch (err) {
+      throw asOutage(err);
+    }
   }
 }

@@ -48,7 +48,7 @@ export class PasswordGrant implements GrantHandler {
         details: { grant_type: 'password', client_id: client.clientId, jti: access.claims.jti, sid: family.familyId, scope: access.claims.scope },
       });
       return {
-        access_token: access.token,
+        access_token: await access.token,
         token_type: 'Bearer',
         expires_in: this.config.accessTokenTtl,
         refresh_token: family.token,

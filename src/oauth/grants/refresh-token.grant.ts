@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '../../audit/audit.service';
 import { OAuthError } from '../../common/errors/oauth-error';
 import { AppConfig } from '../../config/app-config';
+import { asOutage } from '../../database/database-outage';
 import { PermissionCache } from '../../rbac/permission-cache.service';
 import { grantScope, parseScope } from '../../rbac/scope';
 import { AccessTokens } from '../../tokens/access-tokens.service';
@@ -11,7 +12,9 @@ import { GrantHandler, GrantRequest, TokenResponse } from './grant';
 /**
  * RFC 6749 §6 with rotation. The access token may ask for a narrower scope;
  * the new refresh token keeps the family's original one. Scope is also
- * capped by the user's current permissions, so role changes apply.
+ * capped by the user's current permissions, so role changes apply. The
+ * access token is signed on a worker while the rotation commits; it is sent
+ * only once the rotation and its audit row have committed.
  */
 @Injectable()
 export class RefreshTokenGrant implements GrantHandler {
@@ -26,7 +29,19 @@ export class RefreshTokenGrant implements GrantHandler {
     private readonly audit: AuditService,
   ) {}
 
-  async handle({ client, params }: GrantRequest): Promise<TokenResponse> {
+  async handle(request: GrantRequest): Promise<TokenResponse> {
+    try {
+      const { token, response } = await this.rotate(request);
+      return { ...response, access_token: await token };
+    } catch (err) {
+      throw asOutage(err);
+    }
+  }
+
+  private async rotate({
+    client,
+    params,
+  }: GrantRequest): Promise<{ token: Promise<string>; response: Omit<TokenResponse, 'access_token'> }> {
     const requested = parseScope(params.scope);
     await this.permissions.allPermissions(); // warm the cache outside the transaction
     return this.refreshTokens.rotate(params.refresh_token, client.id, async (tx, row, refreshToken) => {
@@ -50,15 +65,21 @@ export class RefreshTokenGrant implements GrantHandler {
         outcome: 'success',
         actor: { type: 'user', id: user.id },
         subject: { type: 'user', id: user.id },
-        details: { grant_type: 'refresh_token', client_id: client.clientId, jti: access.claims.jti, sid: row.family_id, scope: access.claims.scope },
+        details: {
+          grant_type: 'refresh_token',
+          client_id: client.clientId,
+          jti: access.claims.jti,
+          sid: row.family_id,
+          scope: access.claims.scope,
+        },
       });
-      return {
-        access_token: access.token,
-        token_type: 'Bearer',
+      const response = {
+        token_type: 'Bearer' as const,
         expires_in: this.config.accessTokenTtl,
         refresh_token: refreshToken,
         scope: access.claims.scope,
       };
+      return { token: access.token, response };
     });
   }
 }

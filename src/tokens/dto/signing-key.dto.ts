@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { SIGNING_ALGORITHMS, SigningAlgorithm } from '../../config/app-config';
+import type { SigningKeyState } from '../signing-key.types';
 
 /** Public metadata of a signing key; its private part never leaves the service. */
 export class SigningKeyDto {
@@ -9,9 +10,17 @@ export class SigningKeyDto {
   @ApiProperty({ enum: SIGNING_ALGORITHMS })
   alg: SigningAlgorithm;
 
-  @ApiProperty({ enum: ['active', 'retiring'], description: 'active signs new tokens; retiring only verifies until its last token expired' })
-  state: 'active' | 'retiring';
+  @ApiProperty({
+    enum: ['next', 'active', 'retiring'],
+    description:
+      'next: published in JWKS, signs from activates_at; active: signs new tokens; ' +
+      'retiring: only verifies until its last token expired',
+  })
+  state: SigningKeyState;
 
   @ApiProperty({ format: 'date-time' })
   created_at: string;
+
+  @ApiProperty({ format: 'date-time', description: 'When the key starts (or started) signing' })
+  activates_at: string;
 }

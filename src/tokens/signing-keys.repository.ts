@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { encryptAesGcm } from '../common/crypto/secrets';
+import { SigningAlgorithm } from '../config/app-config';
+import { Database } from '../database/database.service';
+import { Tx } from '../database/tx';
+import { Runtime } from '../config/runtime';
+import { generateSigningKey } from './key-material';
+import { SigningKeyRow } from './signing-key.types';
+
+/** Arbitrary constant: one key change at a time across instances. */
+const KEY_LOCK = 727_274_002;
+
+/**
+ * SQL of signing_keys. Private parts are sealed with AES-256-GCM under
+ * KEY_ENCRYPTION_KEY, the kid as associated data, before they leave memory.
+ */
+@Injectable()
+export class SigningKeysRepository {
+  constructor(
+    private readonly db: Database,
+    private readonly runtime: Runtime,
+  ) {}
+
+  /** Every key that may still verify a token: unretired, or retired less than `ttlSeconds` ago. */
+  loadVerifying(ttlSeconds: number): Promise<SigningKeyRow[]> {
+    return this.db.query<SigningKeyRow>(
+      `SELECT kid, alg, public_jwk, private_key_enc, created_at, activates_at, retired_at FROM signing_keys
+        WHERE retired_at IS NULL OR retired_at > now() - make_interval(secs => $1)
+        ORDER BY activates_at, created_at`,
+      [ttlSeconds],
+    );
+  }
+
+  /** Serialises key changes of concurrent instances (start-up and rotation). */
+  async lock(tx: Tx): Promise<void> {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [KEY_LOCK]);
+  }
+
+  /** The algorithm of the key that signs now, if any. */
+  async currentAlgorithm(tx: Tx): Promise<string | undefined> {
+    const row = await tx.one<{ alg: string }>(
+      `SELECT alg FROM signing_keys WHERE activates_at <= now() AND (retired_at IS NULL OR retired_at > now())
+        ORDER BY activates_at DESC LIMIT 1`,
+    );
+    return row?.alg;
+  }
+
+  /**
+   * Schedules the end of every unretired key at `activatesAt` (a pending key
+   * that would activate later never signs), then inserts the successor.
+   */
+  async insertSuccessor(tx: Tx, alg: SigningAlgorithm, activateInSeconds: number): Promise<SigningKeyRow> {
+    const key = generateSigningKey(alg);
+    const sealed = encryptAesGcm(this.runtime.keyEncryptionKey, key.privateDer, key.kid);
+    const [at] = await tx.query<{ at: Date }>(`SELECT now() + make_interval(secs => $1) AS at`, [activateInSeconds]);
+    await tx.query(`UPDATE signing_keys SET retired_at = GREATEST(activates_at, $1) WHERE retired_at IS NULL`, [at.at]);
+    const [row] = await tx.query<SigningKeyRow>(
+      `INSERT INTO signing_keys (kid, alg, public_jwk, private_key_enc, activates_at) VALUES ($1, $2, $3, $4, $5)
+       RETURNING kid, alg, public_jwk, private_key_enc, created_at, activates_at, retired_at`,
+      [key.kid, alg, JSON.stringify(key.publicJwk), sealed, at.at],
+    );
+    return row;
+  }
+}
