@@ -66,17 +66,10 @@ function passwordUsername(request: RequestView): string | undefined {
 
 /**
  * Budgets enforced by RateLimitGuard (@nestjs/throttler, after the
- * AuthGuard): the token endpoint, and /v1, whose budgets belong to the
- * principal the AuthGuard establishes.
+ * AuthGuard): /v1, whose budgets belong to the principal the AuthGuard
+ * establishes.
  */
 export const GUARDED_GROUPS: readonly RateLimitGroup[] = [
-  { name: 'token_ip', limit: (l) => l.tokenPerIp, applies: isToken, tracker: ipTracker },
-  {
-    name: 'token_username',
-    limit: (l) => l.tokenPerUsername,
-    applies: (r) => isToken(r) && passwordUsername(r) !== undefined,
-    tracker: (r) => `username:${usernameKey(passwordUsername(r) ?? '')}`,
-  },
   { name: 'admin', limit: (l) => l.adminPerPrincipal, applies: isAdmin, tracker: principalTracker },
 ];
 
@@ -88,6 +81,14 @@ export const GUARDED_GROUPS: readonly RateLimitGroup[] = [
  * (IntrospectionRoute, for throughput) where no Nest guard runs.
  */
 export const HOOKED_GROUPS: readonly RateLimitGroup[] = [
+  // The token endpoint is on the protocol edge too (no Nest guard runs there).
+  { name: 'token_ip', limit: (l) => l.tokenPerIp, applies: isToken, tracker: ipTracker },
+  {
+    name: 'token_username',
+    limit: (l) => l.tokenPerUsername,
+    applies: (r) => isToken(r) && passwordUsername(r) !== undefined,
+    tracker: (r) => `username:${usernameKey(passwordUsername(r) ?? '')}`,
+  },
   { name: 'introspect', limit: (l) => l.introspectPerCaller, applies: isIntrospect, tracker: callerTracker },
   // Not named in the contract; revocation writes, so it gets the per-caller budget of introspection.
   { name: 'revoke', limit: (l) => l.introspectPerCaller, applies: isRevoke, tracker: callerTracker },
