@@ -12,6 +12,9 @@ import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { measureBaseline } from './baseline/run-baseline';
+import { comparison, ComparisonRound, measureComparisonRound } from './lib/compare-loads';
+import { Comparators } from './lib/comparators';
+import { clientToken } from './lib/fixtures';
 import { BenchContext, log } from './lib/context';
 import { BenchDatabase } from './lib/database';
 import { BenchOptions, parseOptions, USAGE } from './lib/options';
@@ -92,12 +95,27 @@ async function bench(options: BenchOptions, parts: Part[], db: BenchDatabase): P
   const features = await detectFeatures(service.url);
   log(`service up on ${service.url} (pid ${service.pid}); endpoints: ${JSON.stringify(features)}`);
   const ctx = new BenchContext(options, db, settings, seeded, service, features, sqlCounter?.proxy);
-  const { rows, skipped, failed } = await runParts(ctx, parts);
+  // The limit and the peer, started beside the service and measured around its loads (start and end).
+  const comparators = await Comparators.start(await clientToken(service.url, seeded.cc));
+  const rounds: ComparisonRound[] = [];
+  let outcome: Awaited<ReturnType<typeof runParts>>;
+  try {
+    rounds.push(await measureComparisonRound(options, comparators, raw, 'start'));
+    outcome = await runParts(ctx, parts);
+    rounds.push(await measureComparisonRound(options, comparators, raw, 'end'));
+  } finally {
+    await comparators.stop();
+  }
+  const { rows, skipped, failed } = outcome;
   await service.stop();
   await sqlCounter?.proxy.close();
 
   baselineRuns.push(await measureBaseline(options, raw, 'end'));
-  const baseline: Baseline = { runs: baselineRuns, rps: baselineRuns.reduce((n, b) => n + b.rps, 0) / baselineRuns.length };
+  const baseline: Baseline = {
+    runs: baselineRuns,
+    rps: baselineRuns.reduce((n, b) => n + b.rps, 0) / baselineRuns.length,
+    comparison: comparison(rounds),
+  };
   const lines = tableLines(rows, baseline);
   const env = { ...machine(await db.serverVersion()), loadavgBefore: loadBefore, loadavgAfter: loadavg() };
   const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
