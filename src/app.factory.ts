@@ -112,7 +112,9 @@ function setUpOpenApi(app: NestFastifyApplication, config: AppConfig): void {
     app,
     new DocumentBuilder()
       .setTitle('Auth service')
-      .setDescription('OAuth 2.0 token, introspection (RFC 7662) and revocation (RFC 7009) endpoints, and the /v1 admin API.')
+      .setDescription(
+        'OAuth 2.0 token, introspection (RFC 7662) and revocation (RFC 7009) endpoints, and the /v1 admin API.',
+      )
       .setVersion('1')
       .addServer(config.issuer)
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')

@@ -11,22 +11,43 @@ function repoRoot(): string {
   let dir = __dirname;
   while (dirname(dir) !== dir) {
     const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'auth-service') return dir;
+    if (
+      existsSync(manifest) &&
+      (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'auth-service'
+    )
+      return dir;
     dir = dirname(dir);
   }
   throw new Error(`no auth-service package.json above ${__dirname}`);
 }
 
-/** ../shared/bench relative to the repository root (DESIGN convention 12); a clear error when absent. */
+/** The main checkout's root when this is a git worktree (its ../shared is the one beside the main clone). */
+function mainCheckout(root: string): string | undefined {
+  const git = spawnSync('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], { cwd: root, encoding: 'utf8' });
+  return git.status === 0 ? dirname(git.stdout.trim()) : undefined;
+}
+
+/**
+ * ../shared/bench relative to the repository root (DESIGN convention 12), or
+ * beside the main checkout of a git worktree, or BENCH_SHARED_DIR; a clear
+ * error when none has the files.
+ */
 export function sharedBenchDir(): string {
-  const dir = resolve(repoRoot(), '..', 'shared', 'bench');
-  if (!existsSync(join(dir, 'reference-introspect.mjs')) || !existsSync(join(dir, 'peers', 'package-lock.json'))) {
+  const root = repoRoot();
+  const main = mainCheckout(root);
+  const candidates = [
+    process.env.BENCH_SHARED_DIR,
+    resolve(root, '..', 'shared', 'bench'),
+    main && resolve(main, '..', 'shared', 'bench'),
+  ].filter((d): d is string => d !== undefined && d !== '');
+  const found = candidates.find((d) => existsSync(join(d, 'reference-introspect.mjs')) && existsSync(join(d, 'peers')));
+  if (found === undefined) {
     throw new Error(
-      `the benchmark reference points are missing: expected ${dir}/reference-introspect.mjs and ${dir}/peers/ ` +
-        '(the shared folder beside the repository). The hot-path rows report ratios to them and cannot run without.',
+      `the benchmark reference points are missing: looked for reference-introspect.mjs and peers/ in ${candidates.join(', ')} ` +
+        '(../shared/bench beside the repository, or BENCH_SHARED_DIR). The hot-path rows are ratios to them.',
     );
   }
-  return dir;
+  return found;
 }
 
 /**
@@ -36,7 +57,10 @@ export function sharedBenchDir(): string {
  */
 function installedPeers(shared: string): string {
   const source = join(shared, 'peers');
-  const hash = createHash('sha256').update(readFileSync(join(source, 'package-lock.json'))).digest('hex').slice(0, 16);
+  const hash = createHash('sha256')
+    .update(readFileSync(join(source, 'package-lock.json')))
+    .digest('hex')
+    .slice(0, 16);
   const dir = join(tmpdir(), `auth-bench-peers-${hash}`);
   if (existsSync(join(dir, 'node_modules', 'oidc-provider', 'package.json'))) return dir;
   log(`installing node-oidc-provider into ${dir} (once per lockfile)`);
@@ -77,9 +101,20 @@ export class Comparators {
     const peers = installedPeers(shared);
     const env = { PATH: process.env.PATH };
     const [refPort, opaquePort, jwtPort] = [await freePort(), await freePort(), await freePort()];
-    const reference = startNode('reference', join(shared, 'reference-introspect.mjs'), [], { ...env, PORT: String(refPort), TOKEN: referenceToken });
-    const opaque = startNode('oidc-provider (opaque)', join(peers, 'oidc-provider.mjs'), [], { ...env, PORT: String(opaquePort) });
-    const jwt = startNode('oidc-provider (jwt)', join(peers, 'oidc-provider.mjs'), [], { ...env, PORT: String(jwtPort), FORMAT: 'jwt' });
+    const reference = startNode('reference', join(shared, 'reference-introspect.mjs'), [], {
+      ...env,
+      PORT: String(refPort),
+      TOKEN: referenceToken,
+    });
+    const opaque = startNode('oidc-provider (opaque)', join(peers, 'oidc-provider.mjs'), [], {
+      ...env,
+      PORT: String(opaquePort),
+    });
+    const jwt = startNode('oidc-provider (jwt)', join(peers, 'oidc-provider.mjs'), [], {
+      ...env,
+      PORT: String(jwtPort),
+      FORMAT: 'jwt',
+    });
     const url = (port: number): string => `http://127.0.0.1:${port}`;
     await waitForListening(url(refPort), reference);
     return new Comparators(

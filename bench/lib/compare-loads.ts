@@ -21,13 +21,28 @@ export interface Comparison {
   peerToken: number;
 }
 
-export async function measureComparisonRound(options: BenchOptions, c: Comparators, raw: Record<string, unknown>, label: string): Promise<ComparisonRound> {
-  const settings = { connections: options.connections, pipelining: options.pipelining, duration: options.duration, warmup: options.warmup };
-  const run = async (title: string, spec: Omit<Parameters<typeof runLoad>[0], 'title' | keyof typeof settings>): Promise<LoadSummary> => {
+export async function measureComparisonRound(
+  options: BenchOptions,
+  c: Comparators,
+  raw: Record<string, unknown>,
+  label: string,
+): Promise<ComparisonRound> {
+  const settings = {
+    connections: options.connections,
+    pipelining: options.pipelining,
+    duration: options.duration,
+    warmup: options.warmup,
+  };
+  const run = async (
+    title: string,
+    spec: Omit<Parameters<typeof runLoad>[0], 'title' | keyof typeof settings>,
+  ): Promise<LoadSummary> => {
     log(`load: ${title} (${label})`);
     const out = await runLoad({ ...settings, ...spec, title: `${title} (${label})` });
     raw[out.summary.title] = out;
-    log(`  -> ${out.summary.rps.toFixed(0)} ok/s, p50 ${out.summary.latency.p50} ms, p99 ${out.summary.latency.p99} ms`);
+    log(
+      `  -> ${out.summary.rps.toFixed(0)} ok/s, p50 ${out.summary.latency.p50} ms, p99 ${out.summary.latency.p99} ms`,
+    );
     return out.summary;
   };
   const reference = await run('reference introspection', {
@@ -58,6 +73,12 @@ export async function measureComparisonRound(options: BenchOptions, c: Comparato
 }
 
 export function comparison(rounds: ComparisonRound[]): Comparison {
-  const mean = (pick: (r: ComparisonRound) => LoadSummary): number => rounds.reduce((n, r) => n + pick(r).rps, 0) / rounds.length;
-  return { rounds, reference: mean((r) => r.reference), peerIntrospect: mean((r) => r.peerIntrospect), peerToken: mean((r) => r.peerToken) };
+  const mean = (pick: (r: ComparisonRound) => LoadSummary): number =>
+    rounds.reduce((n, r) => n + pick(r).rps, 0) / rounds.length;
+  return {
+    rounds,
+    reference: mean((r) => r.reference),
+    peerIntrospect: mean((r) => r.peerIntrospect),
+    peerToken: mean((r) => r.peerToken),
+  };
 }

@@ -17,7 +17,12 @@ export const apiKeyIntrospection: Part = {
     const rotated = await ctx.load({ ...base, title: `introspect ${many.length} API keys`, bodies: many.map(introspectBody) });
     const rows: Row[] = [
       { id: 'apikey-one', label: '(5a) introspect: one API key', load: single, target: { minReference: 0.8 } },
-      { id: 'apikey-many', label: `(5b) introspect: ${many.length} API keys`, load: rotated, target: { minReference: 0.8 } },
+      {
+        id: 'apikey-many',
+        label: `(5b) introspect: ${many.length} API keys`,
+        load: rotated,
+        target: { minReference: 0.8 },
+      },
     ];
     return rows;
   },

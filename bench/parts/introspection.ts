@@ -41,7 +41,12 @@ export const introspectOne: Part = {
     const load = await introspectLoad(ctx, 'introspect one token, Bearer caller', [token], ACTIVE, true, bearer);
     const basicLoad = await introspectLoad(ctx, 'introspect one token, Basic caller', [token], ACTIVE);
     return [
-      { id: 'intro-one', label: '(1) introspect: one valid token, Bearer caller', load, target: { minReference: 0.9, minPeer: 2.5, maxP99Ms: 5 } },
+      {
+        id: 'intro-one',
+        label: '(1) introspect: one valid token, Bearer caller',
+        load,
+        target: { minReference: 0.9, minPeer: 2.5, maxP99Ms: 5 },
+      },
       { id: 'intro-one-basic', label: '(1b) introspect: one valid token, Basic caller', load: basicLoad, target: {} },
     ];
   },
@@ -55,7 +60,8 @@ export const introspectMany: Part = {
   async run(ctx) {
     const tokens = await clientTokens(ctx, 'valid', ctx.options.tokens);
     const load = await introspectLoad(ctx, `introspect ${tokens.length} tokens`, tokens, ACTIVE);
-    return [{ id: 'intro-many', label: `(2) introspect: ${tokens.length} distinct tokens`, load, target: { minReference: 0.8 } }];
+    const label = `(2) introspect: ${tokens.length} distinct tokens`;
+    return [{ id: 'intro-many', label, load, target: { minReference: 0.8 } }];
   },
 };
 

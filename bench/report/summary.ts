@@ -13,7 +13,7 @@ export interface Baseline {
 /** Which comparator a row is measured against: introspection rows and token-endpoint rows. */
 function kindOf(row: Row): 'introspect' | 'token' | undefined {
   if (row.id.startsWith('intro-') || row.id.startsWith('apikey-')) return 'introspect';
-  if (row.id === 'cc' || row.id === 'refresh' || row.id.startsWith('cc-') || row.id.startsWith('refresh-')) return 'token';
+  if (['cc', 'refresh'].includes(row.id.split('-')[0])) return 'token';
   return undefined;
 }
 

@@ -37,7 +37,8 @@ export class TokenService {
 
   async token(client: ClientRecord, params: Record<string, string>): Promise<TokenResponse> {
     const handler = this.handlerFor(params);
-    if (!client.grantTypes.includes(handler.grantType)) throw new OAuthError('unauthorized_client', `grant ${handler.grantType} not allowed`);
+    if (!client.grantTypes.includes(handler.grantType))
+      throw new OAuthError('unauthorized_client', `grant ${handler.grantType} not allowed`);
     for (const name of handler.requiredParams) {
       if (!params[name]) throw new OAuthError('invalid_request', `${name} missing`);
     }

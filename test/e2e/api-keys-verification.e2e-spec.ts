@@ -105,7 +105,9 @@ describe('API key verification', () => {
     // which any event that can drop an API-key answer arrived is measured again.
     let invalidations = 0;
     const events = app.get(ClusterEvents);
-    for (const type of [RBAC_CHANGED, CLIENT_CHANGED, API_KEY_CHANGED, REVOCATION_REMOVED]) events.on(type, () => invalidations++);
+    for (const type of [RBAC_CHANGED, CLIENT_CHANGED, API_KEY_CHANGED, REVOCATION_REMOVED]) {
+      events.on(type, () => invalidations++);
+    }
     events.onSync(async () => {
       invalidations++;
     });
@@ -122,7 +124,8 @@ describe('API key verification', () => {
       };
       try {
         for (let i = 0; i < 20; i++) {
-          const res = await postForm(`${app.url}/oauth/introspect`, { token: k.key }, { ...basic(introspector.clientId, introspector.secret!), 'x-request-id': `${window}${i}` });
+          const headers = { ...basic(introspector.clientId, introspector.secret!), 'x-request-id': `${window}${i}` };
+          const res = await postForm(`${app.url}/oauth/introspect`, { token: k.key }, headers);
           assert.equal(res.body.active, true);
           measured++;
         }
@@ -146,7 +149,8 @@ describe('API key verification', () => {
     };
     try {
       // An unknown client must be looked up: at least one SELECT, attributed to this request.
-      await postForm(`${app.url}/oauth/introspect`, { token: 'x' }, { ...basic('no-such-client-self-check', 'x'), 'x-request-id': 'count-self-check' });
+      const headers = { ...basic('no-such-client-self-check', 'x'), 'x-request-id': 'count-self-check' };
+      await postForm(`${app.url}/oauth/introspect`, { token: 'x' }, headers);
     } finally {
       logger.logQuery = original;
     }

@@ -21,7 +21,11 @@ const ADAPTER = 'x-test-adapter';
 /** A request exactly as given: no header added (fetch would add a content type, an accept, a user agent). */
 function send(url: string, path: string, headers: Record<string, string>, body: string): Promise<Raw> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${url}${path}`, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: false });
+    const req = httpRequest(`${url}${path}`, {
+      method: 'POST',
+      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+      agent: false,
+    });
     req.on('response', (res) => {
       let text = '';
       res.setEncoding('utf8');
@@ -34,8 +38,14 @@ function send(url: string, path: string, headers: Record<string, string>, body: 
 }
 
 function comparable(res: Raw, idGiven: boolean): Record<string, unknown> {
-  const headers = Object.entries(res.headers).filter(([name]) => !PER_RESPONSE.has(name) && (idGiven || name !== 'x-request-id'));
-  return { status: res.status, headers: Object.fromEntries(headers.sort(([a], [b]) => a.localeCompare(b))), text: res.text };
+  const headers = Object.entries(res.headers).filter(
+    ([name]) => !PER_RESPONSE.has(name) && (idGiven || name !== 'x-request-id'),
+  );
+  return {
+    status: res.status,
+    headers: Object.fromEntries(headers.sort(([a], [b]) => a.localeCompare(b))),
+    text: res.text,
+  };
 }
 
 /**
@@ -79,13 +89,31 @@ describe('protocol edge: both adapters answer alike (property)', () => {
       () => ({}),
     );
     const form = fc.oneof(
-      fc.constantFrom('token=TOKEN', 'token=not-a-token', 'token=TOKEN&token_type_hint=refresh_token', '', 'token=%zz', 'token=a&token=b'),
-      fc.constantFrom('grant_type=client_credentials', 'grant_type=password&username=u&password=p', 'grant_type=nope', 'grant_type='),
+      fc.constantFrom(
+        'token=TOKEN',
+        'token=not-a-token',
+        'token=TOKEN&token_type_hint=refresh_token',
+        '',
+        'token=%zz',
+        'token=a&token=b',
+      ),
+      fc.constantFrom(
+        'grant_type=client_credentials',
+        'grant_type=password&username=u&password=p',
+        'grant_type=nope',
+        'grant_type=',
+      ),
       fc.constantFrom(`token=TOKEN&client_id=CID&client_secret=SECRET`, 'token=TOKEN&client_id=cli', 'client_secret=x'),
       fc.string({ maxLength: 40 }).map((s) => encodeURIComponent(s)),
       fc.constant(`token=${'x'.repeat(11_000)}`),
     );
-    const type = fc.constantFrom('application/x-www-form-urlencoded', 'application/x-www-form-urlencoded; charset=utf-8', 'application/json', 'text/plain', undefined);
+    const type = fc.constantFrom(
+      'application/x-www-form-urlencoded',
+      'application/x-www-form-urlencoded; charset=utf-8',
+      'application/json',
+      'text/plain',
+      undefined,
+    );
     const origin = fc.constantFrom('https://app.example', 'https://evil.example', undefined);
     const requestId = fc.constantFrom('trace-abc_123', 'bad id!', undefined);
     const path = fc.constantFrom('/oauth/introspect', '/oauth/revoke', '/oauth/token');
@@ -97,7 +125,11 @@ describe('protocol edge: both adapters answer alike (property)', () => {
         if (id !== undefined) headers['x-request-id'] = id;
         const body = f.replace(/TOKEN/g, token).replace('CID', caller.clientId).replace('SECRET', caller.secret!);
         const [lane, fastify] = await bothWays(p, headers, body);
-        assert.deepEqual(comparable(lane, id === 'trace-abc_123'), comparable(fastify, id === 'trace-abc_123'), `${p} ${body.slice(0, 60)}`);
+        assert.deepEqual(
+          comparable(lane, id === 'trace-abc_123'),
+          comparable(fastify, id === 'trace-abc_123'),
+          `${p} ${body.slice(0, 60)}`,
+        );
         assert.ok(lane.status < 500, lane.text);
         assert.equal(lane.headers['cache-control'], 'no-store');
       }),
@@ -111,7 +143,10 @@ describe('protocol edge: rate limits, audit context and proxies on both adapters
   let caller: TestClient;
 
   before(async () => {
-    app = await startTestApp({ RATE_LIMIT_INTROSPECT_PER_CALLER: '3', TRUST_PROXY: 'true' }, { laneTakes: (req) => req.headers[ADAPTER] !== 'fastify' });
+    app = await startTestApp(
+      { RATE_LIMIT_INTROSPECT_PER_CALLER: '3', TRUST_PROXY: 'true' },
+      { laneTakes: (req) => req.headers[ADAPTER] !== 'fastify' },
+    );
     caller = await introspectorClient(app);
   });
   after(() => app.close());
@@ -120,14 +155,19 @@ describe('protocol edge: rate limits, audit context and proxies on both adapters
     const auth = basic(caller.clientId, caller.secret!);
     const form = { ...auth, 'content-type': 'application/x-www-form-urlencoded' };
     const statuses: number[] = [];
-    for (let i = 0; i < 3; i += 1) statuses.push((await send(app.url, '/oauth/introspect', { ...form, [ADAPTER]: i % 2 ? 'fastify' : 'lane' }, 'token=x')).status);
+    for (let i = 0; i < 3; i += 1)
+      statuses.push(
+        (await send(app.url, '/oauth/introspect', { ...form, [ADAPTER]: i % 2 ? 'fastify' : 'lane' }, 'token=x'))
+          .status,
+      );
     const lane = await send(app.url, '/oauth/introspect', { ...form, [ADAPTER]: 'lane' }, 'token=x');
     const fastify = await send(app.url, '/oauth/introspect', { ...form, [ADAPTER]: 'fastify' }, 'token=x');
     assert.deepEqual([...statuses, lane.status, fastify.status], [200, 200, 200, 429, 429]);
     assert.deepEqual(comparable(lane, false), comparable(fastify, false));
     assert.equal(JSON.parse(lane.text).error, 'rate_limited');
     assert.ok(Number(lane.headers['retry-after']) > 0 && Number(fastify.headers['retry-after']) > 0);
-    const audited = async (): Promise<number> => (await auditRows(app, `event_type = 'rate_limit.exceeded' AND details->>'group' = 'introspect'`, [])).length;
+    const audited = async (): Promise<number> =>
+      (await auditRows(app, `event_type = 'rate_limit.exceeded' AND details->>'group' = 'introspect'`, [])).length;
     await eventually(async () => (await audited()) > 0, 5_000);
     assert.equal(await audited(), 1, 'the block that started is audited once');
   });
@@ -135,8 +175,18 @@ describe('protocol edge: rate limits, audit context and proxies on both adapters
   it('audits a failed caller with the request id, user agent and forwarded IP, whichever adapter', async () => {
     for (const adapter of ['lane', 'fastify']) {
       const id = `edge-audit-${adapter}`;
-      const headers = { authorization: 'Bearer nope', 'x-request-id': id, 'user-agent': 'edge-test/1', 'x-forwarded-for': `203.0.113.${adapter === 'lane' ? 7 : 8}` };
-      const res = await send(app.url, '/oauth/introspect', { ...headers, 'content-type': 'application/x-www-form-urlencoded', [ADAPTER]: adapter }, 'token=x');
+      const headers = {
+        authorization: 'Bearer nope',
+        'x-request-id': id,
+        'user-agent': 'edge-test/1',
+        'x-forwarded-for': `203.0.113.${adapter === 'lane' ? 7 : 8}`,
+      };
+      const res = await send(
+        app.url,
+        '/oauth/introspect',
+        { ...headers, 'content-type': 'application/x-www-form-urlencoded', [ADAPTER]: adapter },
+        'token=x',
+      );
       assert.equal(res.status, 401);
       const rows = await auditRows(app, `event_type = 'introspection.unauthorized' AND request_id = $1`, [id]);
       assert.equal(rows.length, 1, adapter);

@@ -124,7 +124,8 @@ describe('POST /oauth/introspect', () => {
 
 /** Headers that differ between any two responses by nature. */
 const PER_RESPONSE = new Set(['date', 'x-request-id', 'connection', 'keep-alive']);
-const stable = (headers: Headers): [string, string][] => [...headers.entries()].filter(([name]) => !PER_RESPONSE.has(name)).sort();
+const stable = (headers: Headers): [string, string][] =>
+  [...headers.entries()].filter(([name]) => !PER_RESPONSE.has(name)).sort();
 
 describe('a public client_id is no caller authentication (issue 9 item 3)', () => {
   let app: TestApp;
@@ -154,8 +155,9 @@ describe('a public client_id is no caller authentication (issue 9 item 3)', () =
   });
 
   it('revocation: a public client revokes its own tokens, never another client\'s, whatever its roles', async () => {
+    const auth = basic(inspector.clientId, inspector.secret!);
     const active = async (t: string): Promise<boolean> =>
-      (await postForm(`${app.url}/oauth/introspect`, { token: t }, basic(inspector.clientId, inspector.secret!))).body.active === true;
+      (await postForm(`${app.url}/oauth/introspect`, { token: t }, auth)).body.active === true;
     const user = await createUser(app);
     const viaCli = await login(app, user);
     const other = await postForm(`${app.url}/oauth/revoke`, { token: viaCli.access_token, client_id: mighty.clientId });
@@ -164,7 +166,8 @@ describe('a public client_id is no caller authentication (issue 9 item 3)', () =
     const own = await postForm(`${app.url}/oauth/revoke`, { token: viaCli.access_token, client_id: 'cli' });
     assert.equal(own.status, 200);
     assert.equal(await active(viaCli.access_token), false, 'its own token is revoked (RFC 7009 §2.1)');
-    const unknown = await postForm(`${app.url}/oauth/revoke`, { token: viaCli.refresh_token!, client_id: 'no-such-client-anywhere' });
+    const stranger = { token: viaCli.refresh_token!, client_id: 'no-such-client-anywhere' };
+    const unknown = await postForm(`${app.url}/oauth/revoke`, stranger);
     assert.equal(unknown.status, 401);
     assert.equal(unknown.body.error, 'invalid_client');
   });

@@ -77,7 +77,9 @@ function walkRoutes(app: TestApp): Route[] {
 }
 
 const undeclared = (routes: Route[]): Route[] =>
-  routes.filter((r) => !r.isPublic && !r.anyUser && !(r.permissions && r.permissions.length > 0) && r.protocolAuth === undefined);
+  routes.filter(
+    (r) => !r.isPublic && !r.anyUser && !(r.permissions && r.permissions.length > 0) && r.protocolAuth === undefined,
+  );
 
 /** Fixtures for the walker's self-check: never registered in the application. */
 @Controller('fixture')

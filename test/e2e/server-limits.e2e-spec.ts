@@ -69,15 +69,28 @@ describe('slow clients: many stalled connections (issue 9 item 10)', () => {
   it('serves a fresh client while 1,000 stalled connections are open', async () => {
     // Four loopback addresses, 250 each: under the default cap of 256 per IP.
     for (let i = 0; i < 1_000; i += 1) {
-      stalled.push(await stall(portOf(app), stalledBody('/oauth/introspect', 'application/x-www-form-urlencoded'), `127.0.0.${2 + (i % 4)}`));
+      stalled.push(
+        await stall(
+          portOf(app),
+          stalledBody('/oauth/introspect', 'application/x-www-form-urlencoded'),
+          `127.0.0.${2 + (i % 4)}`,
+        ),
+      );
     }
     const res = await fetch(`${app.url}/health/live`);
     assert.equal(res.status, 200);
     await res.arrayBuffer();
-    const token = await fetch(`${app.url}/oauth/introspect`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'token=x' });
+    const token = await fetch(`${app.url}/oauth/introspect`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'token=x',
+    });
     assert.equal(token.status, 401);
     await token.arrayBuffer();
-    assert.ok(stalled.every((s) => !s.socket.destroyed), 'the stalled connections were still open');
+    assert.ok(
+      stalled.every((s) => !s.socket.destroyed),
+      'the stalled connections were still open',
+    );
   });
 });
 
@@ -89,13 +102,21 @@ describe('slow clients: connections per IP', () => {
   after(() => app.close());
 
   it('closes a connection over MAX_CONNECTIONS_PER_IP at once, and serves the IP again when one closes', async () => {
-    const held = await Promise.all([1, 2, 3].map(() => stall(portOf(app), stalledBody('/oauth/token', 'application/x-www-form-urlencoded'), '127.0.0.9')));
+    const held = await Promise.all(
+      [1, 2, 3].map(() =>
+        stall(portOf(app), stalledBody('/oauth/token', 'application/x-www-form-urlencoded'), '127.0.0.9'),
+      ),
+    );
     const over = await stall(portOf(app), 'GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n', '127.0.0.9');
     assert.equal(await over.closed, '', 'closed without an answer');
     held[0].socket.destroy();
     await held[0].closed;
     await new Promise((r) => setTimeout(r, 50));
-    const again = await stall(portOf(app), 'GET /health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', '127.0.0.9');
+    const again = await stall(
+      portOf(app),
+      'GET /health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+      '127.0.0.9',
+    );
     assert.match(await again.closed, /^HTTP\/1\.1 200 /);
     for (const h of held) h.socket.destroy();
   });

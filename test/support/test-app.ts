@@ -41,7 +41,10 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
 }
 
 /** Starts the whole service in-process on a random loopback port. */
-export async function startTestApp(overrides: Record<string, string> = {}, options: CreateAppOptions = {}): Promise<TestApp> {
+export async function startTestApp(
+  overrides: Record<string, string> = {},
+  options: CreateAppOptions = {},
+): Promise<TestApp> {
   const env = testEnv(overrides);
   const config = loadConfig(env);
   const started = await createApp(config, options);

@@ -20,7 +20,8 @@ export class BodyReadError extends Error {
 export function readBody(req: IncomingMessage, limitBytes: number): Promise<string> {
   const declared = req.headers['content-length'];
   const expected = declared === undefined ? undefined : Number(declared);
-  if (expected !== undefined && expected > limitBytes) return Promise.reject(new BodyReadError(413, 'body over the limit'));
+  if (expected !== undefined && expected > limitBytes)
+    return Promise.reject(new BodyReadError(413, 'body over the limit'));
   if (expected === 0) return Promise.resolve('');
   return new Promise((resolve, reject) => {
     let body = '';
@@ -38,7 +39,8 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<stri
       body += chunk;
     };
     const onEnd = (): void => {
-      if (expected !== undefined && received !== expected) reject(new BodyReadError(400, 'body length differs from Content-Length'));
+      if (expected !== undefined && received !== expected)
+        reject(new BodyReadError(400, 'body length differs from Content-Length'));
       else resolve(body);
     };
     req.on('data', onData);

@@ -1,7 +1,10 @@
 import { CorsPolicy } from './cors-policy';
 import { SecurityHeaders } from './security-headers';
 
-const OAUTH_CACHING: Readonly<Record<string, string>> = Object.freeze({ 'cache-control': 'no-store', pragma: 'no-cache' });
+const OAUTH_CACHING: Readonly<Record<string, string>> = Object.freeze({
+  'cache-control': 'no-store',
+  pragma: 'no-cache',
+});
 const ADMIN_CACHING: Readonly<Record<string, string>> = Object.freeze({ 'cache-control': 'no-store' });
 const NONE: Readonly<Record<string, string>> = Object.freeze({});
 

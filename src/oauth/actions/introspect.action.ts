@@ -17,7 +17,8 @@ export class IntrospectAction implements OAuthAction {
 
   async handle(request: EdgeRequest, caller: Caller): Promise<ActionResult> {
     if (caller.kind !== 'principal' || caller.publicClient) throw new OAuthError('invalid_client', 'not a caller');
-    if (!caller.principal.permissions.has('tokens:introspect')) throw new OAuthError('insufficient_scope', 'caller lacks tokens:introspect');
+    if (!caller.principal.permissions.has('tokens:introspect'))
+      throw new OAuthError('insufficient_scope', 'caller lacks tokens:introspect');
     const answer = await this.introspection.introspect(request.body);
     this.metrics.introspections.inc({ result: answer.active ? 'active' : 'inactive' });
     return { kind: 'json', body: answer };

@@ -64,8 +64,11 @@ export class CallerAuthenticator {
       return { kind: 'principal', principal, publicClient };
     }
     const principal =
-      presented.apiKey !== undefined ? await this.authenticators.apiKey(presented.apiKey) : await this.authenticators.bearer(presented.bearer!);
-    if (principal === null) return this.fail(route, presented.apiKey !== undefined ? 'invalid_api_key' : 'invalid_bearer_token');
+      presented.apiKey !== undefined
+        ? await this.authenticators.apiKey(presented.apiKey)
+        : await this.authenticators.bearer(presented.bearer!);
+    if (principal === null)
+      return this.fail(route, presented.apiKey !== undefined ? 'invalid_api_key' : 'invalid_bearer_token');
     return { kind: 'principal', principal, publicClient: false };
   }
 

@@ -29,21 +29,29 @@ export class EdgeResponder {
     if (result.kind === 'stream') return this.sendStream(res, request, result);
     const status = result.status ?? 200;
     const payload = result.kind === 'json' ? JSON.stringify(result.body) : '';
-    const head = result.kind === 'json' && status === 200 ? [...this.okHead(request.url)] : this.base(request, result.kind === 'json' ? JSON_UTF8 : undefined);
+    const head =
+      result.kind === 'json' && status === 200
+        ? [...this.okHead(request.url)]
+        : this.base(request, result.kind === 'json' ? JSON_UTF8 : undefined);
     this.addCors(head, request);
     return this.write(res, status, head, request.id, payload);
   }
 
   private sendError(res: ServerResponse, request: EdgeRequest, error: unknown): number {
     const rendered = renderError(request.url, request.id, error);
-    if (rendered.unexpected) this.logger.error({ err: error, requestId: request.id, route: request.url }, 'unhandled error');
+    if (rendered.unexpected)
+      this.logger.error({ err: error, requestId: request.id, route: request.url }, 'unhandled error');
     const head = this.base(request, rendered.contentType);
     head.push(...flatten(rendered.headers));
     this.addCors(head, request);
     return this.write(res, rendered.status, head, request.id, JSON.stringify(rendered.body));
   }
 
-  private sendStream(res: ServerResponse, request: EdgeRequest, result: Extract<ActionResult, { kind: 'stream' }>): number {
+  private sendStream(
+    res: ServerResponse,
+    request: EdgeRequest,
+    result: Extract<ActionResult, { kind: 'stream' }>,
+  ): number {
     const head = this.base(request, result.contentType);
     this.addCors(head, request);
     head.push('x-request-id', request.id);

@@ -51,19 +51,28 @@ const BODIES: Record<Exclude<ResponseBody, 'empty'>, Schema> = {
 
 function formSchema(fields: readonly FormField[], extra: Schema = {}): Schema {
   const properties: Record<string, Schema> = {};
-  for (const f of fields) properties[f.name] = { type: 'string', description: f.description, ...(f.enum ? { enum: [...f.enum] } : {}) };
+  for (const f of fields)
+    properties[f.name] = { type: 'string', description: f.description, ...(f.enum ? { enum: [...f.enum] } : {}) };
   const required = fields.filter((f) => f.required).map((f) => f.name);
   return { type: 'object', ...extra, properties, ...(required.length > 0 ? { required } : {}) };
 }
 
 function grantSchema(grant: GrantForm, common: readonly FormField[]): Schema {
-  const grantType: FormField = { name: 'grant_type', description: grant.summary, required: true, enum: [grant.grantType] };
+  const grantType: FormField = {
+    name: 'grant_type',
+    description: grant.summary,
+    required: true,
+    enum: [grant.grantType],
+  };
   return formSchema([grantType, ...grant.fields, ...common], { title: grant.grantType });
 }
 
 function requestSchema(route: OAuthRoute): Schema {
   if (route.grants === undefined) return formSchema(route.fields);
-  return { oneOf: route.grants.map((g) => grantSchema(g, route.fields)), discriminator: { propertyName: 'grant_type' } };
+  return {
+    oneOf: route.grants.map((g) => grantSchema(g, route.fields)),
+    discriminator: { propertyName: 'grant_type' },
+  };
 }
 
 function security(route: OAuthRoute): Record<string, string[]>[] {
@@ -95,7 +104,8 @@ export function pathItem(route: OAuthRoute): Schema {
     security: security(route),
     responses,
   };
-  if (route.method === 'POST') operation.requestBody = { required: true, content: { [FORM]: { schema: requestSchema(route) } } };
+  if (route.method === 'POST')
+    operation.requestBody = { required: true, content: { [FORM]: { schema: requestSchema(route) } } };
   return { [route.method.toLowerCase()]: operation };
 }
 

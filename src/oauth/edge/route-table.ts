@@ -46,7 +46,10 @@ export interface OAuthRoute {
 }
 
 const CLIENT_FIELDS: readonly FormField[] = [
-  { name: 'client_id', description: 'The client (client_secret_post, or a public client alone). Omit with HTTP Basic.' },
+  {
+    name: 'client_id',
+    description: 'The client (client_secret_post, or a public client alone). Omit with HTTP Basic.',
+  },
   { name: 'client_secret', description: 'client_secret_post; prefer HTTP Basic (client_secret_basic).' },
 ];
 const TOKEN_HINT: FormField = {
@@ -54,12 +57,23 @@ const TOKEN_HINT: FormField = {
   description: 'A hint only: the token itself decides how it is checked.',
   enum: ['access_token', 'refresh_token', 'api_key'],
 };
-const SCOPE: FormField = { name: 'scope', description: 'Space-separated permissions, narrowing what the principal holds.' };
+const SCOPE: FormField = {
+  name: 'scope',
+  description: 'Space-separated permissions, narrowing what the principal holds.',
+};
 const COMMON_ERRORS: Readonly<Record<string, RouteResponse>> = {
   '413': { description: 'The body is over BODY_LIMIT_BYTES.', body: 'oauth_error', errors: ['invalid_request'] },
-  '415': { description: 'The body is not application/x-www-form-urlencoded.', body: 'oauth_error', errors: ['invalid_request'] },
+  '415': {
+    description: 'The body is not application/x-www-form-urlencoded.',
+    body: 'oauth_error',
+    errors: ['invalid_request'],
+  },
   '429': { description: 'Rate limited; see Retry-After.', body: 'oauth_error', errors: ['rate_limited'] },
-  '503': { description: 'Cannot answer reliably now (database or revocation feed); see Retry-After.', body: 'oauth_error', errors: ['temporarily_unavailable'] },
+  '503': {
+    description: 'Cannot answer reliably now (database or revocation feed); see Retry-After.',
+    body: 'oauth_error',
+    errors: ['temporarily_unavailable'],
+  },
 };
 
 export const TOKEN_PATH = '/oauth/token';
@@ -88,7 +102,10 @@ export const OAUTH_ROUTES: readonly OAuthRoute[] = [
       {
         grantType: 'refresh_token',
         summary: 'Rotate a refresh token (RFC 6749 §6): a new access and refresh token; reuse revokes the family',
-        fields: [{ name: 'refresh_token', description: 'The refresh token last issued to this client.', required: true }, SCOPE],
+        fields: [
+          { name: 'refresh_token', description: 'The refresh token last issued to this client.', required: true },
+          SCOPE,
+        ],
       },
       {
         grantType: 'client_credentials',
@@ -97,14 +114,21 @@ export const OAUTH_ROUTES: readonly OAuthRoute[] = [
       },
     ],
     responses: {
-      '200': { description: 'Issued: access_token, token_type, expires_in, scope, refresh_token (user grants).', body: 'token' },
+      '200': {
+        description: 'Issued: access_token, token_type, expires_in, scope, refresh_token (user grants).',
+        body: 'token',
+      },
       '400': {
         description: 'Missing or bad parameter, bad grant, grant not allowed for the client, bad scope.',
         body: 'oauth_error',
         errors: ['invalid_request', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope'],
       },
       '401': { description: 'Client authentication failed.', body: 'oauth_error', errors: ['invalid_client'] },
-      '403': { description: 'The account requires a one-time password (send otp).', body: 'oauth_error', errors: ['mfa_required'] },
+      '403': {
+        description: 'The account requires a one-time password (send otp).',
+        body: 'oauth_error',
+        errors: ['mfa_required'],
+      },
       ...COMMON_ERRORS,
     },
   },
@@ -115,7 +139,11 @@ export const OAUTH_ROUTES: readonly OAuthRoute[] = [
     operationId: 'introspect',
     summary: 'RFC 7662 token introspection; the caller holds tokens:introspect',
     auditFailures: 'introspection.unauthorized',
-    fields: [{ name: 'token', description: 'The token to check: access token, refresh token or API key.', required: true }, TOKEN_HINT, ...CLIENT_FIELDS],
+    fields: [
+      { name: 'token', description: 'The token to check: access token, refresh token or API key.', required: true },
+      TOKEN_HINT,
+      ...CLIENT_FIELDS,
+    ],
     responses: {
       '200': { description: '`{"active": false}`, or the active token\'s claims.', body: 'introspection' },
       '400': { description: 'token missing, or a malformed form.', body: 'oauth_error', errors: ['invalid_request'] },
@@ -124,7 +152,11 @@ export const OAUTH_ROUTES: readonly OAuthRoute[] = [
         body: 'oauth_error',
         errors: ['invalid_client'],
       },
-      '403': { description: 'The caller lacks tokens:introspect.', body: 'oauth_error', errors: ['insufficient_scope'] },
+      '403': {
+        description: 'The caller lacks tokens:introspect.',
+        body: 'oauth_error',
+        errors: ['insufficient_scope'],
+      },
       ...COMMON_ERRORS,
     },
   },
@@ -134,12 +166,20 @@ export const OAUTH_ROUTES: readonly OAuthRoute[] = [
     auth: 'caller_or_public_client',
     operationId: 'revoke',
     summary: 'RFC 7009 revocation: a client revokes its own tokens, a caller with tokens:revoke any token',
-    fields: [{ name: 'token', description: 'The access or refresh token to revoke.', required: true }, TOKEN_HINT, ...CLIENT_FIELDS],
+    fields: [
+      { name: 'token', description: 'The access or refresh token to revoke.', required: true },
+      TOKEN_HINT,
+      ...CLIENT_FIELDS,
+    ],
     responses: {
-      '200': { description: 'Empty, whether or not the token was valid, known or another client\'s.', body: 'empty' },
+      '200': { description: "Empty, whether or not the token was valid, known or another client's.", body: 'empty' },
       '400': { description: 'token missing, or a malformed form.', body: 'oauth_error', errors: ['invalid_request'] },
       '401': { description: 'No or bad caller credentials.', body: 'oauth_error', errors: ['invalid_client'] },
-      '403': { description: 'A bearer or API-key caller without tokens:revoke.', body: 'oauth_error', errors: ['insufficient_scope'] },
+      '403': {
+        description: 'A bearer or API-key caller without tokens:revoke.',
+        body: 'oauth_error',
+        errors: ['insufficient_scope'],
+      },
       ...COMMON_ERRORS,
     },
   },
