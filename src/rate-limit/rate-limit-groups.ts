@@ -74,14 +74,12 @@ export const GUARDED_GROUPS: readonly RateLimitGroup[] = [
 ];
 
 /**
- * Budgets enforced by RateLimitHook (a Fastify preHandler): the protocol
- * endpoints whose callers authenticate inside the service and are counted
- * by the credential they present, so no principal is needed. A hook, not a
- * guard, because /oauth/introspect is bound straight on Fastify
- * (IntrospectionRoute, for throughput) where no Nest guard runs.
+ * Budgets enforced by RateLimitHook, which the protocol edge runs for every
+ * /oauth/* endpoint (src/oauth/edge; no Nest guard runs there): callers are
+ * counted by IP and username (token endpoint) or by the credential they
+ * present (introspection, revocation), so no principal is needed.
  */
 export const HOOKED_GROUPS: readonly RateLimitGroup[] = [
-  // The token endpoint is on the protocol edge too (no Nest guard runs there).
   { name: 'token_ip', limit: (l) => l.tokenPerIp, applies: isToken, tracker: ipTracker },
   {
     name: 'token_username',

@@ -21,6 +21,12 @@ interface Route {
 
 type Handler = (...args: unknown[]) => unknown;
 
+interface Operation {
+  operationId: string;
+  responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
+  requestBody?: { content: Record<string, { schema: unknown }> };
+}
+
 function joinPath(...parts: string[]): string {
   return `/${parts.map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
 }
@@ -175,6 +181,25 @@ describe('deny by default: every route declares its authentication', () => {
       assert.equal(res.status, 401, `${r.method} ${r.path}: ${res.text}`);
       assert.equal(res.body.error, 'invalid_client');
     }
+  });
+
+  it('documents every edge route in /docs-json from the route table: fields per grant, responses, errors', async () => {
+    const doc = (await request('GET', `${app.url}/docs-json`)).body as { paths: Record<string, Record<string, Operation>> };
+    for (const { route } of app.started.edge.routes) {
+      const op = doc.paths[route.path]?.[route.method.toLowerCase()];
+      assert.ok(op, `${route.method} ${route.path} is not documented`);
+      assert.equal(op.operationId, route.operationId);
+      for (const status of ['200', '400', '401', '413', '415', '429']) assert.ok(op.responses[status], `${route.path} ${status}`);
+      const error = op.responses['401'].content?.['application/json']?.schema as { required?: string[] } | undefined;
+      assert.deepEqual(error?.required, ['error', 'error_description']);
+    }
+    const token = doc.paths['/oauth/token'].post.requestBody?.content['application/x-www-form-urlencoded'].schema as {
+      oneOf: { title: string; required: string[] }[];
+    };
+    const grants = Object.fromEntries(token.oneOf.map((g) => [g.title, g.required]));
+    assert.deepEqual(Object.keys(grants).sort(), ['client_credentials', 'password', 'refresh_token']);
+    assert.deepEqual(grants.password, ['grant_type', 'username', 'password']);
+    assert.deepEqual(grants.refresh_token, ['grant_type', 'refresh_token']);
   });
 
   it('answers 401 to bad credentials the same way', async () => {
