@@ -24,11 +24,12 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<stri
     return Promise.reject(new BodyReadError(413, 'body over the limit'));
   if (expected === 0) return Promise.resolve('');
   return new Promise((resolve, reject) => {
-    let body = '';
+    // Bytes, decoded once at the end: no StringDecoder per request (a measured cost on the hot path),
+    // and a multi-byte character split across chunks still decodes whole.
+    const chunks: Buffer[] = [];
     let received = 0;
-    req.setEncoding('utf8');
-    const onData = (chunk: string): void => {
-      received += Buffer.byteLength(chunk);
+    const onData = (chunk: Buffer): void => {
+      received += chunk.length;
       if (received > limitBytes) {
         req.removeListener('data', onData);
         req.removeListener('end', onEnd);
@@ -36,12 +37,14 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<stri
         reject(new BodyReadError(413, 'body over the limit'));
         return;
       }
-      body += chunk;
+      chunks.push(chunk);
     };
     const onEnd = (): void => {
-      if (expected !== undefined && received !== expected)
+      if (expected !== undefined && received !== expected) {
         reject(new BodyReadError(400, 'body length differs from Content-Length'));
-      else resolve(body);
+        return;
+      }
+      resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'));
     };
     req.on('data', onData);
     req.on('end', onEnd);

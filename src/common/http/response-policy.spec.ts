@@ -59,3 +59,13 @@ describe('readBody', () => {
     await assert.rejects(readBody(incoming(['abc'], { 'content-length': '5' }), 100), (e: BodyReadError) => e.statusCode === 400);
   });
 });
+
+describe('readBody, multi-byte text', () => {
+  it('decodes a character split across chunks', async () => {
+    const bytes = Buffer.from('token=ä', 'utf8');
+    const req = Object.assign(Readable.from([bytes.subarray(0, 7), bytes.subarray(7)]), {
+      headers: { 'content-length': String(bytes.length) },
+    }) as unknown as IncomingMessage;
+    assert.equal(await readBody(req, 100), 'token=ä');
+  });
+});
