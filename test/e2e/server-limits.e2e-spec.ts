@@ -55,6 +55,28 @@ describe('slow clients: request timeout (issue 9 item 10)', () => {
   });
 });
 
+describe('idle keep-alive connections', () => {
+  let app: TestApp;
+  before(async () => {
+    app = await startTestApp({ KEEP_ALIVE_TIMEOUT_SECONDS: '1' });
+  });
+  after(() => app.close());
+
+  it('closes an idle keep-alive connection after KEEP_ALIVE_TIMEOUT_SECONDS, on both adapters', async () => {
+    for (const head of [
+      'GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n',
+      'POST /oauth/introspect HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 7\r\n\r\ntoken=x',
+    ]) {
+      const started = Date.now();
+      const { closed } = await stall(portOf(app), head);
+      const answer = await closed;
+      assert.match(answer, /^HTTP\/1\.1 (200|401) /, answer);
+      assert.match(answer, /keep-alive/i, 'the answer kept the connection open');
+      assert.ok(Date.now() - started < 4_000, `closed after ${Date.now() - started} ms, not after about 1 s`);
+    }
+  });
+});
+
 describe('slow clients: many stalled connections (issue 9 item 10)', () => {
   let app: TestApp;
   const stalled: Stalled[] = [];
