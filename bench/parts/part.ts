@@ -28,6 +28,11 @@ export interface Row {
   figures?: string;
   /** Non-load rows decide their own verdict. */
   pass?: boolean;
+  /**
+   * The reference and peer rounds measured just before and just after this
+   * row's part (interleaved), set by the harness on hot-path rows.
+   */
+  comparison?: { reference: number; peerIntrospect: number; peerToken: number };
   note?: string;
 }
 

@@ -11,19 +11,19 @@ export interface Baseline {
 }
 
 /** Which comparator a row is measured against: introspection rows and token-endpoint rows. */
-function kindOf(row: Row): 'introspect' | 'token' | undefined {
+export function kindOf(row: Row): 'introspect' | 'token' | undefined {
   if (row.id.startsWith('intro-') || row.id.startsWith('apikey-')) return 'introspect';
   if (['cc', 'refresh'].includes(row.id.split('-')[0])) return 'token';
   return undefined;
 }
 
 function referenceRatio(row: Row, baseline: Baseline): number | undefined {
-  const c = baseline.comparison;
+  const c = row.comparison ?? baseline.comparison;
   return c && row.load && kindOf(row) === 'introspect' ? row.load.rps / c.reference : undefined;
 }
 
 function peerRatio(row: Row, baseline: Baseline): number | undefined {
-  const c = baseline.comparison;
+  const c = row.comparison ?? baseline.comparison;
   const kind = kindOf(row);
   if (!c || !row.load || kind === undefined) return undefined;
   return row.load.rps / (kind === 'introspect' ? c.peerIntrospect : c.peerToken);
@@ -99,7 +99,7 @@ export function tableLines(rows: Row[], baseline: Baseline): TableLine[] {
     details: i === 0 ? '' : `baseline used: mean ${num(baseline.rps)}/s`,
   }));
   for (const [i, round] of (baseline.comparison?.rounds ?? []).entries()) {
-    const when = i === 0 ? 'start' : 'end';
+    const when = `round ${i + 1}`;
     for (const [name, load] of [
       ['reference introspection', round.reference],
       ['oidc-provider introspection', round.peerIntrospect],
