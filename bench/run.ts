@@ -12,6 +12,9 @@ import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { measureBaseline } from './baseline/run-baseline';
+import { comparison, ComparisonRound, measureComparisonRound } from './lib/compare-loads';
+import { Comparators } from './lib/comparators';
+import { clientToken } from './lib/fixtures';
 import { BenchContext, log } from './lib/context';
 import { BenchDatabase } from './lib/database';
 import { BenchOptions, parseOptions, USAGE } from './lib/options';
@@ -22,7 +25,7 @@ import { migrate, routeExists, ServiceInstance, ServiceSettings } from './lib/se
 import { seedAll } from './lib/setup';
 import { GROUPS, PARTS, selectParts } from './parts';
 import { Feature, Part, Row } from './parts/part';
-import { Baseline, tableLines } from './report/summary';
+import { Baseline, kindOf, tableLines } from './report/summary';
 import { publish } from './report/write';
 
 async function detectFeatures(url: string): Promise<Record<Feature, boolean>> {
@@ -40,7 +43,23 @@ async function proxyFor(databaseUrl: string): Promise<{ proxy: PgCountingProxy; 
   return { proxy, url: proxy.urlFor(databaseUrl) };
 }
 
-async function runParts(ctx: BenchContext, parts: Part[]): Promise<{ rows: Row[]; skipped: string[]; failed: boolean }> {
+/** Measures one round of the reference and the peers (the run's comparison points). */
+type Round = () => Promise<ComparisonRound>;
+
+/**
+ * Runs the parts. With `round`, the reference and the peers are measured
+ * before the first part and again after every part that produced hot-path
+ * rows; those rows are divided by the mean of the rounds on either side of
+ * them (interleaved rounds: on a shared machine the load changes by the minute).
+ */
+async function runParts(
+  ctx: BenchContext,
+  parts: Part[],
+  round?: Round,
+): Promise<{ rows: Row[]; skipped: string[]; failed: boolean; rounds: ComparisonRound[] }> {
+  const rounds: ComparisonRound[] = [];
+  let before = round ? await round() : undefined;
+  if (before) rounds.push(before);
   const rows: Row[] = [];
   const skipped: string[] = [];
   let failed = false;
@@ -53,7 +72,16 @@ async function runParts(ctx: BenchContext, parts: Part[]): Promise<{ rows: Row[]
     }
     log(`part ${part.id}: ${part.title}`);
     try {
-      rows.push(...(await part.run(ctx)));
+      const produced = await part.run(ctx);
+      const hot = produced.filter((r) => r.load !== undefined && kindOf(r) !== undefined);
+      if (round && before && hot.length > 0) {
+        const after = await round();
+        rounds.push(after);
+        const bracket = comparison([before, after]);
+        for (const r of hot) r.comparison = bracket;
+        before = after;
+      }
+      rows.push(...produced);
     } catch (err) {
       failed = true;
       const message = err instanceof Error ? err.message : String(err);
@@ -61,7 +89,7 @@ async function runParts(ctx: BenchContext, parts: Part[]): Promise<{ rows: Row[]
       rows.push({ id: part.id, label: part.title, pass: false, figures: `ERROR: ${message.split('\n')[0].slice(0, 160)}` });
     }
   }
-  return { rows, skipped, failed };
+  return { rows, skipped, failed, rounds };
 }
 
 function machine(pgVersion: string): Record<string, unknown> {
@@ -92,12 +120,25 @@ async function bench(options: BenchOptions, parts: Part[], db: BenchDatabase): P
   const features = await detectFeatures(service.url);
   log(`service up on ${service.url} (pid ${service.pid}); endpoints: ${JSON.stringify(features)}`);
   const ctx = new BenchContext(options, db, settings, seeded, service, features, sqlCounter?.proxy);
-  const { rows, skipped, failed } = await runParts(ctx, parts);
+  // The limit and the peer, started beside the service and measured between its parts (interleaved).
+  const comparators = await Comparators.start(await clientToken(service.url, seeded.cc));
+  let outcome: Awaited<ReturnType<typeof runParts>>;
+  let count = 0;
+  try {
+    outcome = await runParts(ctx, parts, () => measureComparisonRound(options, comparators, raw, `round ${++count}`));
+  } finally {
+    await comparators.stop();
+  }
+  const { rows, skipped, failed, rounds } = outcome;
   await service.stop();
   await sqlCounter?.proxy.close();
 
   baselineRuns.push(await measureBaseline(options, raw, 'end'));
-  const baseline: Baseline = { runs: baselineRuns, rps: baselineRuns.reduce((n, b) => n + b.rps, 0) / baselineRuns.length };
+  const baseline: Baseline = {
+    runs: baselineRuns,
+    rps: baselineRuns.reduce((n, b) => n + b.rps, 0) / baselineRuns.length,
+    comparison: comparison(rounds),
+  };
   const lines = tableLines(rows, baseline);
   const env = { ...machine(await db.serverVersion()), loadavgBefore: loadBefore, loadavgAfter: loadavg() };
   const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();

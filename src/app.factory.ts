@@ -1,14 +1,14 @@
+import type { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import cors from '@fastify/cors';
-import type { FastifyInstance } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { addIntrospectionDocs } from './introspection/introspection.docs';
-import { INTROSPECTION_PATH, IntrospectionRoute } from './introspection/introspection.route';
 import { DirectLane } from './common/http/direct-lane';
 import { SecurityHeaders } from './common/http/security-headers';
+import { CorsPolicy } from './common/http/cors-policy';
+import { ResponsePolicy } from './common/http/response-policy';
 import { AppModule } from './app.module';
-import { configureHttp, fastifyServerOptions, ResponseObservers } from './common/http/configure-http';
+import { configureHttp, fastifyServerOptions, isSelfServed, ResponseObservers } from './common/http/configure-http';
 import { HttpMetricsObserver } from './health/http-metrics.observer';
 import { RateLimitHook } from './rate-limit/rate-limit.hook';
 import { RateLimitRecorder } from './rate-limit/rate-limit.recorder';
@@ -16,26 +16,45 @@ import { createRootLogger, PinoNestLogger } from './common/logging/logger';
 import { AppConfig } from './config/app-config';
 import { Runtime } from './config/runtime';
 import { resolveRuntime } from './database/resolve-runtime';
+import { CallerAuthenticator } from './oauth/edge/caller-authenticator';
+import { EdgeResponder } from './oauth/edge/edge-responder';
+import { OAUTH_ACTIONS, OAuthAction } from './oauth/edge/edge.types';
+import { bindEdgeOnFastify } from './oauth/edge/fastify-binding';
+import { BoundRoute, OAuthEdge } from './oauth/edge/oauth-edge';
+import { addOAuthRoutes } from './oauth/edge/openapi';
+import { OAUTH_ROUTES } from './oauth/edge/route-table';
 
 export interface StartedApp {
   app: NestFastifyApplication;
   runtime: Runtime;
-  /** The node:http lane in front of Fastify for the hot protocol routes. */
-  lane: DirectLane;
+  /** The node:http adapter of the protocol edge, in front of Fastify. */
+  lane: DirectLane<BoundRoute>;
+  /** The protocol edge: every /oauth/* route (its table feeds the route walker and OpenAPI). */
+  edge: OAuthEdge;
   close(): Promise<void>;
 }
 
+export interface CreateAppOptions {
+  /**
+   * Tests only: which edge requests the node:http lane takes (default all); the
+   * others reach the same edge through Fastify. Nothing a caller can choose.
+   */
+  laneTakes?: (req: IncomingMessage) => boolean;
+}
+
 /** Builds the whole service; main.ts and the e2e tests start it the same way. */
-export async function createApp(config: AppConfig): Promise<StartedApp> {
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<StartedApp> {
   const logger = createRootLogger(config.logLevel);
   const runtime = await resolveRuntime(config, logger);
-  const securityHeaders = new SecurityHeaders(config.issuer);
-  const lane = new DirectLane({
-    bodyLimitBytes: config.bodyLimitBytes,
+  const policy = new ResponsePolicy(new SecurityHeaders(config.issuer), new CorsPolicy(config.corsOrigins));
+  const lane = new DirectLane<BoundRoute>({
     trustProxy: config.trustProxy,
-    enabled: config.corsOrigins.length === 0,
-    headers: securityHeaders,
-    logger,
+    limits: {
+      requestTimeoutMs: config.requestTimeoutSeconds * 1000,
+      keepAliveTimeoutMs: config.keepAliveTimeoutSeconds * 1000,
+      maxConnectionsPerIp: config.maxConnectionsPerIp,
+    },
+    takes: options.laneTakes,
   });
   const adapter = new FastifyAdapter({
     ...fastifyServerOptions(),
@@ -50,17 +69,28 @@ export async function createApp(config: AppConfig): Promise<StartedApp> {
     bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
-  await registerSecurityHeaders(fastify, config, securityHeaders);
+  if (policy.cors.enabled) await fastify.register(cors, policy.cors.fastifyOptions());
   const observers = new ResponseObservers(logger, [app.get(HttpMetricsObserver), app.get(RateLimitRecorder)]);
-  configureHttp(fastify, config, logger, observers);
-  // After body parsing, before Nest's guards; also reaches routes bound straight on Fastify.
+  configureHttp(fastify, config, logger, policy, observers);
   const limits = app.get(RateLimitHook);
-  fastify.addHook('preHandler', (request) => limits.check(request));
+  // After body parsing, before Nest's guards. The edge's routes run the same check in their own pipeline.
+  fastify.addHook('preHandler', async (request) => {
+    if (!isSelfServed(request)) await limits.check(request);
+  });
+  const edge = new OAuthEdge({
+    routes: OAUTH_ROUTES,
+    actions: app.get<symbol, OAuthAction[]>(OAUTH_ACTIONS),
+    authenticator: app.get(CallerAuthenticator),
+    gate: limits,
+    observers,
+    responder: new EdgeResponder(policy, logger),
+    bodyLimitBytes: config.bodyLimitBytes,
+    logger,
+  });
+  await bindEdgeOnFastify(fastify, edge);
   setUpOpenApi(app, config);
   await app.init();
-  // The hot protocol route also goes by the direct lane; Fastify serves what the lane leaves.
-  lane.post(INTROSPECTION_PATH, app.get(IntrospectionRoute).answer);
-  lane.start(limits, observers);
+  lane.start(edge);
   fastify.addHook('preClose', (done) => {
     lane.close();
     done();
@@ -69,28 +99,12 @@ export async function createApp(config: AppConfig): Promise<StartedApp> {
     app,
     runtime,
     lane,
+    edge,
     async close() {
       await app.close();
       await runtime.close();
     },
   };
-}
-
-async function registerSecurityHeaders(fastify: FastifyInstance, config: AppConfig, headers: SecurityHeaders): Promise<void> {
-  fastify.addHook('onRequest', (request, reply, done) => {
-    reply.headers(headers.forPath(request.url.split('?', 1)[0]));
-    done();
-  });
-  if (config.corsOrigins.length > 0) {
-    await fastify.register(cors, {
-      origin: config.corsOrigins,
-      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      allowedHeaders: ['authorization', 'content-type', 'x-api-key', 'x-request-id'],
-      exposedHeaders: ['x-request-id', 'retry-after', 'www-authenticate'],
-      credentials: false,
-      maxAge: 600,
-    });
-  }
 }
 
 /** OpenAPI document at /docs-json and its UI at /docs (no authentication). */
@@ -99,7 +113,9 @@ function setUpOpenApi(app: NestFastifyApplication, config: AppConfig): void {
     app,
     new DocumentBuilder()
       .setTitle('Auth service')
-      .setDescription('OAuth 2.0 token, introspection (RFC 7662) and revocation (RFC 7009) endpoints, and the /v1 admin API.')
+      .setDescription(
+        'OAuth 2.0 token, introspection (RFC 7662) and revocation (RFC 7009) endpoints, and the /v1 admin API.',
+      )
       .setVersion('1')
       .addServer(config.issuer)
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
@@ -107,6 +123,6 @@ function setUpOpenApi(app: NestFastifyApplication, config: AppConfig): void {
       .addBasicAuth({ type: 'http', scheme: 'basic', description: 'client_secret_basic' }, 'client_basic')
       .build(),
   );
-  addIntrospectionDocs(document);
+  addOAuthRoutes(document, OAUTH_ROUTES);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

@@ -1,16 +1,40 @@
+import type { Comparison } from '../lib/compare-loads';
 import type { LoadSummary } from '../load/spec';
 import type { Row, Target } from '../parts/part';
 
 export interface Baseline {
   runs: LoadSummary[];
-  /** Mean 2xx/s of the bare node:http runs (start and end of the run). */
+  /** Mean 2xx/s of the bare node:http runs (start and end of the run): information only. */
   rps: number;
+  /** The reference and node-oidc-provider, measured in the same run: what the targets are ratios to. */
+  comparison?: Comparison;
+}
+
+/** Which comparator a row is measured against: introspection rows and token-endpoint rows. */
+export function kindOf(row: Row): 'introspect' | 'token' | undefined {
+  if (row.id.startsWith('intro-') || row.id.startsWith('apikey-')) return 'introspect';
+  if (['cc', 'refresh'].includes(row.id.split('-')[0])) return 'token';
+  return undefined;
+}
+
+function referenceRatio(row: Row, baseline: Baseline): number | undefined {
+  const c = row.comparison ?? baseline.comparison;
+  return c && row.load && kindOf(row) === 'introspect' ? row.load.rps / c.reference : undefined;
+}
+
+function peerRatio(row: Row, baseline: Baseline): number | undefined {
+  const c = row.comparison ?? baseline.comparison;
+  const kind = kindOf(row);
+  if (!c || !row.load || kind === undefined) return undefined;
+  return row.load.rps / (kind === 'introspect' ? c.peerIntrospect : c.peerToken);
 }
 
 export interface TableLine {
   benchmark: string;
   rps: string;
   ratio: string;
+  reference: string;
+  peer: string;
   p50: string;
   p99: string;
   failures: string;
@@ -26,6 +50,8 @@ function targetText(t: Target | undefined): string {
   const parts: string[] = [];
   if (t.minRps !== undefined) parts.push(`>= ${t.minRps}/s`);
   if (t.minRatio !== undefined) parts.push(`>= ${t.minRatio * 100}% bare`);
+  if (t.minReference !== undefined) parts.push(`>= ${t.minReference}x reference`);
+  if (t.minPeer !== undefined) parts.push(`>= ${t.minPeer}x oidc-provider`);
   if (t.maxP99Ms !== undefined) parts.push(`p99 < ${t.maxP99Ms} ms`);
   if (t.text) parts.push(t.text);
   return parts.join(', ');
@@ -45,6 +71,8 @@ function verdict(row: Row, baseline: Baseline): string {
   if (t.minRps !== undefined) checks.push(load.rps >= t.minRps);
   if (t.minRatio !== undefined) checks.push(load.rps / baseline.rps >= t.minRatio);
   if (t.maxP99Ms !== undefined) checks.push(load.latency.p99 < t.maxP99Ms);
+  if (t.minReference !== undefined) checks.push((referenceRatio(row, baseline) ?? 0) >= t.minReference);
+  if (t.minPeer !== undefined) checks.push((peerRatio(row, baseline) ?? 0) >= t.minPeer);
   if (failures(load) > 0) return 'FAIL (errors)';
   if (checks.length === 0) return '-';
   return checks.every(Boolean) ? 'PASS' : 'FAIL';
@@ -61,6 +89,8 @@ export function tableLines(rows: Row[], baseline: Baseline): TableLine[] {
     benchmark: `bare node:http (${i === 0 ? 'start' : 'end'})`,
     rps: num(b.rps),
     ratio: '1.00',
+    reference: '',
+    peer: '',
     p50: num(b.latency.p50),
     p99: num(b.latency.p99),
     failures: String(failures(b)),
@@ -68,12 +98,38 @@ export function tableLines(rows: Row[], baseline: Baseline): TableLine[] {
     result: '',
     details: i === 0 ? '' : `baseline used: mean ${num(baseline.rps)}/s`,
   }));
+  for (const [i, round] of (baseline.comparison?.rounds ?? []).entries()) {
+    const when = `round ${i + 1}`;
+    for (const [name, load] of [
+      ['reference introspection', round.reference],
+      ['oidc-provider introspection', round.peerIntrospect],
+      ['oidc-provider client_credentials', round.peerToken],
+    ] as const) {
+      lines.push({
+        benchmark: `${name} (${when})`,
+        rps: num(load.rps),
+        ratio: num(load.rps / baseline.rps, 2),
+        reference: '',
+        peer: '',
+        p50: num(load.latency.p50),
+        p99: num(load.latency.p99),
+        failures: String(failures(load)),
+        target: '',
+        result: '',
+        details: '',
+      });
+    }
+  }
   for (const row of rows) {
     const load = row.load;
+    const ref = referenceRatio(row, baseline);
+    const peer = peerRatio(row, baseline);
     lines.push({
       benchmark: row.label,
       rps: load ? num(load.rps) : '',
       ratio: load ? num(load.rps / baseline.rps, 2) : '',
+      reference: ref === undefined ? '' : num(ref, 2),
+      peer: peer === undefined ? '' : num(peer, 2),
       p50: load ? num(load.latency.p50) : '',
       p99: load ? num(load.latency.p99) : '',
       failures: load ? String(failures(load)) : '',
@@ -89,6 +145,8 @@ const HEADERS: TableLine = {
   benchmark: 'benchmark',
   rps: 'ok/s',
   ratio: 'x bare',
+  reference: 'x reference',
+  peer: 'x oidc-provider',
   p50: 'p50 ms',
   p99: 'p99 ms',
   failures: 'failed',

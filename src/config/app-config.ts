@@ -44,6 +44,11 @@ export class AppConfig {
   passwordMinLength: number;
   passwordMaxLength: number;
   bodyLimitBytes: number;
+  /** Headers and body must have arrived within this (408 and close otherwise): slow-body attacks. */
+  requestTimeoutSeconds: number;
+  keepAliveTimeoutSeconds: number;
+  /** Open connections one client IP may hold (the socket address, also behind a proxy). */
+  maxConnectionsPerIp: number;
   bootstrapAdminUsername?: string;
   bootstrapAdminPassword?: string;
   bootstrapClientId: string;
@@ -105,6 +110,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     passwordMinLength: r.int('PASSWORD_MIN_LENGTH', 12, 8, 128),
     passwordMaxLength: 128,
     bodyLimitBytes: r.int('BODY_LIMIT_BYTES', 10_240, 1_024, 1_048_576),
+    requestTimeoutSeconds: r.int('REQUEST_TIMEOUT_SECONDS', 10, 1, 600),
+    keepAliveTimeoutSeconds: r.int('KEEP_ALIVE_TIMEOUT_SECONDS', 5, 1, 600),
+    maxConnectionsPerIp: r.int('MAX_CONNECTIONS_PER_IP', 256, 1, 1_000_000),
     bootstrapAdminUsername: adminUser,
     bootstrapAdminPassword: adminPassword,
     bootstrapClientId: r.string('BOOTSTRAP_CLIENT_ID', 'cli'),

@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
 import { RevocationCoreModule } from '../revocation/revocation-core.module';
 import { TokensModule } from '../tokens/tokens.module';
-import { CallerAuthenticator } from './caller-auth.service';
-import { IntrospectionRoute } from './introspection.route';
 import { IntrospectionService } from './introspection.service';
 
+/** RFC 7662 answers; the endpoint is IntrospectAction on the protocol edge (oauth/). */
 @Module({
   imports: [TokensModule, RevocationCoreModule],
-  providers: [CallerAuthenticator, IntrospectionService, IntrospectionRoute],
-  exports: [CallerAuthenticator],
+  providers: [IntrospectionService],
+  exports: [IntrospectionService],
 })
 export class IntrospectionModule {}

@@ -3,13 +3,11 @@ import { Authenticators } from '../common/auth/authenticators';
 import { sha256 } from '../common/crypto/secrets';
 import { OAuthError } from '../common/errors/oauth-error';
 import { ClusterEvents } from '../revocation/cluster-events.service';
-import { MetricsService } from '../health/metrics.service';
 import { RevocationStore } from '../revocation/revocation-store.service';
 import { AccessTokenClaims } from '../tokens/access-token.types';
 import { BearerPrincipals, isUserToken } from '../tokens/bearer-authenticator.service';
 import { RefreshTokensRepository } from '../tokens/refresh-tokens.repository';
 import { REFRESH_PREFIX } from '../tokens/refresh-tokens.service';
-import { CallerAuthenticator } from './caller-auth.service';
 import { INACTIVE, IntrospectionResponse } from './introspection.types';
 
 const API_KEY_PREFIX = 'ak_';
@@ -24,31 +22,15 @@ const seconds = (d: Date): number => Math.floor(d.getTime() / 1000);
 @Injectable()
 export class IntrospectionService {
   constructor(
-    private readonly callers: CallerAuthenticator,
     private readonly authenticators: Authenticators,
     private readonly bearer: BearerPrincipals,
     private readonly refreshTokens: RefreshTokensRepository,
     private readonly revocations: RevocationStore,
     private readonly events: ClusterEvents,
-    private readonly metrics: MetricsService,
   ) {}
 
-  async introspect(headers: Record<string, string | string[] | undefined>, form: Record<string, string>): Promise<IntrospectionResponse> {
-    try {
-      const answer = await this.answer(headers, form);
-      this.metrics.introspections.inc({ result: answer.active ? 'active' : 'inactive' });
-      return answer;
-    } catch (err) {
-      if (err instanceof OAuthError && (err.code === 'invalid_client' || err.code === 'insufficient_scope')) {
-        this.metrics.introspections.inc({ result: 'unauthorized' });
-      }
-      throw err;
-    }
-  }
-
-  private async answer(headers: Record<string, string | string[] | undefined>, form: Record<string, string>): Promise<IntrospectionResponse> {
-    const caller = await this.callers.authenticate(headers, form, 'introspect');
-    if (!caller.permissions.has('tokens:introspect')) throw new OAuthError('insufficient_scope', 'caller lacks tokens:introspect');
+  /** The answer for an authenticated caller holding tokens:introspect (the edge checked both). */
+  async introspect(form: Record<string, string>): Promise<IntrospectionResponse> {
     const token = form.token;
     if (!token) throw new OAuthError('invalid_request', 'token missing');
     if (!this.events.isFresh()) throw new OAuthError('temporarily_unavailable', 'revocation feed stale');

@@ -1,18 +1,12 @@
 import { Module } from '@nestjs/common';
-import { IntrospectionModule } from '../introspection/introspection.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { RevocationCoreModule } from '../revocation/revocation-core.module';
-import { RevokeController } from './revoke.controller';
 import { RevokeService } from './revoke.service';
 
-/**
- * The RFC 7009 endpoint, an /oauth/* endpoint like the others. It sits in
- * oauth/, above tokens/ and introspection/ that it calls; revocation/ keeps
- * the store, the writer and the bus, which those modules themselves use.
- */
+/** RFC 7009 revocation (the store and writer live in RevocationCoreModule; the endpoint is on the oauth edge). */
 @Module({
-  imports: [RevocationCoreModule, TokensModule, IntrospectionModule],
-  controllers: [RevokeController],
+  imports: [RevocationCoreModule, TokensModule],
   providers: [RevokeService],
+  exports: [RevokeService],
 })
 export class RevokeModule {}

@@ -4,21 +4,20 @@ import { auditActor, Principal } from '../common/auth/principal';
 import { sha256 } from '../common/crypto/secrets';
 import { OAuthError } from '../common/errors/oauth-error';
 import { Database } from '../database/database.service';
-import { CallerAuthenticator } from '../introspection/caller-auth.service';
 import { AccessTokenVerifier } from '../tokens/access-token-verifier.service';
 import { RefreshTokensRepository } from '../tokens/refresh-tokens.repository';
 import { REFRESH_PREFIX, RefreshTokens } from '../tokens/refresh-tokens.service';
 import { RevocationService } from '../revocation/revocation.service';
 
 /**
- * RFC 7009. A client revokes tokens issued to it; a caller holding
+ * RFC 7009 (the endpoint is RevokeAction on the protocol edge). A client
+ * revokes tokens issued to it; a caller holding
  * `tokens:revoke` revokes any token. The answer is 200 whether or not the
  * token was valid, known or someone else's (nothing to learn from it).
  */
 @Injectable()
 export class RevokeService {
   constructor(
-    private readonly callers: CallerAuthenticator,
     private readonly db: Database,
     private readonly verifier: AccessTokenVerifier,
     private readonly refreshRepo: RefreshTokensRepository,
@@ -27,9 +26,13 @@ export class RevokeService {
     private readonly audit: AuditService,
   ) {}
 
-  async revoke(headers: Record<string, string | string[] | undefined>, form: Record<string, string>): Promise<void> {
-    const caller = await this.callers.authenticate(headers, form, 'revoke');
-    const anyToken = caller.permissions.has('tokens:revoke');
+  /**
+   * For a caller the edge authenticated. A public client (known by its bare
+   * client_id, which anybody can send) acts only on its own tokens, whatever
+   * its roles hold: its id is no proof of holding tokens:revoke.
+   */
+  async revoke(caller: Principal, publicClient: boolean, form: Record<string, string>): Promise<void> {
+    const anyToken = !publicClient && caller.permissions.has('tokens:revoke');
     // Bearer and API-key callers act only through the permission; clients also on their own tokens.
     if (caller.clientUuid === undefined && !anyToken) throw new OAuthError('insufficient_scope', 'caller lacks tokens:revoke');
     const token = form.token;

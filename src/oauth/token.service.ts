@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ClientAuthenticator } from '../clients/client-authenticator.service';
-import { readCredentials } from '../common/auth/credentials';
+import type { ClientRecord } from '../clients/client.types';
 import { OAuthError } from '../common/errors/oauth-error';
 import { MetricsService } from '../health/metrics.service';
 import { GRANT_HANDLERS, GrantHandler, TokenResponse } from './grants/grant';
@@ -8,8 +7,10 @@ import { GRANT_HANDLERS, GrantHandler, TokenResponse } from './grants/grant';
 const MAX_PARAM_LENGTH = 4_096;
 
 /**
- * The token endpoint: authenticate the client once, check the grant is
- * allowed for it, validate the grant's parameters, dispatch.
+ * The token endpoint as a grant registry: the request is checked (grant type
+ * known, parameters of sane length) before the edge authenticates the client
+ * once; then the grant must be allowed for the client, its parameters present,
+ * and its handler issues.
  */
 @Injectable()
 export class TokenService {
@@ -17,7 +18,6 @@ export class TokenService {
 
   constructor(
     @Inject(GRANT_HANDLERS) handlers: GrantHandler[],
-    private readonly clientAuth: ClientAuthenticator,
     private readonly metrics: MetricsService,
   ) {
     this.handlers = new Map(handlers.map((h) => [h.grantType, h]));
@@ -27,23 +27,31 @@ export class TokenService {
     return [...this.handlers.keys()];
   }
 
-  async token(headers: Record<string, string | string[] | undefined>, params: Record<string, string>): Promise<TokenResponse> {
-    const grantType = params.grant_type;
-    if (!grantType) throw new OAuthError('invalid_request', 'grant_type missing');
-    const handler = this.handlers.get(grantType);
-    if (!handler) throw new OAuthError('unsupported_grant_type', `unsupported: ${grantType.slice(0, 40)}`);
+  /** What is wrong with the request itself, before anyone is authenticated (throws invalid_request and kin). */
+  validate(params: Record<string, string>): void {
+    this.handlerFor(params);
     for (const [name, value] of Object.entries(params)) {
       if (value.length > MAX_PARAM_LENGTH) throw new OAuthError('invalid_request', `${name.slice(0, 40)} too long`);
     }
-    const presented = readCredentials(headers, params).client;
-    if (!presented) throw new OAuthError('invalid_client', 'no client authentication');
-    const client = await this.clientAuth.authenticateRecord(presented);
-    if (!client.grantTypes.includes(handler.grantType)) throw new OAuthError('unauthorized_client', `grant ${grantType} not allowed`);
+  }
+
+  async token(client: ClientRecord, params: Record<string, string>): Promise<TokenResponse> {
+    const handler = this.handlerFor(params);
+    if (!client.grantTypes.includes(handler.grantType))
+      throw new OAuthError('unauthorized_client', `grant ${handler.grantType} not allowed`);
     for (const name of handler.requiredParams) {
       if (!params[name]) throw new OAuthError('invalid_request', `${name} missing`);
     }
     const issued = await handler.handle({ client, params });
     this.metrics.tokensIssued.inc({ grant_type: handler.grantType });
     return issued;
+  }
+
+  private handlerFor(params: Record<string, string>): GrantHandler {
+    const grantType = params.grant_type;
+    if (!grantType) throw new OAuthError('invalid_request', 'grant_type missing');
+    const handler = this.handlers.get(grantType);
+    if (!handler) throw new OAuthError('unsupported_grant_type', `unsupported: ${grantType.slice(0, 40)}`);
+    return handler;
   }
 }

@@ -65,10 +65,20 @@ function passwordUsername(request: RequestView): string | undefined {
 
 /**
  * Budgets enforced by RateLimitGuard (@nestjs/throttler, after the
- * AuthGuard): the token endpoint, and /v1, whose budgets belong to the
- * principal the AuthGuard establishes.
+ * AuthGuard): /v1, whose budgets belong to the principal the AuthGuard
+ * establishes.
  */
 export const GUARDED_GROUPS: readonly RateLimitGroup[] = [
+  { name: 'admin', limit: (l) => l.adminPerPrincipal, applies: isAdmin, tracker: principalTracker },
+];
+
+/**
+ * Budgets enforced by RateLimitHook, which the protocol edge runs for every
+ * /oauth/* endpoint (src/oauth/edge; no Nest guard runs there): callers are
+ * counted by IP and username (token endpoint) or by the credential they
+ * present (introspection, revocation), so no principal is needed.
+ */
+export const HOOKED_GROUPS: readonly RateLimitGroup[] = [
   { name: 'token_ip', limit: (l) => l.tokenPerIp, applies: isToken, tracker: ipTracker },
   {
     name: 'token_username',
@@ -76,17 +86,6 @@ export const GUARDED_GROUPS: readonly RateLimitGroup[] = [
     applies: (r) => isToken(r) && passwordUsername(r) !== undefined,
     tracker: (r) => `username:${usernameKey(passwordUsername(r) ?? '')}`,
   },
-  { name: 'admin', limit: (l) => l.adminPerPrincipal, applies: isAdmin, tracker: principalTracker },
-];
-
-/**
- * Budgets enforced by RateLimitHook (a Fastify preHandler): the protocol
- * endpoints whose callers authenticate inside the service and are counted
- * by the credential they present, so no principal is needed. A hook, not a
- * guard, because /oauth/introspect is bound straight on Fastify
- * (IntrospectionRoute, for throughput) where no Nest guard runs.
- */
-export const HOOKED_GROUPS: readonly RateLimitGroup[] = [
   { name: 'introspect', limit: (l) => l.introspectPerCaller, applies: isIntrospect, tracker: callerTracker },
   // Not named in the contract; revocation writes, so it gets the per-caller budget of introspection.
   { name: 'revoke', limit: (l) => l.introspectPerCaller, applies: isRevoke, tracker: callerTracker },

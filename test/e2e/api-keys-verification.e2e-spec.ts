@@ -2,6 +2,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClusterEvents } from '../../src/revocation/cluster-events.service';
 import { Database } from '../../src/database/database.service';
+import { DataSource } from 'typeorm';
+import { API_KEY_CHANGED } from '../../src/api-keys/api-key.types';
+import { CLIENT_CHANGED } from '../../src/clients/client-store.service';
+import { RequestContext } from '../../src/common/http/request-context';
+import { REVOCATION_REMOVED } from '../../src/revocation/revocation.types';
 import { PermissionCache, RBAC_CHANGED } from '../../src/rbac/permission-cache.service';
 import { basic, postForm, request } from '../support/http';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -91,30 +96,65 @@ describe('API key verification', () => {
   it('verifies from memory in steady state: no SELECT once warm', async () => {
     const k = await createApiKey(app, { token: admin }, { scope: 'users:read' });
     assert.equal((await introspect(k.key)).body.active, true);
-    const db = app.get(Database);
-    const original = db.query.bind(db);
-    // Other test files share the database and run concurrently: their RBAC changes are NOTIFYed to this
-    // instance too and rightly drop its permission caches. A window with such an event is measured again.
+    // Counted: the statements this app's own DataSource runs (whatever path: query, transaction, repository)
+    // inside the measured requests, told apart by their request id. Not counted: other test files (they
+    // share the database server, never this DataSource) and this app's background work (LISTEN, reloads).
+    const logger = app.get(DataSource).logger;
+    const original = logger.logQuery.bind(logger);
+    // Other files' changes are NOTIFYed to this instance too and rightly drop its caches: a window in
+    // which any event that can drop an API-key answer arrived is measured again.
     let invalidations = 0;
-    app.get(ClusterEvents).on(RBAC_CHANGED, () => invalidations++);
+    const events = app.get(ClusterEvents);
+    for (const type of [RBAC_CHANGED, CLIENT_CHANGED, API_KEY_CHANGED, REVOCATION_REMOVED]) {
+      events.on(type, () => invalidations++);
+    }
+    events.onSync(async () => {
+      invalidations++;
+    });
     let selects: string[] = [];
+    let measured = 0;
     for (let attempt = 0; attempt < 5; attempt++) {
       assert.equal((await introspect(k.key)).body.active, true, 'warm up');
       const before = invalidations;
+      const window = `warm-${attempt}-`;
       const seen: string[] = [];
-      db.query = (<T>(sql: string, params?: unknown[]): Promise<T[]> => {
-        seen.push(sql);
-        return original<T>(sql, params);
-      }) as typeof db.query;
+      logger.logQuery = (query, parameters, runner) => {
+        if (RequestContext.current().requestId.startsWith(window)) seen.push(query);
+        return original(query, parameters, runner);
+      };
       try {
-        for (let i = 0; i < 20; i++) assert.equal((await introspect(k.key)).body.active, true);
+        for (let i = 0; i < 20; i++) {
+          const headers = { ...basic(introspector.clientId, introspector.secret!), 'x-request-id': `${window}${i}` };
+          const res = await postForm(`${app.url}/oauth/introspect`, { token: k.key }, headers);
+          assert.equal(res.body.active, true);
+          measured++;
+        }
       } finally {
-        db.query = original;
+        logger.logQuery = original;
       }
       selects = seen.filter((sql) => /^\s*SELECT/i.test(sql));
       if (invalidations === before) break;
     }
+    assert.ok(measured >= 20);
     assert.deepEqual(selects, []);
+  });
+
+  it('counts the statements of its own requests (self-check of the measurement above)', async () => {
+    const logger = app.get(DataSource).logger;
+    const original = logger.logQuery.bind(logger);
+    const seen: string[] = [];
+    logger.logQuery = (query, parameters, runner) => {
+      if (RequestContext.current().requestId === 'count-self-check') seen.push(query);
+      return original(query, parameters, runner);
+    };
+    try {
+      // An unknown client must be looked up: at least one SELECT, attributed to this request.
+      const headers = { ...basic('no-such-client-self-check', 'x'), 'x-request-id': 'count-self-check' };
+      await postForm(`${app.url}/oauth/introspect`, { token: 'x' }, headers);
+    } finally {
+      logger.logQuery = original;
+    }
+    assert.ok(seen.some((sql) => /^\s*SELECT/i.test(sql)), 'the lookup of an unknown client was not seen');
   });
 
   it('introspects an active key with exactly the contract fields, and accepts X-API-Key callers', async () => {

@@ -111,6 +111,18 @@ describe('CORS with CORS_ORIGINS set', () => {
     assert.equal(other.headers.get('access-control-allow-origin'), null);
   });
 
+  it('gives the edge\'s /oauth answers the same CORS headers @fastify/cors gives Fastify routes', async () => {
+    const cors = (res: { headers: Headers }): string[] =>
+      [...res.headers.entries()].filter(([n]) => n.startsWith('access-control-') || n === 'vary').map((e) => e.join(': '));
+    for (const origin of ['https://admin.example', 'https://evil.example']) {
+      const fastify = await request('GET', `${app.url}/.well-known/jwks.json`, { headers: { origin } });
+      for (const path of ['/oauth/introspect', '/oauth/token', '/oauth/revoke']) {
+        const edge = await postForm(`${app.url}${path}`, 'token=x', { origin });
+        assert.deepEqual(cors(edge).sort(), cors(fastify).sort(), `${path} from ${origin}`);
+      }
+    }
+  });
+
   it('answers preflights for the token endpoint', async () => {
     const res = await request('OPTIONS', `${app.url}/oauth/token`, {
       headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { basic, postForm } from '../support/http';
 import { startTestApp, TestApp } from '../support/test-app';
 import { auditRows, createClient, createUser, login, TestClient } from '../factories';
-import { introspectorClient } from '../factories/oauth';
+import { createRole, introspectorClient } from '../factories/oauth';
 import { Database } from '../../src/database/database.service';
 
 describe('POST /oauth/introspect', () => {
@@ -119,5 +119,56 @@ describe('POST /oauth/introspect', () => {
     const { RevocationService } = await import('../../src/revocation/revocation.service');
     await app.get(Database).transaction((tx) => app.get(RevocationService).revoke(tx, { kind: 'user_off', subject: user.id, expiresAt: null }));
     assert.deepEqual((await introspect(tokens.access_token)).body, { active: false });
+  });
+});
+
+/** Headers that differ between any two responses by nature. */
+const PER_RESPONSE = new Set(['date', 'x-request-id', 'connection', 'keep-alive']);
+const stable = (headers: Headers): [string, string][] =>
+  [...headers.entries()].filter(([name]) => !PER_RESPONSE.has(name)).sort();
+
+describe('a public client_id is no caller authentication (issue 9 item 3)', () => {
+  let app: TestApp;
+  let inspector: TestClient;
+  let mighty: TestClient;
+
+  before(async () => {
+    app = await startTestApp();
+    inspector = await introspectorClient(app);
+    // A public client whose roles hold both caller permissions: its bare id must still prove nothing.
+    const role = await createRole(app, ['tokens:introspect', 'tokens:revoke']);
+    mighty = await createClient(app, { confidential: false, roles: [role] });
+  });
+  after(() => app.close());
+
+  it('introspection: 401 invalid_client, identical to an unknown client_id (status, body, headers)', async () => {
+    const token = (await login(app, await createUser(app))).access_token;
+    const known = await postForm(`${app.url}/oauth/introspect`, { token, client_id: mighty.clientId });
+    const unknown = await postForm(`${app.url}/oauth/introspect`, { token, client_id: 'no-such-client-anywhere' });
+    const bootstrap = await postForm(`${app.url}/oauth/introspect`, { token, client_id: 'cli' });
+    for (const res of [known, unknown, bootstrap]) {
+      assert.equal(res.status, 401, res.text);
+      assert.deepEqual(res.body, unknown.body);
+      assert.deepEqual(stable(res.headers), stable(unknown.headers));
+    }
+    assert.equal(known.body.error, 'invalid_client');
+  });
+
+  it('revocation: a public client revokes its own tokens, never another client\'s, whatever its roles', async () => {
+    const auth = basic(inspector.clientId, inspector.secret!);
+    const active = async (t: string): Promise<boolean> =>
+      (await postForm(`${app.url}/oauth/introspect`, { token: t }, auth)).body.active === true;
+    const user = await createUser(app);
+    const viaCli = await login(app, user);
+    const other = await postForm(`${app.url}/oauth/revoke`, { token: viaCli.access_token, client_id: mighty.clientId });
+    assert.equal(other.status, 200);
+    assert.equal(await active(viaCli.access_token), true, 'a bare client_id does not carry tokens:revoke');
+    const own = await postForm(`${app.url}/oauth/revoke`, { token: viaCli.access_token, client_id: 'cli' });
+    assert.equal(own.status, 200);
+    assert.equal(await active(viaCli.access_token), false, 'its own token is revoked (RFC 7009 §2.1)');
+    const stranger = { token: viaCli.refresh_token!, client_id: 'no-such-client-anywhere' };
+    const unknown = await postForm(`${app.url}/oauth/revoke`, stranger);
+    assert.equal(unknown.status, 401);
+    assert.equal(unknown.body.error, 'invalid_client');
   });
 });

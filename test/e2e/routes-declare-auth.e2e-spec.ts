@@ -15,9 +15,17 @@ interface Route {
   isPublic: boolean;
   permissions?: string[];
   anyUser: boolean;
+  /** Routes of the protocol edge: the authentication chain's policy from the route table. */
+  protocolAuth?: string;
 }
 
 type Handler = (...args: unknown[]) => unknown;
+
+interface Operation {
+  operationId: string;
+  responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
+  requestBody?: { content: Record<string, { schema: unknown }> };
+}
 
 function joinPath(...parts: string[]): string {
   return `/${parts.map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
@@ -56,9 +64,16 @@ function routesOf(controller: ControllerClass): Route[] {
   return routes;
 }
 
-/** Every route of every controller registered in the running application. */
+/** Every route of every controller registered in the running application, and every route of the protocol edge. */
 function walkRoutes(app: TestApp): Route[] {
-  const routes: Route[] = [];
+  const routes: Route[] = app.started.edge.routes.map(({ route }) => ({
+    method: route.method,
+    path: route.path,
+    handler: `edge:${route.operationId}`,
+    isPublic: false,
+    anyUser: false,
+    protocolAuth: route.auth,
+  }));
   for (const module of app.started.app.get(ModulesContainer).values()) {
     for (const wrapper of module.controllers.values()) {
       if (wrapper.metatype) routes.push(...routesOf(wrapper.metatype as ControllerClass));
@@ -67,7 +82,10 @@ function walkRoutes(app: TestApp): Route[] {
   return routes;
 }
 
-const undeclared = (routes: Route[]): Route[] => routes.filter((r) => !r.isPublic && !r.anyUser && !(r.permissions && r.permissions.length > 0));
+const undeclared = (routes: Route[]): Route[] =>
+  routes.filter(
+    (r) => !r.isPublic && !r.anyUser && !(r.permissions && r.permissions.length > 0) && r.protocolAuth === undefined,
+  );
 
 /** Fixtures for the walker's self-check: never registered in the application. */
 @Controller('fixture')
@@ -104,6 +122,8 @@ describe('deny by default: every route declares its authentication', () => {
     const seen = new Set(routes.map((r) => `${r.method} ${r.path}`));
     for (const expected of [
       'POST /oauth/token',
+      'POST /oauth/introspect',
+      'POST /oauth/revoke',
       'GET /.well-known/jwks.json',
       'GET /v1/roles',
       'DELETE /v1/roles/:name',
@@ -146,6 +166,40 @@ describe('deny by default: every route declares its authentication', () => {
       assertProblem(res, 401, 'unauthorized');
       assert.ok(res.headers.get('www-authenticate'), `${r.method} ${path} lacks WWW-Authenticate`);
     }
+  });
+
+  it('sees the edge routes the node:http lane serves, and none of them is open', async () => {
+    const edge = routes.filter((r) => r.protocolAuth !== undefined);
+    assert.ok(edge.length >= 3);
+    for (const r of edge) {
+      assert.ok(app.started.edge.match(r.method, r.path), `${r.method} ${r.path} is not on the lane`);
+      assert.notEqual(r.protocolAuth, 'none', `${r.method} ${r.path} authenticates nobody`);
+      const res = await request(r.method, `${app.url}${r.path}`, {
+        body: 'grant_type=client_credentials&token=x',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      assert.equal(res.status, 401, `${r.method} ${r.path}: ${res.text}`);
+      assert.equal(res.body.error, 'invalid_client');
+    }
+  });
+
+  it('documents every edge route in /docs-json from the route table: fields per grant, responses, errors', async () => {
+    const doc = (await request('GET', `${app.url}/docs-json`)).body as { paths: Record<string, Record<string, Operation>> };
+    for (const { route } of app.started.edge.routes) {
+      const op = doc.paths[route.path]?.[route.method.toLowerCase()];
+      assert.ok(op, `${route.method} ${route.path} is not documented`);
+      assert.equal(op.operationId, route.operationId);
+      for (const status of ['200', '400', '401', '413', '415', '429']) assert.ok(op.responses[status], `${route.path} ${status}`);
+      const error = op.responses['401'].content?.['application/json']?.schema as { required?: string[] } | undefined;
+      assert.deepEqual(error?.required, ['error', 'error_description']);
+    }
+    const token = doc.paths['/oauth/token'].post.requestBody?.content['application/x-www-form-urlencoded'].schema as {
+      oneOf: { title: string; required: string[] }[];
+    };
+    const grants = Object.fromEntries(token.oneOf.map((g) => [g.title, g.required]));
+    assert.deepEqual(Object.keys(grants).sort(), ['client_credentials', 'password', 'refresh_token']);
+    assert.deepEqual(grants.password, ['grant_type', 'username', 'password']);
+    assert.deepEqual(grants.refresh_token, ['grant_type', 'refresh_token']);
   });
 
   it('answers 401 to bad credentials the same way', async () => {

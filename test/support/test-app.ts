@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp, StartedApp } from '../../src/app.factory';
+import { createApp, CreateAppOptions, StartedApp } from '../../src/app.factory';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 
 export interface TestApp {
@@ -41,10 +41,13 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
 }
 
 /** Starts the whole service in-process on a random loopback port. */
-export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  overrides: Record<string, string> = {},
+  options: CreateAppOptions = {},
+): Promise<TestApp> {
   const env = testEnv(overrides);
   const config = loadConfig(env);
-  const started = await createApp(config);
+  const started = await createApp(config, options);
   await started.app.listen({ port: 0, host: '127.0.0.1' });
   const address = started.app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -8,6 +8,7 @@ import { parseFormBody } from './form-body';
 import { jsonDocumentProblem, MalformedJsonError } from './json-body';
 import { acceptRequestId, RequestContext, RequestMeta } from './request-context';
 import type { ReplyView, RequestView } from './request-view';
+import { cachingHeaders, ResponsePolicy } from './response-policy';
 
 export const FORM_TYPE = 'application/x-www-form-urlencoded';
 const JSON_TYPE = 'application/json';
@@ -78,10 +79,17 @@ export function requestMeta(request: RequestView): RequestMeta {
   };
 }
 
-/** Responses that can carry a credential (tokens, secrets, keys shown once): never cached by anyone. */
-function carriesCredentials(url: string): boolean {
-  const path = url.split('?', 1)[0];
-  return path.startsWith('/oauth/') || path.startsWith('/v1/') || path === '/v1';
+/**
+ * Route config flag of routes whose handler writes the whole response itself
+ * through its own pipeline (the protocol edge): the hooks below leave them
+ * alone, so no rule runs twice or differently from the edge's own.
+ */
+export interface SelfServedConfig {
+  selfServed?: boolean;
+}
+
+export function isSelfServed(request: FastifyRequest): boolean {
+  return (request.routeOptions?.config as SelfServedConfig | undefined)?.selfServed === true;
 }
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, err: unknown, logger: Logger): FastifyReply {
@@ -91,7 +99,8 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, err: unk
     logger.error({ err, requestId: request.id, route: request.routeOptions?.url }, 'unhandled error');
   }
   // Set here too: some errors (a bad URL on the 404 router) are rendered without the onRequest hook.
-  return reply.code(rendered.status).headers({ 'x-request-id': request.id, ...rendered.headers }).type(rendered.contentType).send(rendered.body);
+  const headers = { ...cachingHeaders(request.url.split('?', 1)[0]), 'x-request-id': request.id, ...rendered.headers };
+  return reply.code(rendered.status).headers(headers).type(rendered.contentType).send(rendered.body);
 }
 
 function bodyExpected(request: FastifyRequest): boolean {
@@ -107,11 +116,18 @@ export function mediaType(headers: IncomingHttpHeaders): string {
 
 /**
  * Wires the cross-cutting HTTP rules onto Fastify, before Nest's router:
- * request id and request context, strict body parsers, the per-route-group
+ * request id and request context, the response policy (security headers,
+ * caching), strict body parsers, the per-route-group
  * content type (forms on /oauth, JSON on /v1), and one error renderer for
  * errors raised before Nest sees the request.
  */
-export function configureHttp(fastify: FastifyInstance, config: AppConfig, logger: Logger, observers: ResponseObservers = new ResponseObservers(logger, [])): void {
+export function configureHttp(
+  fastify: FastifyInstance,
+  config: AppConfig,
+  logger: Logger,
+  policy: ResponsePolicy,
+  observers: ResponseObservers = new ResponseObservers(logger, []),
+): void {
   fastify.removeAllContentTypeParsers();
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.addContentTypeParser(JSON_TYPE, { parseAs: 'string', bodyLimit: config.bodyLimitBytes }, (request, body, done) => {
@@ -132,9 +148,10 @@ export function configureHttp(fastify: FastifyInstance, config: AppConfig, logge
   });
 
   fastify.addHook('onRequest', (request, reply, done) => {
+    if (isSelfServed(request)) return done();
     const meta = requestMeta(request);
+    reply.headers(policy.forPath(request.url.split('?', 1)[0]));
     reply.header('x-request-id', request.id);
-    if (carriesCredentials(request.url)) reply.header('cache-control', 'no-store');
     if (bodyExpected(request)) {
       const type = mediaType(request.headers);
       const wanted = request.url.startsWith('/oauth/') ? FORM_TYPE : request.url.startsWith('/v1/') ? JSON_TYPE : undefined;
@@ -147,6 +164,7 @@ export function configureHttp(fastify: FastifyInstance, config: AppConfig, logge
   });
 
   fastify.addHook('onResponse', (request, reply, done) => {
+    if (isSelfServed(request)) return done();
     observers.finished(request, reply, renderedErrors.get(request));
     done();
   });

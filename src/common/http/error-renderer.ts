@@ -109,7 +109,8 @@ function oauthBody(status: number, code: string, description: string, headers: R
   return {
     status,
     contentType: 'application/json; charset=utf-8',
-    headers: { 'cache-control': 'no-store', pragma: 'no-cache', ...headers },
+    // Caching headers are the response policy's (response-policy.ts), as on every /oauth answer.
+    headers,
     body: { error: code, error_description: description },
     unexpected: false,
   };

@@ -71,8 +71,8 @@ function docsCsp(issuer: string): string {
 const isDocs = (path: string): boolean => path === '/docs' || path.startsWith('/docs/');
 
 /**
- * The security headers of every response, in one place for both ways a
- * request is served (the Fastify hook in app.factory and the direct lane):
+ * The security headers of every response, in one place whoever serves the
+ * request (through ResponsePolicy: the Fastify hook and the protocol edge):
  * helmet's set plus the CSP of the path. Fastify sends no X-Powered-By or
  * Server banner. Each result is a frozen object built once.
  */

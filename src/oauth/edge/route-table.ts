@@ -1,0 +1,186 @@
+import type { CallerPolicy } from './edge.types';
+
+/** A form field of a route (or of one grant of the token endpoint). */
+export interface FormField {
+  readonly name: string;
+  readonly description: string;
+  readonly required?: boolean;
+  readonly enum?: readonly string[];
+}
+
+/** A way to call the token endpoint: one grant, its own fields. */
+export interface GrantForm {
+  readonly grantType: string;
+  readonly summary: string;
+  readonly fields: readonly FormField[];
+}
+
+export type ResponseBody = 'token' | 'introspection' | 'empty' | 'oauth_error';
+
+export interface RouteResponse {
+  readonly description: string;
+  readonly body: ResponseBody;
+  /** RFC 6749 error codes the status carries. */
+  readonly errors?: readonly string[];
+}
+
+/**
+ * One `/oauth/*` route: how it is reached (method, path), who may call it
+ * (the authentication chain's policy), and its documentation. This table is
+ * the only list of these routes: the edge binds it on both adapters, the
+ * deny-by-default walker reads it, and the OpenAPI document is generated
+ * from it (openapi.ts).
+ */
+export interface OAuthRoute {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly auth: CallerPolicy;
+  readonly operationId: string;
+  readonly summary: string;
+  /** Audit event of a failed caller authentication (once per IP, reason and minute), if audited. */
+  readonly auditFailures?: string;
+  readonly fields: readonly FormField[];
+  /** The token endpoint: one schema per grant. */
+  readonly grants?: readonly GrantForm[];
+  readonly responses: Readonly<Record<string, RouteResponse>>;
+}
+
+const CLIENT_FIELDS: readonly FormField[] = [
+  {
+    name: 'client_id',
+    description: 'The client (client_secret_post, or a public client alone). Omit with HTTP Basic.',
+  },
+  { name: 'client_secret', description: 'client_secret_post; prefer HTTP Basic (client_secret_basic).' },
+];
+const TOKEN_HINT: FormField = {
+  name: 'token_type_hint',
+  description: 'A hint only: the token itself decides how it is checked.',
+  enum: ['access_token', 'refresh_token', 'api_key'],
+};
+const SCOPE: FormField = {
+  name: 'scope',
+  description: 'Space-separated permissions, narrowing what the principal holds.',
+};
+const COMMON_ERRORS: Readonly<Record<string, RouteResponse>> = {
+  '413': { description: 'The body is over BODY_LIMIT_BYTES.', body: 'oauth_error', errors: ['invalid_request'] },
+  '415': {
+    description: 'The body is not application/x-www-form-urlencoded.',
+    body: 'oauth_error',
+    errors: ['invalid_request'],
+  },
+  '429': { description: 'Rate limited; see Retry-After.', body: 'oauth_error', errors: ['rate_limited'] },
+  '503': {
+    description: 'Cannot answer reliably now (database or revocation feed); see Retry-After.',
+    body: 'oauth_error',
+    errors: ['temporarily_unavailable'],
+  },
+};
+
+export const TOKEN_PATH = '/oauth/token';
+export const INTROSPECT_PATH = '/oauth/introspect';
+export const REVOKE_PATH = '/oauth/revoke';
+
+export const OAUTH_ROUTES: readonly OAuthRoute[] = [
+  {
+    method: 'POST',
+    path: TOKEN_PATH,
+    auth: 'client',
+    operationId: 'token',
+    summary: 'RFC 6749 token endpoint: the client authenticates once, its grant decides the rest',
+    fields: CLIENT_FIELDS,
+    grants: [
+      {
+        grantType: 'password',
+        summary: 'Resource owner password credentials (a user logs in)',
+        fields: [
+          { name: 'username', description: 'The user name.', required: true },
+          { name: 'password', description: 'The password.', required: true },
+          { name: 'otp', description: 'The current TOTP code, when the user has MFA enabled.' },
+          SCOPE,
+        ],
+      },
+      {
+        grantType: 'refresh_token',
+        summary: 'Rotate a refresh token (RFC 6749 §6): a new access and refresh token; reuse revokes the family',
+        fields: [
+          { name: 'refresh_token', description: 'The refresh token last issued to this client.', required: true },
+          SCOPE,
+        ],
+      },
+      {
+        grantType: 'client_credentials',
+        summary: 'A confidential client acts as itself, with the permissions of its roles',
+        fields: [SCOPE],
+      },
+    ],
+    responses: {
+      '200': {
+        description: 'Issued: access_token, token_type, expires_in, scope, refresh_token (user grants).',
+        body: 'token',
+      },
+      '400': {
+        description: 'Missing or bad parameter, bad grant, grant not allowed for the client, bad scope.',
+        body: 'oauth_error',
+        errors: ['invalid_request', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope'],
+      },
+      '401': { description: 'Client authentication failed.', body: 'oauth_error', errors: ['invalid_client'] },
+      '403': {
+        description: 'The account requires a one-time password (send otp).',
+        body: 'oauth_error',
+        errors: ['mfa_required'],
+      },
+      ...COMMON_ERRORS,
+    },
+  },
+  {
+    method: 'POST',
+    path: INTROSPECT_PATH,
+    auth: 'caller',
+    operationId: 'introspect',
+    summary: 'RFC 7662 token introspection; the caller holds tokens:introspect',
+    auditFailures: 'introspection.unauthorized',
+    fields: [
+      { name: 'token', description: 'The token to check: access token, refresh token or API key.', required: true },
+      TOKEN_HINT,
+      ...CLIENT_FIELDS,
+    ],
+    responses: {
+      '200': { description: '`{"active": false}`, or the active token\'s claims.', body: 'introspection' },
+      '400': { description: 'token missing, or a malformed form.', body: 'oauth_error', errors: ['invalid_request'] },
+      '401': {
+        description: 'No or bad caller credentials. A public client_id is no authentication.',
+        body: 'oauth_error',
+        errors: ['invalid_client'],
+      },
+      '403': {
+        description: 'The caller lacks tokens:introspect.',
+        body: 'oauth_error',
+        errors: ['insufficient_scope'],
+      },
+      ...COMMON_ERRORS,
+    },
+  },
+  {
+    method: 'POST',
+    path: REVOKE_PATH,
+    auth: 'caller_or_public_client',
+    operationId: 'revoke',
+    summary: 'RFC 7009 revocation: a client revokes its own tokens, a caller with tokens:revoke any token',
+    fields: [
+      { name: 'token', description: 'The access or refresh token to revoke.', required: true },
+      TOKEN_HINT,
+      ...CLIENT_FIELDS,
+    ],
+    responses: {
+      '200': { description: "Empty, whether or not the token was valid, known or another client's.", body: 'empty' },
+      '400': { description: 'token missing, or a malformed form.', body: 'oauth_error', errors: ['invalid_request'] },
+      '401': { description: 'No or bad caller credentials.', body: 'oauth_error', errors: ['invalid_client'] },
+      '403': {
+        description: 'A bearer or API-key caller without tokens:revoke.',
+        body: 'oauth_error',
+        errors: ['insufficient_scope'],
+      },
+      ...COMMON_ERRORS,
+    },
+  },
+];
