@@ -4,6 +4,7 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY packages/auth-kit/package.json ./packages/auth-kit/
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build
@@ -13,6 +14,7 @@ FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY packages/auth-kit/package.json ./packages/auth-kit/
 # bcrypt ships prebuilt linux-x64/arm64 binaries: no compiler needed here.
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 # Migrations are found next to the code (dist/migrations), see src/database/data-source-options.ts.

@@ -3,8 +3,12 @@ import { Clock, ClientCredentials, FetchLike, RetryOptions } from './types';
 export interface AuthKitOptions {
   /** The auth service's issuer URL, exactly as in its discovery document and tokens' `iss`. */
   issuer: string;
-  /** This service's audience: tokens whose `aud` does not contain it are refused. */
-  audience: string;
+  /**
+   * This service's audience(s): tokens whose `aud` contains none of them are refused. A service
+   * that takes both user tokens (the issuer's `ACCESS_TOKEN_AUDIENCE`) and exchanged tokens
+   * (`aud` = its own client_id) lists both.
+   */
+  audience: string | string[];
   /** A client holding `tokens:introspect`: reads the revocation feed and introspects API keys. */
   credentials: ClientCredentials;
   /** Accepted JWS algorithms (default RS256 and ES256); `none` and HMAC are never accepted. */

@@ -25,7 +25,7 @@ export class AuthKit {
   private readonly prune: NodeJS.Timeout;
 
   constructor(private readonly options: AuthKitOptions) {
-    if (!options.audience) throw new ConfigurationError('audience is required');
+    if (!options.audience || options.audience.length === 0) throw new ConfigurationError('audience is required');
     if (!options.credentials?.clientId || !options.credentials.clientSecret) {
       throw new ConfigurationError('credentials (a client holding tokens:introspect) are required');
     }

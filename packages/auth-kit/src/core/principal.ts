@@ -26,11 +26,12 @@ export function principalFromClaims(claims: Record<string, unknown>, token: stri
 }
 
 /** From an active RFC 7662 answer. Access tokens must still name our audience. */
-export function principalFromIntrospection(answer: Record<string, unknown>, audience: string): Principal {
+export function principalFromIntrospection(answer: Record<string, unknown>, audience: string | string[]): Principal {
   const isKey = answer.token_type === 'api_key';
   if (!isKey && answer.aud !== undefined) {
     const aud = Array.isArray(answer.aud) ? answer.aud : [answer.aud];
-    if (!aud.includes(audience)) throw new InvalidTokenError('introspected token is for another audience');
+    const ours = Array.isArray(audience) ? audience : [audience];
+    if (!aud.some((a) => ours.includes(a))) throw new InvalidTokenError('introspected token is for another audience');
   }
   return {
     kind: isKey ? 'api_key' : 'opaque',
