@@ -23,7 +23,11 @@ export class OnBehalfService {
     private readonly adapterHost: HttpAdapterHost,
   ) {}
 
-  async whoami(user: Principal & { token: string }, scope: string | undefined, requestId?: string): Promise<DownstreamAnswer> {
+  async whoami(
+    user: Principal & { token: string },
+    scope: string | undefined,
+    requestId?: string,
+  ): Promise<DownstreamAnswer> {
     const serviceFetch = createServiceFetch({
       tokens: this.tokens.onBehalfOf(user.token, this.config.downstreamAudience, scope),
       requestId: () => requestId,

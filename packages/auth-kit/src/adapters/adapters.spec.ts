@@ -26,9 +26,10 @@ describe('Fastify and Express adapters over the same core', () => {
     }));
     urls.fastify = await fastify.listen({ port: 0, host: '127.0.0.1' });
     const middleware = expressAuthKit(kit, { permissions: ['lyrics:read'] });
-    plain = createServer((req, res) =>
-      middleware(req, res, () => res.end(JSON.stringify({ sub: (req as { principal?: { subject: string } }).principal?.subject }))),
-    );
+    plain = createServer((req, res) => {
+      const withPrincipal = req as { principal?: { subject: string } };
+      middleware(req, res, () => res.end(JSON.stringify({ sub: withPrincipal.principal?.subject })));
+    });
     await new Promise<void>((r) => plain.listen(0, '127.0.0.1', r));
     urls.express = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
   });
@@ -42,7 +43,8 @@ describe('Fastify and Express adapters over the same core', () => {
   for (const name of ['fastify', 'express']) {
     it(`${name}: 200 with the principal, 401 invalid_token, 403 insufficient_scope`, async () => {
       const path = name === 'fastify' ? '/lyrics' : '/';
-      const ok = await fetch(`${urls[name]}${path}`, { headers: { authorization: `Bearer ${await issuer.sign({ sub: 'ann' })}` } });
+      const token = await issuer.sign({ sub: 'ann' });
+      const ok = await fetch(`${urls[name]}${path}`, { headers: { authorization: `Bearer ${token}` } });
       assert.equal(ok.status, 200);
       assert.deepEqual(await ok.json(), { sub: 'ann' });
       const none = await fetch(`${urls[name]}${path}`);

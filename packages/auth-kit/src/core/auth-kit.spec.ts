@@ -105,7 +105,9 @@ describe('AuthKit: offline JWT verification', () => {
     const now = Math.floor(Date.now() / 1000);
     issuer.feed.add({ kind: 'jti', value: 'missed', revoked_at: now, until: now + 300 });
     const started = Date.now();
-    while (kit.stats().feedConnects === connects && Date.now() - started < 2000) await new Promise((r) => setTimeout(r, 5));
+    while (kit.stats().feedConnects === connects && Date.now() - started < 2000) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(issuer.feed.lastEventIds.at(-1), String(issuer.feed.log.length - 1));
     await refused(await issuer.sign({ jti: 'missed' }), /revoked/);
@@ -120,7 +122,10 @@ describe('AuthKit: stale feed', () => {
   after(() => issuer.close());
 
   const kitWith = async (onStale: 'fail-closed' | 'introspect'): Promise<AuthKit> => {
-    const options: AuthKitOptions = { issuer: issuer.url, audience: 'lyrics', credentials: { clientId: 'rs', clientSecret: 's' },
+    const options: AuthKitOptions = {
+      issuer: issuer.url,
+      audience: 'lyrics',
+      credentials: { clientId: 'rs', clientSecret: 's' },
       revocation: { ...fast, staleAfterMs: 100, onStale } };
     const kit = new AuthKit(options);
     await kit.start();

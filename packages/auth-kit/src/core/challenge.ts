@@ -35,7 +35,8 @@ export function refusalFor(err: unknown, realm: string): Refusal {
     detail = 'authentication is temporarily unavailable';
     headers['retry-after'] = '5';
   }
-  return { status, headers, body: { type: 'about:blank', title: TITLES[status] ?? 'Internal Server Error', status, detail } };
+  const title = TITLES[status] ?? 'Internal Server Error';
+  return { status, headers, body: { type: 'about:blank', title, status, detail } };
 }
 
 /** Reads the kit's inputs from Node-style headers (lower-cased keys, maybe arrays). */

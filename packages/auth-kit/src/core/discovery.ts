@@ -38,7 +38,8 @@ export class Discovery {
 
   private async load(): Promise<ServerMetadata> {
     const url = `${this.issuer.replace(/\/$/, '')}/.well-known/oauth-authorization-server`;
-    const res = await callIssuer({ url, init: { headers: { accept: 'application/json' } }, fetch: this.fetchImpl, retry: this.retry });
+    const init = { headers: { accept: 'application/json' } };
+    const res = await callIssuer({ url, init, fetch: this.fetchImpl, retry: this.retry });
     const body = res.ok ? await readJson(res) : undefined;
     if (!body) throw new ConfigurationError(`discovery document at ${url} answered ${res.status}`);
     // RFC 8414 §3.3: the issuer in the document must be exactly the one we were configured with.

@@ -37,7 +37,8 @@ describe('Introspector cache', () => {
   });
 
   it('never reuses an answer past the credential exp', async () => {
-    issuer.introspection.set('ak_2', { active: true, token_type: 'api_key', sub: 'k2', exp: Math.floor(clock / 1000) + 5 });
+    const exp = Math.floor(clock / 1000) + 5;
+    issuer.introspection.set('ak_2', { active: true, token_type: 'api_key', sub: 'k2', exp });
     const cache = make();
     await cache.introspect('ak_2');
     clock += 6_000;
@@ -106,7 +107,7 @@ describe('AuthKit: API keys through cached introspection', () => {
   });
 
   it('refuses an API key whose owner was disabled (a sub entry)', async () => {
-    issuer.introspection.set('ak_owner', { active: true, token_type: 'api_key', sub: 'key-2', owner_id: 'u2', scope: '' });
+    issuer.introspection.set('ak_owner', { active: true, token_type: 'api_key', sub: 'key-2', owner_id: 'u2' });
     assert.ok(await kit.authenticate({ apiKey: 'ak_owner' }));
     const now = Math.floor(Date.now() / 1000);
     issuer.feed.add({ kind: 'sub', value: 'u2', revoked_at: now, until: now + 60 });

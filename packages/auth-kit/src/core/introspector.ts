@@ -65,7 +65,10 @@ export class Introspector {
       url,
       init: {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(clientId, clientSecret) },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: basicAuth(clientId, clientSecret),
+        },
         body: form.toString(),
       },
       fetch: this.fetchImpl,

@@ -51,7 +51,8 @@ export class JwksCache {
     this.lastFetch = this.now();
     this.fetchCount++;
     const { jwks_uri: url } = await this.discovery.get();
-    const res = await callIssuer({ url, init: { headers: { accept: 'application/json' } }, fetch: this.fetchImpl, retry: this.retry });
+    const init = { headers: { accept: 'application/json' } };
+    const res = await callIssuer({ url, init, fetch: this.fetchImpl, retry: this.retry });
     const body = res.ok ? await readJson(res) : undefined;
     if (!body || !Array.isArray(body.keys)) throw new InvalidTokenError(`JWKS answered ${res.status}`);
     const jose = await loadJose();

@@ -6,7 +6,8 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 function actor(v: unknown): { sub: string } | undefined {
-  return v && typeof v === 'object' && typeof (v as { sub?: unknown }).sub === 'string' ? (v as { sub: string }) : undefined;
+  const sub = v && typeof v === 'object' ? (v as { sub?: unknown }).sub : undefined;
+  return typeof sub === 'string' ? (v as { sub: string }) : undefined;
 }
 
 /** From verified JWT claims: permissions are the token's `scope` (DESIGN decision 10). */

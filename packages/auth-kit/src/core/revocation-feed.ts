@@ -151,7 +151,8 @@ function parseEntry(data: string): RevocationEntry | undefined {
     const value: unknown = JSON.parse(data);
     if (!value || typeof value !== 'object') return undefined;
     const e = value as RevocationEntry;
-    return typeof e.kind === 'string' && typeof e.value === 'string' && typeof e.revoked_at === 'number' ? e : undefined;
+    const valid = typeof e.kind === 'string' && typeof e.value === 'string' && typeof e.revoked_at === 'number';
+    return valid ? e : undefined;
   } catch {
     return undefined;
   }

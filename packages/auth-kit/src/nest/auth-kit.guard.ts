@@ -6,6 +6,11 @@ import { Principal } from '../core/types';
 import { IS_PUBLIC, PERMISSIONS } from './decorators';
 import { AUTH_KIT } from './tokens';
 
+interface GuardedRequest {
+  headers: Record<string, string | string[] | undefined>;
+  principal?: Principal;
+}
+
 interface AnyReply {
   header?: (name: string, value: string) => unknown;
   setHeader?: (name: string, value: string) => unknown;
@@ -23,7 +28,7 @@ export class AuthKitGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const http = context.switchToHttp();
-    const request = http.getRequest<{ headers: Record<string, string | string[] | undefined>; principal?: Principal }>();
+    const request = http.getRequest<GuardedRequest>();
     const permissions = this.reflector.getAllAndMerge<string[]>(PERMISSIONS, targets) ?? [];
     try {
       const principal = await this.kit.authenticate(credentialsFrom(request.headers));

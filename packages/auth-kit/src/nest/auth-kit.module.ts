@@ -26,7 +26,12 @@ export class AuthKitModule {
     const guard = options.globalGuard === false ? [] : [{ provide: APP_GUARD, useClass: AuthKitGuard }];
     return {
       module: AuthKitModule,
-      providers: [{ provide: AUTH_KIT, useFactory: () => new AuthKit(options) }, AuthKitLifecycle, AuthKitGuard, ...guard],
+      providers: [
+        { provide: AUTH_KIT, useFactory: () => new AuthKit(options) },
+        AuthKitLifecycle,
+        AuthKitGuard,
+        ...guard,
+      ],
       exports: [AUTH_KIT, AuthKitGuard],
     };
   }

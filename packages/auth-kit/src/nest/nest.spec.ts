@@ -37,7 +37,9 @@ describe('AuthKitModule.forRoot on Nest + Fastify', () => {
   before(async () => {
     issuer = await FakeIssuer.start();
     @Module({
-      imports: [AuthKitModule.forRoot({ issuer: issuer.url, audience: 'lyrics', credentials: { clientId: 'rs', clientSecret: 's' } })],
+      imports: [
+        AuthKitModule.forRoot({ issuer: issuer.url, audience: 'lyrics', credentials: { clientId: 'rs', clientSecret: 's' } }),
+      ],
       controllers: [LyricsController],
     })
     class AppModule {}
@@ -63,7 +65,8 @@ describe('AuthKitModule.forRoot on Nest + Fastify', () => {
   });
 
   it('checks @RequirePermissions against the scope and hands over @CurrentPrincipal', async () => {
-    const ok = await fetch(`${url}/lyrics`, { headers: { authorization: `Bearer ${await issuer.sign({ sub: 'ann' })}` } });
+    const token = await issuer.sign({ sub: 'ann' });
+    const ok = await fetch(`${url}/lyrics`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(ok.status, 200);
     assert.deepEqual(await ok.json(), { sub: 'ann', permissions: ['lyrics:read'] });
     const weak = await issuer.sign({ scope: 'audio:read' });

@@ -56,9 +56,10 @@ export class FakeIssuer {
     const jose = await loadJose();
     const now = Math.floor(Date.now() / 1000);
     const key = this.keys[keyIndex];
-    const payload = { iss: this.url, aud: 'lyrics', sub: 'user-1', iat: now, nbf: now, exp: now + 300, jti: randomUUID(),
-      scope: 'lyrics:read', client_id: 'cli', ...claims };
-    return new jose.SignJWT(payload).setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: key.kid, ...header }).sign(key.privateKey);
+    const payload = { iss: this.url, aud: 'lyrics', sub: 'user-1', iat: now, nbf: now, exp: now + 300,
+      jti: randomUUID(), scope: 'lyrics:read', client_id: 'cli', ...claims };
+    const protectedHeader = { alg: 'RS256', typ: 'at+jwt', kid: key.kid, ...header };
+    return new jose.SignJWT(payload).setProtectedHeader(protectedHeader).sign(key.privateKey);
   }
 
   private async addKey(): Promise<void> {
@@ -113,6 +114,7 @@ export class FakeIssuer {
     const failure = this.tokenFailures.shift();
     if (failure) return send(failure, { error: failure >= 500 ? 'temporarily_unavailable' : 'invalid_client' });
     const access = await this.sign({ sub: 'svc', n: this.calls.token, aud: form.get('audience') ?? 'lyrics' });
-    send(200, { access_token: access, token_type: 'Bearer', expires_in: this.expiresIn, scope: form.get('scope') ?? '' });
+    const scope = form.get('scope') ?? '';
+    send(200, { access_token: access, token_type: 'Bearer', expires_in: this.expiresIn, scope });
   }
 }

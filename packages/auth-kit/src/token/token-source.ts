@@ -20,7 +20,9 @@ export class TokenSource implements TokenProvider {
   private readonly now: Clock;
 
   constructor(private readonly options: TokenSourceOptions) {
-    if (!options.clientId || !options.clientSecret) throw new ConfigurationError('clientId and clientSecret are required');
+    if (!options.clientId || !options.clientSecret) {
+      throw new ConfigurationError('clientId and clientSecret are required');
+    }
     const renewAt = options.renewAt ?? 0.8;
     if (!(renewAt > 0 && renewAt <= 1)) throw new ConfigurationError('renewAt must be in (0, 1]');
     this.fetchImpl = options.fetch ?? fetch;
