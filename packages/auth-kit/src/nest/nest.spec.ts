@@ -38,7 +38,11 @@ describe('AuthKitModule.forRoot on Nest + Fastify', () => {
     issuer = await FakeIssuer.start();
     @Module({
       imports: [
-        AuthKitModule.forRoot({ issuer: issuer.url, audience: 'lyrics', credentials: { clientId: 'rs', clientSecret: 's' } }),
+        AuthKitModule.forRoot({
+          issuer: issuer.url,
+          audience: 'lyrics',
+          credentials: { clientId: 'rs', clientSecret: 's' },
+        }),
       ],
       controllers: [LyricsController],
     })
