@@ -101,7 +101,8 @@ export class AuthKit {
       if (this.options.revocation?.onStale !== 'introspect') {
         throw new FeedStaleError('revocation feed stale: cannot vouch for the token');
       }
-      const answer = await this.introspector.introspect(token, 'access_token');
+      // No cache here: with the feed down nothing would evict a revoked token's cached answer.
+      const answer = await this.introspector.introspect(token, 'access_token', false);
       if (!answer.active) throw new InvalidTokenError('inactive at introspection (feed stale)');
     }
     const c = principal.claims;
