@@ -16,6 +16,12 @@ export class LyricsController {
     return { ok: true };
   }
 
+  /** The same handler behind the guard (any valid credential): the benchmark compares the two. */
+  @Get('ping')
+  guardedPing(): { ok: true } {
+    return { ok: true };
+  }
+
   @RequirePermissions('lyrics:read')
   @Get('lyrics')
   lyrics(@CurrentPrincipal() principal: Principal): { items: typeof LYRICS; reader: string } {
