@@ -15,6 +15,8 @@ export interface AuthKitOptions {
   algorithms?: string[];
   /** Leeway for `exp`/`nbf`, in seconds (default 5). */
   clockToleranceSec?: number;
+  /** Verified JWTs remembered so each is signature-checked once (default 10 000; 0 disables). */
+  verifiedCacheSize?: number;
   /** Least time between two JWKS fetches caused by unknown `kid`s (default 30 000 ms). */
   jwksCooldownMs?: number;
   revocation?: {

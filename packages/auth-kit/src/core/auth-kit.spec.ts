@@ -50,6 +50,21 @@ describe('AuthKit: offline JWT verification', () => {
     assert.ok(await kit.authenticate(bearer(await issuer.sign({ exp: now - 2 }))), 'within the 5 s leeway');
   });
 
+  it('re-checks exp on every request even when the signature check is remembered', async () => {
+    let clock = Date.now();
+    const credentials = { clientId: 'rs', clientSecret: 's' };
+    const clocked = new AuthKit({ issuer: issuer.url, audience: 'lyrics', credentials, revocation: { enabled: false },
+      now: () => clock });
+    await clocked.start();
+    const token = await issuer.sign({ exp: Math.floor(clock / 1000) + 60 });
+    assert.ok(await clocked.authenticate(bearer(token)));
+    assert.ok(await clocked.authenticate(bearer(token)));
+    clock += 70_000;
+    const err = await clocked.authenticate(bearer(token)).catch((e: unknown) => e);
+    assert.ok(err instanceof InvalidTokenError && /EXPIRED/.test(err.reason));
+    await clocked.close();
+  });
+
   it('refuses a token without kid, a missing header and a malformed one', async () => {
     await refused(await issuer.sign({}, { kid: undefined }), /kid/);
     const missing = await kit.authenticate({}).catch((e: unknown) => e);

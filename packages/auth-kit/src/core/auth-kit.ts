@@ -39,7 +39,7 @@ export class AuthKit {
       credentials: options.credentials,
       retry: options.retry,
     });
-    this.verifier = new JwtVerifier(options, this.jwks);
+    this.verifier = new JwtVerifier(options, this.jwks, now);
     if (options.revocation?.enabled !== false) {
       this.feed = new RevocationFeed(this.revoked, this.discovery, fetchImpl, now, {
         credentials: options.credentials,

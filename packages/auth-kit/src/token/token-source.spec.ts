@@ -32,7 +32,9 @@ describe('TokenSource', () => {
     assert.equal(issuer.calls.token, 1);
     clock += 2_000;
     assert.equal(await tokens.getToken(), first, 'the still-valid token is served while renewing');
-    await new Promise((r) => setTimeout(r, 50));
+    const started = Date.now();
+    while (issuer.calls.token < 2 && Date.now() - started < 2000) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 20));
     assert.equal(issuer.calls.token, 2);
     const renewed = await tokens.getToken();
     assert.notEqual(renewed, first);
