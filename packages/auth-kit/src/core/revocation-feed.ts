@@ -111,7 +111,9 @@ export class RevocationFeed {
     const signal = AbortSignal.any([this.stop.signal, idle.signal]);
     const headers: Record<string, string> = { ...this.authHeaders(), accept: 'text/event-stream' };
     if (this.cursor !== undefined) headers['last-event-id'] = this.cursor;
-    const res = await this.fetchImpl(url, { headers, signal });
+    // A connect that hangs would stall the loop forever: give up on it like on a silent stream.
+    const connecting = setTimeout(() => idle.abort(), this.options.idleTimeoutMs ?? 45_000);
+    const res = await this.fetchImpl(url, { headers, signal }).finally(() => clearTimeout(connecting));
     if (!res.ok || !res.body) {
       await res.body?.cancel();
       throw new Error(`revocation stream answered ${res.status}`);
