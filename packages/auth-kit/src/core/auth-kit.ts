@@ -9,8 +9,6 @@ import { RevocationFeed } from './revocation-feed';
 import { RevocationSet } from './revocation-set';
 import { Principal } from './types';
 
-const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-
 /**
  * The receiving side's one core; the NestJS guard, the Fastify hook and the Express
  * middleware are thin adapters over `authenticate` and `authorize`.
@@ -68,7 +66,8 @@ export class AuthKit {
   async authenticate(credentials: RequestCredentials): Promise<Principal> {
     const bearer = parseBearer(credentials.authorization);
     if (bearer !== undefined) {
-      return JWT_SHAPE.test(bearer) ? this.jwt(bearer) : this.opaque(bearer, 'access_token');
+      const verified = await this.verifier.verify(bearer);
+      return verified ? this.jwt(bearer, verified) : this.opaque(bearer, 'access_token');
     }
     if (credentials.apiKey) return this.opaque(credentials.apiKey, 'api_key');
     throw new InvalidTokenError('no credential', true);
@@ -95,8 +94,7 @@ export class AuthKit {
     return !!this.feed && this.feed.staleForMs() > (this.options.revocation?.staleAfterMs ?? 10_000);
   }
 
-  private async jwt(token: string): Promise<Principal> {
-    const { principal, kid } = await this.verifier.verify(token);
+  private async jwt(token: string, { principal, kid }: { principal: Principal; kid?: string }): Promise<Principal> {
     if (this.feedStale()) {
       if (this.options.revocation?.onStale !== 'introspect') {
         throw new FeedStaleError('revocation feed stale: cannot vouch for the token');
@@ -125,11 +123,16 @@ export class AuthKit {
   }
 }
 
+/** RFC 6750 §2.1 `Bearer <token>`, scheme case-insensitive; cheap on the hot path (no regex). */
 function parseBearer(header: string | undefined): string | undefined {
   if (!header) return undefined;
-  const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header);
-  if (!match) throw new InvalidTokenError('malformed Authorization header');
-  return match[1];
+  const scheme = header.slice(0, 7);
+  if (scheme !== 'Bearer ' && scheme.toLowerCase() !== 'bearer ') {
+    throw new InvalidTokenError('malformed Authorization header');
+  }
+  const token = header.slice(7).trim();
+  if (token.length === 0 || token.includes(' ')) throw new InvalidTokenError('malformed Authorization header');
+  return token;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);

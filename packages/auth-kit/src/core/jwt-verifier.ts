@@ -5,6 +5,7 @@ import { JwksCache } from './jwks-cache';
 import { principalFromClaims } from './principal';
 import { Principal } from './types';
 
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const ALLOWED = new Set(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']);
 
 interface Verified {
@@ -35,7 +36,8 @@ export class JwtVerifier {
     if (bad.length > 0) throw new ConfigurationError(`algorithms not allowed: ${bad.join(', ')}`);
   }
 
-  async verify(token: string): Promise<{ principal: Principal; kid?: string }> {
+  /** The verified token, or undefined when it is not shaped like a JWT (an opaque credential). */
+  async verify(token: string): Promise<{ principal: Principal; kid?: string } | undefined> {
     const hit = this.verified.get(token);
     if (hit) {
       const now = this.now() / 1000;
@@ -43,6 +45,8 @@ export class JwtVerifier {
       if (now <= hit.exp + leeway && now >= hit.nbf - leeway) return hit;
       this.verified.delete(token);
     }
+    // Shape check only on a miss: a token seen before skips it.
+    if (!JWT_SHAPE.test(token)) return undefined;
     const result = await this.verifyFully(token);
     this.remember(token, result);
     return result;
