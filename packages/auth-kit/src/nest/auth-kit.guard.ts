@@ -11,6 +11,11 @@ interface GuardedRequest {
   principal?: Principal;
 }
 
+interface RouteMeta {
+  isPublic: boolean;
+  permissions: string[];
+}
+
 interface AnyReply {
   header?: (name: string, value: string) => unknown;
   setHeader?: (name: string, value: string) => unknown;
@@ -19,17 +24,18 @@ interface AnyReply {
 /** The global guard: every route needs a credential unless `@Public()`. Decides, never writes. */
 @Injectable()
 export class AuthKitGuard implements CanActivate {
+  private readonly meta = new WeakMap<object, RouteMeta>();
+
   constructor(
     private readonly reflector: Reflector,
     @Inject(AUTH_KIT) private readonly kit: AuthKit,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const { isPublic, permissions } = this.routeMeta(context);
+    if (isPublic) return true;
     const http = context.switchToHttp();
     const request = http.getRequest<GuardedRequest>();
-    const permissions = this.reflector.getAllAndMerge<string[]>(PERMISSIONS, targets) ?? [];
     try {
       const principal = await this.kit.authenticate(credentialsFrom(request.headers));
       this.kit.authorize(principal, permissions);
@@ -45,5 +51,20 @@ export class AuthKitGuard implements CanActivate {
       }
       throw new HttpException(refusal.body, refusal.status);
     }
+  }
+
+  /** Decorator metadata is fixed at start: read it once per handler, not on every request. */
+  private routeMeta(context: ExecutionContext): RouteMeta {
+    const handler = context.getHandler();
+    let meta = this.meta.get(handler);
+    if (!meta) {
+      const targets = [handler, context.getClass()];
+      meta = {
+        isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) === true,
+        permissions: this.reflector.getAllAndMerge<string[]>(PERMISSIONS, targets) ?? [],
+      };
+      this.meta.set(handler, meta);
+    }
+    return meta;
   }
 }
