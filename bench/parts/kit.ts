@@ -67,10 +67,10 @@ export const kitGuard: Part = {
       // Both runs send the same token, so the difference is the guard, not parsing a longer request.
       const headers = { authorization: `Bearer ${tokens[0]}` };
       const base = { method: 'GET' as const, url: example.url, expectInBody: '"ok":true', headers };
-      const open = await ctx.load({ ...base, title: 'example: route without guard', path: '/public/ping' },
-        { countSql: false });
-      const guarded = await ctx.load({ ...base, title: 'example: same route behind the kit guard (JWT)', path: '/ping' },
-        { countSql: false });
+      const noSql = { countSql: false };
+      const open = await ctx.load({ ...base, title: 'example: route without guard', path: '/public/ping' }, noSql);
+      const guardedTitle = 'example: same route behind the kit guard (JWT)';
+      const guarded = await ctx.load({ ...base, title: guardedTitle, path: '/ping' }, noSql);
       const introspectionsBefore = example.kit.stats().introspectionCalls;
       const { delays, missed } = await revocationDelays(ctx, example);
       const introspections = example.kit.stats().introspectionCalls - introspectionsBefore;
