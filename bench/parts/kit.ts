@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { RunningExample, startResourceService } from '../../examples/resource-service/src/start';
 import { BenchContext, log } from '../lib/context';
 import { clientToken, clientTokens, revoke } from '../lib/fixtures';
+import { LoadSummary } from '../load/spec';
 import { sleep } from '../lib/processes';
 import { percentiles } from '../report/stats';
 import { Part, Row } from './part';
@@ -67,10 +68,16 @@ export const kitGuard: Part = {
       // Both runs send the same token, so the difference is the guard, not parsing a longer request.
       const headers = { authorization: `Bearer ${tokens[0]}` };
       const base = { method: 'GET' as const, url: example.url, expectInBody: '"ok":true', headers };
-      const noSql = { countSql: false };
-      const open = await ctx.load({ ...base, title: 'example: route without guard', path: '/public/ping' }, noSql);
-      const guardedTitle = 'example: same route behind the kit guard (JWT)';
-      const guarded = await ctx.load({ ...base, title: guardedTitle, path: '/ping' }, noSql);
+      // Interleaved, best of two each: on a shared machine a single pair mostly measures the neighbours.
+      const runs: LoadSummary[][] = [[], []];
+      for (let round = 1; round <= 2; round++) {
+        const noSql = { countSql: false };
+        const openTitle = `example: route without guard #${round}`;
+        runs[0].push(await ctx.load({ ...base, title: openTitle, path: '/public/ping' }, noSql));
+        const guardedTitle = `example: same route behind the guard #${round}`;
+        runs[1].push(await ctx.load({ ...base, title: guardedTitle, path: '/ping' }, noSql));
+      }
+      const [open, guarded] = runs.map((r) => r.reduce((best, x) => (x.rps > best.rps ? x : best)));
       const introspectionsBefore = example.kit.stats().introspectionCalls;
       const { delays, missed } = await revocationDelays(ctx, example);
       const introspections = example.kit.stats().introspectionCalls - introspectionsBefore;
