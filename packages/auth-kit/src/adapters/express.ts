@@ -21,13 +21,16 @@ export function expressAuthKit(kit: AuthKit, options: { permissions?: string[]; 
       .then((principal) => {
         kit.authorize(principal, options.permissions ?? []);
         req.principal = principal;
-        next();
       })
-      .catch((err: unknown) => {
-        const refusal = refusalFor(err, options.realm ?? 'api');
-        res.statusCode = refusal.status;
-        for (const [name, value] of Object.entries(refusal.headers)) res.setHeader(name, value);
-        res.end(JSON.stringify(refusal.body));
-      });
+      // next() outside the chain's catch: a route's own error must not turn into a 401.
+      .then(
+        () => next(),
+        (err: unknown) => {
+          const refusal = refusalFor(err, options.realm ?? 'api');
+          res.statusCode = refusal.status;
+          for (const [name, value] of Object.entries(refusal.headers)) res.setHeader(name, value);
+          res.end(JSON.stringify(refusal.body));
+        },
+      );
   };
 }

@@ -44,7 +44,9 @@ export class TokenSource implements TokenProvider {
    * (subject, audience, scope), never past the exchanged token's own expiry.
    */
   exchange(subjectToken: string, audience: string, scope?: string, forceRefresh = false): Promise<string> {
-    if (!subjectToken || !audience) throw new ConfigurationError('exchange needs a subject token and an audience');
+    if (!subjectToken || !audience) {
+      return Promise.reject(new ConfigurationError('exchange needs a subject token and an audience'));
+    }
     const form: Record<string, string> = {
       grant_type: TOKEN_EXCHANGE,
       subject_token: subjectToken,
