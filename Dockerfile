@@ -5,6 +5,7 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/auth-kit/package.json ./packages/auth-kit/
+COPY examples/resource-service/package.json ./examples/resource-service/
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build
@@ -15,6 +16,7 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/auth-kit/package.json ./packages/auth-kit/
+COPY examples/resource-service/package.json ./examples/resource-service/
 # bcrypt ships prebuilt linux-x64/arm64 binaries: no compiler needed here.
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 # Migrations are found next to the code (dist/migrations), see src/database/data-source-options.ts.
