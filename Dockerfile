@@ -5,6 +5,8 @@
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
+COPY packages/auth-kit/package.json ./packages/auth-kit/
+COPY examples/resource-service/package.json ./examples/resource-service/
 # No install scripts: bcrypt loads its bundled N-API prebuild, and swagger-ui-dist's @scarf/scarf
 # postinstall (install telemetry) must never run for an auth service.
 RUN npm ci --no-audit --no-fund --ignore-scripts
@@ -16,6 +18,8 @@ FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
+COPY packages/auth-kit/package.json ./packages/auth-kit/
+COPY examples/resource-service/package.json ./examples/resource-service/
 RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean --force \
   && node -e "require('bcrypt').hashSync('image-check', 4)"
 # Migrations are found next to the code (dist/migrations), see src/database/data-source-options.ts.

@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -10,7 +10,14 @@ import { dirname, join } from 'node:path';
  * small made-up tree: it must fail on the violations it exists for, and
  * pass what the design allows. The real tree is checked by `npm run lint`.
  */
-const ROOT = join(__dirname, '..', '..');
+/** The repository root, wherever this spec was compiled to (dist/, .build/test/). */
+function repositoryRoot(from: string): string {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, '.dependency-cruiser.cjs'))) return dir;
+  }
+  throw new Error('repository root (.dependency-cruiser.cjs) not found above the compiled spec');
+}
+const ROOT = repositoryRoot(__dirname);
 const CLI = join(ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
 const CONFIG = join(ROOT, '.dependency-cruiser.cjs');
 

@@ -2,6 +2,7 @@ import { apiKeyIntrospection } from './api-keys';
 import { revocationFanout } from './fanout';
 import { clientCredentials, refreshToken } from './grants';
 import { introspectInvalid, introspectMany, introspectOne, introspectUnderLogin } from './introspection';
+import { kitGuard } from './kit';
 import { Part } from './part';
 import { quietDatabase } from './quiet-db';
 
@@ -16,6 +17,7 @@ export const PARTS: Part[] = [
   apiKeyIntrospection,
   quietDatabase,
   revocationFanout,
+  kitGuard,
 ];
 
 /** Names for several parts at once in --only. */

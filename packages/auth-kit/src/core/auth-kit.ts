@@ -1,0 +1,139 @@
+import { ConfigurationError, FeedStaleError, InsufficientPermissionError, InvalidTokenError } from '../errors';
+import { AuthKitOptions, AuthKitStats, RequestCredentials } from './auth-kit-options';
+import { Discovery } from './discovery';
+import { Introspector } from './introspector';
+import { JwksCache } from './jwks-cache';
+import { JwtVerifier } from './jwt-verifier';
+import { principalFromIntrospection } from './principal';
+import { RevocationFeed } from './revocation-feed';
+import { RevocationSet } from './revocation-set';
+import { Principal } from './types';
+
+/**
+ * The receiving side's one core; the NestJS guard, the Fastify hook and the Express
+ * middleware are thin adapters over `authenticate` and `authorize`.
+ */
+export class AuthKit {
+  private readonly discovery: Discovery;
+  private readonly jwks: JwksCache;
+  private readonly revoked: RevocationSet;
+  private readonly feed?: RevocationFeed;
+  private readonly introspector: Introspector;
+  private readonly verifier: JwtVerifier;
+  private readonly prune: NodeJS.Timeout;
+
+  constructor(private readonly options: AuthKitOptions) {
+    if (!options.audience || options.audience.length === 0) throw new ConfigurationError('audience is required');
+    if (!options.credentials?.clientId || !options.credentials.clientSecret) {
+      throw new ConfigurationError('credentials (a client holding tokens:introspect) are required');
+    }
+    const fetchImpl = options.fetch ?? fetch;
+    const now = options.now ?? Date.now;
+    this.discovery = new Discovery(options.issuer, fetchImpl, options.retry);
+    this.jwks = new JwksCache(this.discovery, fetchImpl, now, options.jwksCooldownMs ?? 30_000, options.retry);
+    this.revoked = new RevocationSet(() => Math.floor(now() / 1000));
+    this.introspector = new Introspector(options.issuer, this.discovery, fetchImpl, now, {
+      ...options.introspection,
+      credentials: options.credentials,
+      retry: options.retry,
+    });
+    this.verifier = new JwtVerifier(options, this.jwks, now);
+    if (options.revocation?.enabled !== false) {
+      this.feed = new RevocationFeed(this.revoked, this.discovery, fetchImpl, now, {
+        credentials: options.credentials,
+        idleTimeoutMs: options.revocation?.idleTimeoutMs,
+        reconnect: options.revocation?.reconnect,
+        onWarn: options.onWarn,
+      });
+    }
+    this.prune = setInterval(() => this.revoked.prune(), 60_000);
+    this.prune.unref();
+  }
+
+  /** Loads discovery and JWKS (failing on a bad issuer) and starts following the revocation feed. */
+  async start(): Promise<void> {
+    await this.discovery.get();
+    await this.jwks.refresh();
+    await this.feed?.start(this.options.revocation?.startWaitMs);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.prune);
+    await this.feed?.close();
+  }
+
+  /** Who is calling; throws `InvalidTokenError` (401), `FeedStaleError` or `IssuerUnreachableError` (503). */
+  async authenticate(credentials: RequestCredentials): Promise<Principal> {
+    const bearer = parseBearer(credentials.authorization);
+    if (bearer !== undefined) {
+      const verified = await this.verifier.verify(bearer);
+      return verified ? this.jwt(bearer, verified) : this.opaque(bearer, 'access_token');
+    }
+    if (credentials.apiKey) return this.opaque(credentials.apiKey, 'api_key');
+    throw new InvalidTokenError('no credential', true);
+  }
+
+  /** Throws `InsufficientPermissionError` (403) unless the principal holds every permission. */
+  authorize(principal: Principal, required: readonly string[]): void {
+    const missing = required.filter((p) => !principal.permissions.includes(p));
+    if (missing.length > 0) throw new InsufficientPermissionError(required);
+  }
+
+  stats(): AuthKitStats {
+    return {
+      introspectionCalls: this.introspector.calls,
+      introspectionCacheSize: this.introspector.size(),
+      jwksFetches: this.jwks.fetchCount,
+      feedConnects: this.feed?.connects ?? 0,
+      feedStaleForMs: this.feed?.staleForMs() ?? 0,
+      revocations: this.revoked.size(),
+    };
+  }
+
+  private feedStale(): boolean {
+    return !!this.feed && this.feed.staleForMs() > (this.options.revocation?.staleAfterMs ?? 10_000);
+  }
+
+  private async jwt(token: string, { principal, kid }: { principal: Principal; kid?: string }): Promise<Principal> {
+    if (this.feedStale()) {
+      if (this.options.revocation?.onStale !== 'introspect') {
+        throw new FeedStaleError('revocation feed stale: cannot vouch for the token');
+      }
+      // No cache here: with the feed down nothing would evict a revoked token's cached answer.
+      const answer = await this.introspector.introspect(token, 'access_token', false);
+      if (!answer.active) throw new InvalidTokenError('inactive at introspection (feed stale)');
+    }
+    const c = principal.claims;
+    if (this.revoked.isRevoked({ jti: str(c.jti), sid: str(c.sid), sub: str(c.sub), iat: num(c.iat), kid })) {
+      throw new InvalidTokenError('revoked');
+    }
+    return principal;
+  }
+
+  private async opaque(credential: string, hint: string): Promise<Principal> {
+    // While the feed is stale the cache could hide a deletion: ask the issuer every time.
+    const answer = await this.introspector.introspect(credential, hint, !this.feedStale());
+    if (!answer.active) throw new InvalidTokenError('inactive at introspection');
+    const principal = principalFromIntrospection(answer, this.options.audience);
+    const c = answer;
+    const apiKey = principal.kind === 'api_key' ? principal.subject : undefined;
+    const subject = { jti: str(c.jti), sid: str(c.sid), sub: apiKey ? undefined : str(c.sub), iat: num(c.iat) };
+    if (this.revoked.isRevoked({ ...subject, apiKey, owner: str(c.owner_id) })) throw new InvalidTokenError('revoked');
+    return principal;
+  }
+}
+
+/** RFC 6750 §2.1 `Bearer <token>`, scheme case-insensitive; cheap on the hot path (no regex). */
+function parseBearer(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const scheme = header.slice(0, 7);
+  if (scheme !== 'Bearer ' && scheme.toLowerCase() !== 'bearer ') {
+    throw new InvalidTokenError('malformed Authorization header');
+  }
+  const token = header.slice(7).trim();
+  if (token.length === 0 || token.includes(' ')) throw new InvalidTokenError('malformed Authorization header');
+  return token;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);

@@ -1,0 +1,15 @@
+export { expressAuthKit } from './adapters/express';
+export type { ExpressLikeRequest, ExpressLikeResponse } from './adapters/express';
+export { fastifyAuthKit } from './adapters/fastify';
+export type { FastifyLikeReply, FastifyLikeRequest } from './adapters/fastify';
+export { AuthKit } from './core/auth-kit';
+export type { AuthKitOptions, AuthKitStats, RequestCredentials } from './core/auth-kit-options';
+export { credentialsFrom, refusalFor } from './core/challenge';
+export type { Refusal } from './core/challenge';
+export type { RevocationEntry } from './core/revocation-set';
+export type { ClientCredentials, Clock, FetchLike, Principal, RetryOptions } from './core/types';
+export * from './errors';
+export { createServiceFetch } from './token/service-fetch';
+export type { ServiceFetch, ServiceFetchOptions } from './token/service-fetch';
+export { TokenSource } from './token/token-source';
+export type { TokenProvider, TokenSourceOptions } from './token/token-source-options';

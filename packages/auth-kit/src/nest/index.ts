@@ -1,0 +1,6 @@
+import 'reflect-metadata';
+
+export { AuthKitGuard } from './auth-kit.guard';
+export { AuthKitModule } from './auth-kit.module';
+export { CurrentPrincipal, Public, RequirePermissions } from './decorators';
+export { AUTH_KIT } from './tokens';
