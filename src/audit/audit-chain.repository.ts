@@ -36,7 +36,7 @@ export class AuditChainRepository {
   /** Committed, unsealed rows by id: what a sealing batch takes, in a deterministic order. */
   async unsealed(tx: Queryable, limit: number): Promise<AuditEventDto[]> {
     const rows = await tx.query<RawAuditRow>(
-      `SELECT ${AUDIT_ROW_COLUMNS} FROM audit_events WHERE seq IS NULL ORDER BY id LIMIT $1`,
+      `SELECT ${AUDIT_ROW_COLUMNS} FROM audit_events WHERE seq IS NULL ORDER BY audit_events.id LIMIT $1`,
       [limit],
     );
     return rows.map(toAuditEvent);
@@ -59,7 +59,7 @@ export class AuditChainRepository {
   /** Sealed rows with from <= seq <= to, by seq. */
   async sealedRange(from: number, to: number, limit: number): Promise<AuditEventDto[]> {
     const rows = await this.db.query<RawAuditRow>(
-      `SELECT ${AUDIT_ROW_COLUMNS} FROM audit_events WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT $3`,
+      `SELECT ${AUDIT_ROW_COLUMNS} FROM audit_events WHERE seq >= $1 AND seq <= $2 ORDER BY audit_events.seq LIMIT $3`,
       [from, to, limit],
     );
     return rows.map(toAuditEvent);
@@ -82,7 +82,7 @@ export class AuditChainRepository {
 
   async checkpointsBetween(from: number, to: number): Promise<Checkpoint[]> {
     const rows = await this.db.query<RawCheckpoint>(
-      `SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints WHERE seq >= $1 AND seq <= $2 ORDER BY seq`,
+      `SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints WHERE seq >= $1 AND seq <= $2 ORDER BY audit_checkpoints.seq`,
       [from, to],
     );
     return rows.map(toCheckpoint);
@@ -91,7 +91,7 @@ export class AuditChainRepository {
   /** The newest checkpoint at or below `seq` (any when undefined). */
   async newestCheckpoint(atOrBelow?: number, q: Queryable = this.db): Promise<Checkpoint | undefined> {
     const rows = await q.query<RawCheckpoint>(
-      `SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints WHERE ($1::bigint IS NULL OR seq <= $1) ORDER BY seq DESC LIMIT 1`,
+      `SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints WHERE ($1::bigint IS NULL OR seq <= $1) ORDER BY audit_checkpoints.seq DESC LIMIT 1`,
       [atOrBelow ?? null],
     );
     return rows[0] && toCheckpoint(rows[0]);
