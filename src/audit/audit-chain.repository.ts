@@ -74,10 +74,19 @@ export class AuditChainRepository {
     return row.seq === null ? undefined : Number(row.seq);
   }
 
-  /** The lowest seq above `seq`: a row there, beyond the head, was not put there by the sealer. */
-  async firstSeqAbove(seq: number): Promise<number | undefined> {
-    const [row] = await this.db.query<{ seq: string | null }>('SELECT min(seq)::text AS seq FROM audit_events WHERE seq > $1', [seq]);
-    return row.seq === null ? undefined : Number(row.seq);
+  /**
+   * One snapshot of what only the sealer may write: the first row with a seq
+   * beyond the head (none can exist unless inserted by hand), and whether the
+   * head's row carries the head's hash.
+   */
+  async headCheck(): Promise<{ headSeq: number; beyondHead?: number; headRowMatches: boolean }> {
+    const [row] = await this.db.query<{ head: string; beyond: string | null; matches: boolean | null }>(
+      `SELECT h.seq::text AS head,
+              (SELECT min(e.seq)::text FROM audit_events e WHERE e.seq > h.seq) AS beyond,
+              (SELECT e.hash = h.hash FROM audit_events e WHERE e.seq = h.seq) AS matches
+       FROM audit_chain_head h`,
+    );
+    return { headSeq: Number(row.head), beyondHead: row.beyond === null ? undefined : Number(row.beyond), headRowMatches: row.matches !== false };
   }
 
   async checkpointsBetween(from: number, to: number): Promise<Checkpoint[]> {

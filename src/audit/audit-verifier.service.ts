@@ -77,9 +77,10 @@ export class AuditVerifier {
         }
       }
       if (range.to === undefined || range.to >= head.seq) {
-        if (head.seq > 0 && prev !== head.hash) throw new Broken(head.seq);
-        const forged = await this.chain.firstSeqAbove(head.seq);
-        if (forged !== undefined) throw new Broken(forged);
+        // Re-read in one statement: the sealer may have moved the head while we walked.
+        const now = await this.chain.headCheck();
+        if (!now.headRowMatches) throw new Broken(now.headSeq);
+        if (now.beyondHead !== undefined) throw new Broken(now.beyondHead);
       }
     } catch (err) {
       if (!(err instanceof Broken)) throw err;
