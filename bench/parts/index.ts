@@ -1,4 +1,5 @@
 import { apiKeyIntrospection } from './api-keys';
+import { audit } from './audit';
 import { revocationFanout } from './fanout';
 import { clientCredentials, refreshToken } from './grants';
 import { introspectInvalid, introspectMany, introspectOne, introspectUnderLogin } from './introspection';
@@ -16,6 +17,7 @@ export const PARTS: Part[] = [
   apiKeyIntrospection,
   quietDatabase,
   revocationFanout,
+  audit,
 ];
 
 /** Names for several parts at once in --only. */

@@ -155,6 +155,8 @@ describe('audit hash chain (own database)', () => {
     const res = await request('GET', `${app.url}/v1/audit-events/export`, { token });
     assert.match(res.headers.get('content-type') ?? '', /^application\/x-ndjson/);
     assert.ok(res.text.endsWith('\n'));
+    // Shippers (docs/audit-export.md) read the seq off the start of a line.
+    assert.match(res.text, /^\{"id":"\d+","seq":\d+,"hash":"[0-9a-f]{64}",/);
     const all = await exportRows(app, token);
     const max = await assertGapFree(db.sql);
     assert.deepEqual(
