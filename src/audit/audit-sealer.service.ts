@@ -91,16 +91,6 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
     if (this.timerDue > Date.now() + NUDGE_MS) this.schedule(NUDGE_MS);
   }
 
-  /** Seals until nothing is left (or another instance holds the lock); the number of rows sealed. */
-  async drain(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const { sealed } = await this.sealBatch(true);
-      total += sealed;
-      if (sealed < BATCH) return total;
-    }
-  }
-
   private schedule(delayMs: number): void {
     if (this.stopping) return;
     clearTimeout(this.timer);

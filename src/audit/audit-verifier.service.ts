@@ -55,13 +55,19 @@ export class AuditVerifier {
     }
     let checked = 0;
     try {
-      let prev = await this.anchor(from);
+      let prev = await this.anchor(from, first);
       let vouchedUpTo = from - 1;
       let expected = from;
+      // The next batch is read while this one is hashed: the database and the CPU work side by side.
+      let next = this.chain.sealedRange(expected, to, BATCH);
       while (expected <= to) {
-        const rows = await this.chain.sealedRange(expected, to, BATCH);
+        const rows = await next;
         if (rows.length === 0) throw new Broken(expected);
-        const checkpoints = new Map((await this.chain.checkpointsBetween(expected, rows[rows.length - 1].seq!)).map((c) => [c.seq, c]));
+        const lastSeq = rows[rows.length - 1].seq!;
+        next = lastSeq < to ? this.chain.sealedRange(lastSeq + 1, to, BATCH) : Promise.resolve([]);
+        // A prefetch abandoned by a Broken must not become an unhandled rejection.
+        next.catch(() => undefined);
+        const checkpoints = new Map((await this.chain.checkpointsBetween(expected, lastSeq)).map((c) => [c.seq, c]));
         for (const row of rows) {
           if (row.seq !== expected) throw new Broken(expected);
           checked += 1;
@@ -93,10 +99,12 @@ export class AuditVerifier {
   }
 
   /** The hash row `from` chains from: row from-1, or the signed checkpoint retention kept. */
-  private async anchor(from: number): Promise<string> {
+  private async anchor(from: number, first: number | undefined): Promise<string> {
     if (from === 1) return GENESIS_HASH;
     const stored = await this.chain.storedHash(from - 1);
     if (stored !== undefined) return stored;
+    // Inside the retained rows, a missing row before the range is itself the first bad seq.
+    if (first !== undefined && from - 1 > first) throw new Broken(from - 1);
     const cp = await this.chain.newestCheckpoint(from - 1);
     if (cp && cp.seq === from - 1 && this.signer.verify(cp)) return cp.hash;
     throw new Broken((await this.anchorBelow(from)) + 1);

@@ -80,6 +80,9 @@ describe('audit chain tampering (real SQL)', () => {
   it('a DELETE of a row is found at the missing seq', async () => {
     await db.sql.query('DELETE FROM audit_events WHERE seq = 7');
     await broken(7);
+    // A range that starts just after the hole has nothing to chain from: the hole is named.
+    const after = await verify(app.url, token, '?from_seq=8');
+    assert.deepEqual([after.body.ok, after.body.first_bad_seq], [false, 7], after.text);
   });
 
   it('a DELETE of the first rows is found (not taken for retention)', async () => {
