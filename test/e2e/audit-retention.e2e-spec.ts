@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from 'pg';
 import { AuditRetention } from '../../src/audit/audit-retention.service';
+import { SEAL_LOCK } from '../../src/audit/audit-sealer.service';
 import { assertProblem, sessionWith } from '../factories/admin';
 import { assertGapFree, insertEvents, verify, waitAllSealed } from '../support/audit-chain';
 import { freshDatabase, FreshDatabase } from '../support/fresh-database';
@@ -61,22 +62,24 @@ describe('audit retention (own database)', () => {
   });
 
   it('never deletes an unsealed row, however old', async () => {
-    const { rows } = await db.sql.query<{ id: string }>(
-      `INSERT INTO audit_events (event_type, outcome, actor_type, occurred_at)
-       VALUES ('test.unsealed', 'success', 'system', now() - interval '10 days') RETURNING id::text AS id`,
-    );
-    // Keep it unsealed: hold the sealer's next batch on this row until retention has run.
-    const blocker = new Client({ connectionString: db.url });
-    await blocker.connect();
-    await blocker.query('BEGIN');
-    await blocker.query('SELECT 1 FROM audit_events WHERE id = $1 FOR UPDATE', [rows[0].id]);
-    await sleep(3_000);
-    await app.get(AuditRetention).run();
-    const still = await db.sql.query('SELECT seq FROM audit_events WHERE id = $1', [rows[0].id]);
-    assert.equal(still.rowCount, 1);
-    assert.equal(still.rows[0].seq, null);
-    await blocker.query('ROLLBACK');
-    await blocker.end();
+    // Hold the sealers off with their own lock: the row stays unsealed while retention runs.
+    const holder = new Client({ connectionString: db.url });
+    await holder.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock($1)', [SEAL_LOCK]);
+      const { rows } = await db.sql.query<{ id: string }>(
+        `INSERT INTO audit_events (event_type, outcome, actor_type, occurred_at)
+         VALUES ('test.unsealed', 'success', 'system', now() - interval '10 days') RETURNING id::text AS id`,
+      );
+      await sleep(3_000);
+      await app.get(AuditRetention).run();
+      const still = await db.sql.query('SELECT seq FROM audit_events WHERE id = $1', [rows[0].id]);
+      assert.equal(still.rowCount, 1);
+      assert.equal(still.rows[0].seq, null);
+      await holder.query('SELECT pg_advisory_unlock($1)', [SEAL_LOCK]);
+    } finally {
+      await holder.end();
+    }
     await waitAllSealed(db.sql);
     assert.equal((await verify(app.url, token)).body.ok, true);
   });

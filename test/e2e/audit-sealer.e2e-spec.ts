@@ -1,10 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { sessionWith } from '../factories/admin';
 import { assertGapFree, insertEvents, sealedCount, verify, waitAllSealed } from '../support/audit-chain';
 import { freshDatabase, FreshDatabase } from '../support/fresh-database';
-import { startServiceProcess } from '../support/service-process';
+import { freePort, startServiceProcess } from '../support/service-process';
 import { startTestApp, TestApp, testEnv } from '../support/test-app';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -97,6 +99,39 @@ describe('audit sealer faults (own database, several instances)', () => {
       const token = (await sessionWith(app, ['audit:read'], { mfa: false })).token;
       const result = await verify(app.url, token);
       assert.deepEqual([result.body.ok, result.body.first_bad_seq], [true, null], result.text);
+    }
+  });
+});
+
+describe('audit checkpoints on stdout (own database, service process)', () => {
+  it('logs every checkpoint it stores, as a copy outside the database', async () => {
+    const db = await freshDatabase();
+    const port = await freePort();
+    const env = { ...process.env, ...testEnv({ DATABASE_URL: db.url, LOG_LEVEL: 'info' }), PORT: String(port) };
+    const child = spawn(process.execPath, [join(__dirname, '..', '..', 'src', 'main.js')], { env, stdio: ['ignore', 'pipe', 'ignore'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    try {
+      await insertEvents(db.sql, 5, 'test.stdout');
+      let logged: { seq: number; hash: string; signed_at: string; signature: string; kid: string } | undefined;
+      for (let i = 0; i < 300 && !logged; i++) {
+        const line = stdout.split('\n').find((l) => l.includes('"audit checkpoint signed"'));
+        if (line) logged = (JSON.parse(line) as { audit_checkpoint: typeof logged }).audit_checkpoint;
+        else await sleep(100);
+      }
+      assert.ok(logged, 'a checkpoint line on stdout');
+      const { rows } = await db.sql.query<{ hash: string; signature: string; kid: string }>(
+        'SELECT hash, signature, kid FROM audit_checkpoints WHERE seq = $1',
+        [logged.seq],
+      );
+      assert.deepEqual(rows[0], { hash: logged.hash, signature: logged.signature, kid: logged.kid });
+    } finally {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await db.drop();
     }
   });
 });
