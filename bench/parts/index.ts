@@ -1,4 +1,5 @@
 import { apiKeyIntrospection } from './api-keys';
+import { audit } from './audit';
 import { revocationFanout } from './fanout';
 import { clientCredentials, refreshToken } from './grants';
 import { introspectInvalid, introspectMany, introspectOne, introspectUnderLogin } from './introspection';
@@ -18,6 +19,7 @@ export const PARTS: Part[] = [
   quietDatabase,
   revocationFanout,
   kitGuard,
+  audit,
 ];
 
 /** Names for several parts at once in --only. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { RequestContext } from '../common/http/request-context';
 import { Database } from '../database/database.service';
+import { AuditSealer } from './audit-sealer.service';
 import { scrub } from './audit.service';
 import { AuditEntry } from './audit.types';
 
@@ -31,7 +32,10 @@ export class AuditBatchWriter {
   private inFlight = 0;
   private scheduled = false;
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly sealer: AuditSealer,
+  ) {}
 
   write(entry: AuditEntry): Promise<void> {
     const meta = RequestContext.current();
@@ -69,7 +73,11 @@ export class AuditBatchWriter {
     this.inFlight++;
     this.insert(group)
       .then(
-        () => group.forEach((q) => q.resolve()),
+        () => {
+          // The group committed: seal it now rather than at the sealer's next poll.
+          this.sealer.nudge();
+          group.forEach((q) => q.resolve());
+        },
         (err: unknown) => group.forEach((q) => q.reject(err)),
       )
       .finally(() => {

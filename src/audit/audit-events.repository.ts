@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database.service';
+import { AUDIT_ROW_COLUMNS, RawAuditRow, toAuditEvent } from './audit-row';
 import { AuditEventDto } from './dto/audit-event.dto';
 
 export interface AuditFilter {
@@ -33,16 +34,16 @@ export class AuditEventsRepository {
     add('subject_id', '=', filter.subjectId);
     add('occurred_at', '>=', filter.since, '::timestamptz');
     add('occurred_at', '<=', filter.until, '::timestamptz');
-    add('id', '<', filter.beforeId, '::bigint');
+    add('audit_events.id', '<', filter.beforeId, '::bigint');
     params.push(limit);
-    return this.db.query<AuditEventDto>(
-      `SELECT id::text AS id,
-              to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occurred_at,
-              event_type, outcome, actor_type, actor_id, subject_type, subject_id, ip, user_agent, request_id, details
+    // Ordered by the bigint column, never by the text `id` of the SELECT list ("9" sorts after "20").
+    const rows = await this.db.query<RawAuditRow>(
+      `SELECT ${AUDIT_ROW_COLUMNS}
        FROM audit_events
        ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY id DESC LIMIT $${params.length}`,
+       ORDER BY audit_events.id DESC LIMIT $${params.length}`,
       params,
     );
+    return rows.map(toAuditEvent);
   }
 }

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { RequestContext } from '../common/http/request-context';
 import { Database } from '../database/database.service';
 import { Queryable } from '../database/queryable';
+import { Tx } from '../database/tx';
+import { AuditSealer } from './audit-sealer.service';
 import { AuditEntry } from './audit.types';
 
 /** Keys that could carry a credential: dropped from details whatever a caller passes. */
@@ -23,7 +25,10 @@ export function scrub(details: Record<string, unknown>): Record<string, unknown>
  */
 @Injectable()
 export class AuditService {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly sealer: AuditSealer,
+  ) {}
 
   async record(tx: Queryable, entry: AuditEntry): Promise<void> {
     const meta = RequestContext.current();
@@ -44,6 +49,9 @@ export class AuditService {
         JSON.stringify(scrub(entry.details ?? {})),
       ],
     );
+    // Sealing starts right after commit; a rolled-back row never wakes the sealer.
+    if (tx instanceof Tx) tx.afterCommit(() => this.sealer.nudge());
+    else this.sealer.nudge();
   }
 
   /** For events that change nothing else (a failed attempt): one autocommit INSERT. */

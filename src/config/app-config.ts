@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { AuditConfig, loadAuditConfig } from './audit-config';
 import { ConfigError, EnvReader } from './env-reader';
 
 export type SigningAlgorithm = 'RS256' | 'ES256';
@@ -59,6 +60,7 @@ export class AppConfig {
   corsOrigins: string[];
   logLevel: string;
   trustProxy: boolean;
+  audit: AuditConfig;
 }
 
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
@@ -128,6 +130,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     corsOrigins: r.list('CORS_ORIGINS'),
     logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     trustProxy: r.bool('TRUST_PROXY', false),
+    audit: loadAuditConfig(r),
   });
   if (config.passwordMinLength > config.passwordMaxLength) {
     throw new ConfigError('PASSWORD_MIN_LENGTH', `must not exceed ${config.passwordMaxLength}`);

@@ -77,6 +77,23 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /** 1 while the periodic check of the newest audit rows finds the hash chain intact, 0 once it does not. */
+  readonly auditChainOk = new Gauge({ name: 'auth_audit_chain_ok', help: 'Audit hash chain intact (1) or broken (0)', registers: [this.registry] });
+
+  readonly auditLastVerifiedSeq = new Gauge({
+    name: 'auth_audit_last_verified_seq',
+    help: 'Newest audit seq checked by the periodic chain verification',
+    registers: [this.registry],
+  });
+
+  /** Row insert to seal; the contract wants under 1 s. */
+  readonly auditSealLag = new Histogram({
+    name: 'auth_audit_seal_lag_seconds',
+    help: 'Seconds from an audit row being written to it being sealed',
+    buckets: [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 2, 5, 10],
+    registers: [this.registry],
+  });
+
   constructor(events: ClusterEvents) {
     // Collected on scrape: how long the revocation feed (LISTEN) has been down, 0 when up.
     new Gauge({

@@ -7,6 +7,8 @@ import { assertNoSecret, assertProblem, assertValidation, sessionWith } from '..
 
 interface AuditEvent {
   id: string;
+  seq: number | null;
+  hash: string | null;
   occurred_at: string;
   event_type: string;
   outcome: string;
@@ -21,7 +23,7 @@ interface AuditEvent {
 }
 type Page = HttpResult<{ items: AuditEvent[]; next_cursor: string | null }>;
 
-const FIELDS = ['actor_id', 'actor_type', 'details', 'event_type', 'id', 'ip', 'occurred_at', 'outcome', 'request_id', 'subject_id', 'subject_type', 'user_agent'];
+const FIELDS = ['actor_id', 'actor_type', 'details', 'event_type', 'hash', 'id', 'ip', 'occurred_at', 'outcome', 'request_id', 'seq', 'subject_id', 'subject_type', 'user_agent'];
 
 describe('audit events API', () => {
   let app: TestApp;
@@ -58,6 +60,8 @@ describe('audit events API', () => {
     for (const e of items) {
       assert.deepEqual(Object.keys(e).sort(), FIELDS);
       assert.match(e.id, /^\d+$/);
+      assert.ok(e.seq === null || Number.isSafeInteger(e.seq), 'seq is an integer once sealed');
+      assert.ok(e.hash === null || /^[0-9a-f]{64}$/.test(e.hash));
       assert.match(e.occurred_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
       assert.ok(Number.isFinite(Date.parse(e.occurred_at)));
       assert.equal(e.actor_id, user.id);

@@ -7,6 +7,21 @@ export class AuditEventDto {
   @ApiProperty({ description: 'Increasing row id (a 64-bit integer, as a string)', example: '1042' })
   id: string;
 
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Position in the hash chain: from 1, gap-free in sealing order; null until sealed (within about 1 s)',
+    example: 1042,
+  })
+  seq: number | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'SHA-256 (lowercase hex) of the previous row\'s hash and the JCS form of this row without `hash`',
+  })
+  hash: string | null;
+
   @ApiProperty({ format: 'date-time', example: '2025-01-31T12:00:00.123456Z' })
   occurred_at: string;
 

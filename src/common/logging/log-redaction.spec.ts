@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { createRootLogger } from './logger';
-import { redactValue, scrubText } from './log-redaction';
+import { PublicLogValue, redactValue, scrubText } from './log-redaction';
 
 /** A QueryFailedError as TypeORM builds it: message, query, parameters, driverError with detail. */
 function queryFailed(parameters: unknown[], detail: string): Error {
@@ -80,5 +80,11 @@ describe('log redaction', () => {
     createRootLogger('info', stream).warn(`token ${secret} refused`);
     await new Promise((r) => setImmediate(r));
     assert.ok(!lines.join('').includes(secret));
+  });
+
+  it('passes a value marked public exactly, and still masks the same shapes unmarked', () => {
+    const checkpoint = { seq: 7, hash: 'ab'.repeat(32), signature: 'Zz9'.repeat(28) };
+    assert.deepEqual(redactValue({ audit_checkpoint: new PublicLogValue(checkpoint) }), { audit_checkpoint: checkpoint });
+    assert.notDeepEqual(redactValue({ audit_checkpoint: checkpoint }), { audit_checkpoint: checkpoint });
   });
 });

@@ -38,6 +38,21 @@ const CREDENTIAL_PATTERNS: RegExp[] = [
   /(?=[A-Za-z0-9+/_-]*\d)(?=[A-Za-z0-9+/_-]*[A-Z])(?=[A-Za-z0-9+/_-]*[a-z])[A-Za-z0-9+/_-]{40,}={0,2}/g,
 ];
 
+/**
+ * A value that is public by construction and must reach the log exactly:
+ * an audit checkpoint (the hash and signature of the tamper-evident chain,
+ * published so that a copy exists outside the database). Its hex hash and
+ * base64url signature would otherwise be masked as credential-shaped. Wrap
+ * only values that carry no secret.
+ */
+export class PublicLogValue<T> {
+  constructor(readonly value: T) {}
+
+  toJSON(): T {
+    return this.value;
+  }
+}
+
 /** Masks anything in a string that looks like a credential. */
 export function scrubText(text: string): string {
   let out = text;
@@ -72,6 +87,7 @@ export function redactValue(value: unknown, depth = 0): unknown {
   if (value instanceof Error) return redactError(value, depth);
   if (Buffer.isBuffer(value) || ArrayBuffer.isView(value)) return CENSOR;
   if (value instanceof Date) return value;
+  if (value instanceof PublicLogValue) return value.value as unknown;
   const json = (value as { toJSON?: unknown }).toJSON;
   if (typeof json === 'function' && depth < MAX_DEPTH) return redactValue(json.call(value), depth + 1);
   if (depth >= MAX_DEPTH) return '[depth]';

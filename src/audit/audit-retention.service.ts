@@ -1,0 +1,74 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ROOT_LOGGER, RootLogger } from '../common/logging/logging.module';
+import { AppConfig } from '../config/app-config';
+import { Database } from '../database/database.service';
+import { CheckpointSigner } from './checkpoint-signer';
+
+const DELETE_BATCH = 5_000;
+
+/**
+ * Deletes sealed audit rows older than AUDIT_RETENTION_DAYS, at start and
+ * every AUDIT_RETENTION_INTERVAL_SECONDS.
+ *
+ * The cut is always at a checkpoint of this key signed before the cut-off
+ * time: every row up to it was written before it was sealed, so before the
+ * cut-off, and the first row kept chains from that checkpoint, which is kept
+ * (its signature re-anchors the chain). Unsealed rows have no seq and are
+ * never touched. Deletes run in small autocommit batches by seq, so no lock
+ * is held for long and writers and the sealer never wait on retention.
+ */
+@Injectable()
+export class AuditRetention implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer?: NodeJS.Timeout;
+  private current?: Promise<unknown>;
+  private stopping = false;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly db: Database,
+    private readonly signer: CheckpointSigner,
+    @Inject(ROOT_LOGGER) private readonly logger: RootLogger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const run = (): void => {
+      if (this.stopping) return;
+      this.current = this.run().catch((err: unknown) => this.logger.warn({ err: (err as Error).message }, 'audit retention failed'));
+    };
+    run();
+    this.timer = setInterval(run, this.config.audit.retentionIntervalSeconds * 1000);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.timer);
+    await this.current;
+  }
+
+  /** Deletes what is due; the number of rows deleted. */
+  async run(): Promise<number> {
+    const [cut] = await this.db.query<{ seq: string | null }>(
+      `SELECT max(seq)::text AS seq FROM audit_checkpoints
+       WHERE kid = $1 AND signed_at < now() - make_interval(secs => $2)`,
+      [this.signer.jwk.kid, this.config.audit.retentionDays * 86_400],
+    );
+    if (cut.seq === null) return 0;
+    let deleted = 0;
+    for (;;) {
+      if (this.stopping) break;
+      const [row] = await this.db.query<{ n: number }>(
+        `WITH gone AS (
+           DELETE FROM audit_events WHERE seq IN (SELECT seq FROM audit_events WHERE seq <= $1 ORDER BY seq LIMIT $2)
+           RETURNING 1)
+         SELECT count(*)::int AS n FROM gone`,
+        [cut.seq, DELETE_BATCH],
+      );
+      deleted += row.n;
+      if (row.n < DELETE_BATCH) break;
+    }
+    await this.db.query('DELETE FROM audit_checkpoints WHERE seq < $1', [cut.seq]);
+    if (deleted > 0) this.logger.info({ deleted, through_seq: Number(cut.seq) }, 'audit retention deleted old rows');
+    return deleted;
+  }
+}

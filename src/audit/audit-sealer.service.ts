@@ -1,0 +1,188 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { PublicLogValue } from '../common/logging/log-redaction';
+import { ROOT_LOGGER, RootLogger } from '../common/logging/logging.module';
+import { AppConfig } from '../config/app-config';
+import { Database } from '../database/database.service';
+import { Tx } from '../database/tx';
+import { MetricsService } from '../health/metrics.service';
+import { AuditChainRepository, ChainHead } from './audit-chain.repository';
+import { chainHash } from './audit-row';
+import { Checkpoint, CheckpointSigner } from './checkpoint-signer';
+
+/** Arbitrary constant: whoever holds it is the one sealer of the fleet for that batch. */
+export const SEAL_LOCK = 727_274_014;
+const BATCH = 1_000;
+/**
+ * After a local commit wrote audit rows. Long enough that a busy instance
+ * seals in a few large batches a second rather than one per request, short
+ * enough to stay well under the 1 s of the contract.
+ */
+const NUDGE_MS = 200;
+/** While another instance holds the lock and rows wait. */
+const RETRY_MS = 100;
+/** Rows written by other instances (or other writers) are found by this poll: one cheap statement. */
+const IDLE_POLL_MS = 500;
+
+interface BatchResult {
+  sealed: number;
+  locked: boolean;
+  lagsMs: number[];
+  checkpoint?: Checkpoint;
+}
+
+/**
+ * Seals audit rows: gives each committed, unsealed row the next `seq` and
+ * its chain hash, and signs checkpoints. Writers only INSERT and never wait
+ * for this. Each batch is one transaction holding a PostgreSQL advisory
+ * lock, so across instances one sealer works at a time; if the holder dies
+ * mid-batch its transaction rolls back (nothing sealed, no gap) and the lock
+ * is free for the next instance at its next tick.
+ *
+ * Writers nudge the sealer of their own instance after commit (no database
+ * traffic); a light poll finds rows written elsewhere, so a row is sealed
+ * well within 1 s of its commit.
+ *
+ * Commit order: a batch takes the rows committed when it reads them, by id.
+ * A row whose transaction commits later (even with a smaller id) is simply
+ * sealed by a later batch with a later seq, so seq stays gap-free and never
+ * has to be taken back.
+ */
+@Injectable()
+export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer?: NodeJS.Timeout;
+  private timerDue = Infinity;
+  private current?: Promise<void>;
+  private running = false;
+  private wanted = false;
+  private stopping = true;
+  private checkpointedSinceStart = false;
+  /** Rows this instance sealed that no checkpoint covers yet: only then is a checkpoint check worth a query. */
+  private uncheckpointed = false;
+  private lastCheckpointCheck = 0;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly db: Database,
+    private readonly dataSource: DataSource,
+    private readonly chain: AuditChainRepository,
+    private readonly signer: CheckpointSigner,
+    private readonly metrics: MetricsService,
+    @Inject(ROOT_LOGGER) private readonly logger: RootLogger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.audit.sealing) {
+      this.logger.warn('AUDIT_SEALING=off: audit rows are not sealed (for measuring only)');
+      return;
+    }
+    this.stopping = false;
+    this.schedule(0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.timer);
+    await this.current;
+  }
+
+  /** Called after a commit that wrote audit rows: seal soon. Never waits, never queries. */
+  nudge(): void {
+    if (this.stopping) return;
+    if (this.running) {
+      this.wanted = true;
+      return;
+    }
+    if (this.timerDue > Date.now() + NUDGE_MS) this.schedule(NUDGE_MS);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopping) return;
+    clearTimeout(this.timer);
+    this.timerDue = Date.now() + delayMs;
+    this.timer = setTimeout(() => {
+      this.timerDue = Infinity;
+      this.current = this.tick().then((next) => this.schedule(next));
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  /** One round of sealing; the delay until the next. */
+  private async tick(): Promise<number> {
+    this.running = true;
+    this.wanted = false;
+    try {
+      const checkpointDue = this.uncheckpointed && Date.now() - this.lastCheckpointCheck >= this.config.audit.checkpointSeconds * 1000;
+      if (!checkpointDue && !(await this.hasUnsealed())) return this.wanted ? NUDGE_MS : IDLE_POLL_MS;
+      let result = await this.sealBatch(checkpointDue || !this.checkpointedSinceStart);
+      while (result.sealed === BATCH && !this.stopping) result = await this.sealBatch(false);
+      if (!result.locked) return RETRY_MS;
+      return this.wanted ? NUDGE_MS : IDLE_POLL_MS;
+    } catch (err) {
+      // A forged row in the way, or the database down: keep trying, loudly. Never the row contents.
+      this.logger.error({ err: (err as Error).message }, 'audit sealing failed; retrying');
+      return IDLE_POLL_MS;
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Straight on the data source: a background probe, one statement, not part of any request's work. */
+  private async hasUnsealed(): Promise<boolean> {
+    const rows = (await this.dataSource.query('SELECT 1 FROM audit_events WHERE seq IS NULL LIMIT 1')) as unknown[];
+    return rows.length > 0;
+  }
+
+  private async sealBatch(checkpointCheck: boolean): Promise<BatchResult> {
+    const result = await this.db.transaction(async (tx): Promise<BatchResult> => {
+      const [{ locked }] = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [SEAL_LOCK]);
+      if (!locked) return { sealed: 0, locked: false, lagsMs: [] };
+      const head = await this.chain.lockHead(tx);
+      const rows = await this.chain.unsealed(tx, BATCH);
+      const now = Date.now();
+      const ids: string[] = [];
+      const seqs: number[] = [];
+      const hashes: string[] = [];
+      let { seq, hash } = head;
+      for (const row of rows) {
+        seq += 1;
+        hash = chainHash(hash, row, seq);
+        ids.push(row.id);
+        seqs.push(seq);
+        hashes.push(hash);
+      }
+      if (rows.length > 0) await this.chain.seal(tx, ids, seqs, hashes);
+      const checkpoint = rows.length > 0 || checkpointCheck ? await this.maybeCheckpoint(tx, { seq, hash }) : undefined;
+      return { sealed: rows.length, locked: true, lagsMs: rows.map((r) => now - Date.parse(r.occurred_at)), checkpoint };
+    });
+    for (const lag of result.lagsMs) this.metrics.auditSealLag.observe(Math.max(0, lag) / 1000);
+    if (result.sealed > 0) this.uncheckpointed = true;
+    if (result.checkpoint) {
+      this.checkpointedSinceStart = true;
+      this.uncheckpointed = false;
+      // The copy outside the database: log shippers keep it where a database attacker cannot edit it.
+      this.logger.info({ audit_checkpoint: new PublicLogValue(result.checkpoint) }, 'audit checkpoint signed');
+    }
+    return result;
+  }
+
+  /** The first checkpoint after start at once, then one per AUDIT_CHECKPOINT_SECONDS while rows arrive. */
+  private async maybeCheckpoint(tx: Tx, head: ChainHead): Promise<Checkpoint | undefined> {
+    if (head.seq === 0) return undefined;
+    // Checked at most once per interval (no query in between), except the first after start.
+    const intervalMs = this.config.audit.checkpointSeconds * 1000;
+    if (this.checkpointedSinceStart && Date.now() - this.lastCheckpointCheck < intervalMs) return undefined;
+    this.lastCheckpointCheck = Date.now();
+    const newest = await this.chain.newestCheckpoint(undefined, tx);
+    if (newest && newest.seq >= head.seq) {
+      tx.afterCommit(() => (this.uncheckpointed = false));
+      return undefined;
+    }
+    const signedAt = await this.chain.now(tx);
+    const age = newest ? Date.parse(signedAt) - Date.parse(newest.signed_at) : Infinity;
+    if (this.checkpointedSinceStart && age < intervalMs) return undefined;
+    const checkpoint = this.signer.sign({ seq: head.seq, hash: head.hash, signed_at: signedAt });
+    await this.chain.insertCheckpoint(tx, checkpoint);
+    return checkpoint;
+  }
+}
