@@ -39,12 +39,24 @@ export class UserAdminRepository {
     return rows.length === 1;
   }
 
-  /** Inserts unless the username key is taken (also by a concurrent insert): undefined means conflict. */
-  async insertIfFree(tx: Tx, user: { username: string; key: string; email: string | null; passwordHash: string }): Promise<string | undefined> {
+  /** The early, cheap duplicate check (the unique columns are the real one). */
+  async nameTaken(key: string, skeleton: string): Promise<boolean> {
+    const rows = await this.db.query('SELECT 1 FROM users WHERE username_key = $1 OR username_skeleton = $2 LIMIT 1', [key, skeleton]);
+    return rows.length > 0;
+  }
+
+  /**
+   * Inserts unless the username key or its confusable skeleton is taken
+   * (also by a concurrent insert: both columns are unique): undefined means conflict.
+   */
+  async insertIfFree(
+    tx: Tx,
+    user: { username: string; key: string; skeleton: string; email: string | null; passwordHash: string },
+  ): Promise<string | undefined> {
     const [row] = await tx.query<{ id: string }>(
-      `INSERT INTO users (username, username_key, email, password_hash) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (username_key) DO NOTHING RETURNING id`,
-      [user.username, user.key, user.email, user.passwordHash],
+      `INSERT INTO users (username, username_key, username_skeleton, email, password_hash) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [user.username, user.key, user.skeleton, user.email, user.passwordHash],
     );
     return row?.id;
   }
@@ -92,11 +104,11 @@ export class UserAdminRepository {
   /**
    * Erasure: every personal or secret column is cleared and the row stays
    * as a tombstone (audit rows and token rows still point at its id).
-   * Clearing username_key frees the name for a new account.
+   * Clearing username_key and username_skeleton frees the name for a new account.
    */
   async erase(tx: Tx, id: string): Promise<void> {
     await tx.query(
-      `UPDATE users SET username = NULL, username_key = NULL, email = NULL, password_hash = NULL,
+      `UPDATE users SET username = NULL, username_key = NULL, username_skeleton = NULL, email = NULL, password_hash = NULL,
          mfa_enabled = false, mfa_secret_enc = NULL, mfa_pending_secret_enc = NULL, mfa_last_step = NULL,
          failed_attempts = 0, locked_until = NULL, disabled = true, deleted_at = now(), updated_at = now()
        WHERE id = $1`,

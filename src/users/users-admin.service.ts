@@ -14,7 +14,7 @@ import { RoleAssignment } from './role-assignment.service';
 import { userEvent } from './user-audit';
 import { UserAdminRepository, UserPosition } from './user-admin.repository';
 import { toUserView } from './user-view';
-import { isValidUsername, normalizeUsername, usernameKey } from './username';
+import { isValidUsername, normalizeUsername, usernameKey, usernameSkeleton } from './username';
 import { UsersRepository } from './users.repository';
 
 const DEFAULT_ROLES = ['user'];
@@ -40,13 +40,14 @@ export class UsersAdmin {
     if (errors.length > 0) throw ProblemError.validation(errors);
     const roles = await this.roles.authorize(principal, dto.roles ?? DEFAULT_ROLES);
     // Early, cheap answer for the common duplicate; the insert below is the real (race-free) check.
-    if (await this.users.findByKey(usernameKey(dto.username))) throw this.duplicate();
+    if (await this.repo.nameTaken(usernameKey(dto.username), usernameSkeleton(dto.username))) throw this.duplicate();
     const passwordHash = await this.hasher.hash(dto.password);
     const user = await this.db.transaction(async (tx) => {
       await this.roles.assertExist(tx, roles);
       const id = await this.repo.insertIfFree(tx, {
         username: normalizeUsername(dto.username),
         key: usernameKey(dto.username),
+        skeleton: usernameSkeleton(dto.username),
         email: dto.email ?? null,
         passwordHash,
       });
@@ -81,7 +82,7 @@ export class UsersAdmin {
   }
 
   private duplicate(): ProblemError {
-    return ProblemError.conflict('A user with this username already exists.');
+    return ProblemError.conflict('A user with this username, or one that looks like it, already exists.');
   }
 
   private position(cursor: string | undefined): UserPosition | undefined {

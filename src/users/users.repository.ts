@@ -44,11 +44,12 @@ export class UsersRepository {
 
   async insert(
     q: Queryable,
-    user: { username: string; key: string; email: string | null; passwordHash: string; roles: string[] },
+    user: { username: string; key: string; skeleton: string; email: string | null; passwordHash: string; roles: string[] },
   ): Promise<UserRow> {
     const [row] = await q.query<{ id: string }>(
-      `INSERT INTO users (username, username_key, email, password_hash) VALUES ($1, $2, $3, $4) RETURNING id`,
-      [user.username, user.key, user.email, user.passwordHash],
+      `INSERT INTO users (username, username_key, username_skeleton, email, password_hash)
+       VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [user.username, user.key, user.skeleton, user.email, user.passwordHash],
     );
     await this.setRoles(q, row.id, user.roles);
     return (await this.findById(row.id, q))!;
