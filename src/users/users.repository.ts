@@ -67,8 +67,13 @@ export class UsersRepository {
    * locks it when the count reaches the limit. One statement: the row lock
    * serialises parallel failures, so none slips past the limit.
    */
-  async registerFailure(id: string, maxAttempts: number, lockSeconds: number): Promise<{ attempts: number; justLocked: boolean } | undefined> {
-    const [row] = await this.db.query<{ failed_attempts: number; locked_until: Date | null }>(
+  async registerFailure(
+    id: string,
+    maxAttempts: number,
+    lockSeconds: number,
+    q: Queryable = this.db,
+  ): Promise<{ attempts: number; justLocked: boolean } | undefined> {
+    const [row] = await q.query<{ failed_attempts: number; locked_until: Date | null }>(
       `WITH next AS (
          SELECT id, CASE WHEN locked_until IS NOT NULL AND locked_until <= now() THEN 1 ELSE failed_attempts + 1 END AS attempts
          FROM users WHERE id = $1 FOR UPDATE)
@@ -85,8 +90,8 @@ export class UsersRepository {
   }
 
   /** Resets the counter; false (and no change) when the account is locked. */
-  async registerSuccess(id: string): Promise<boolean> {
-    const rows = await this.db.query(
+  async registerSuccess(id: string, q: Queryable = this.db): Promise<boolean> {
+    const rows = await q.query(
       `UPDATE users SET failed_attempts = 0, locked_until = NULL
        WHERE id = $1 AND (locked_until IS NULL OR locked_until <= now()) RETURNING id`,
       [id],
