@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditService } from '../audit/audit.service';
-import { OncePerWindow } from '../audit/once-per-window';
+import { FailureAudit } from '../audit/failure-audit.service';
 import { Authenticators } from '../common/auth/authenticators';
 import { readCredentials } from '../common/auth/credentials';
 import { Principal } from '../common/auth/principal';
@@ -17,11 +16,9 @@ type Headers = Record<string, string | string[] | undefined>;
  */
 @Injectable()
 export class CallerAuthenticator {
-  private readonly audited = new OncePerWindow(60_000);
-
   constructor(
     private readonly authenticators: Authenticators,
-    private readonly audit: AuditService,
+    private readonly failures: FailureAudit,
   ) {}
 
   async authenticate(headers: Headers, form: Record<string, string>, endpoint: 'introspect' | 'revoke'): Promise<Principal> {
@@ -44,13 +41,9 @@ export class CallerAuthenticator {
 
   private async fail(endpoint: string, reason: string, headers: Record<string, string> = {}): Promise<never> {
     const meta = RequestContext.current();
-    if (endpoint === 'introspect' && this.audited.first(`${meta.ip}|${reason}`)) {
-      await this.audit.recordAlone({
-        eventType: 'introspection.unauthorized',
-        outcome: 'failure',
-        actor: { type: 'anonymous', id: null },
-        details: { reason },
-      });
+    if (endpoint === 'introspect') {
+      const entry = { eventType: 'introspection.unauthorized', outcome: 'failure', actor: { type: 'anonymous', id: null }, details: { reason } } as const;
+      await this.failures.record(entry, `${meta.ip ?? '-'}|${reason}`);
     }
     throw new OAuthError('invalid_client', reason, { headers });
   }
