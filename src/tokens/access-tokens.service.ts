@@ -30,6 +30,7 @@ export class AccessTokens {
     if (input.username !== undefined) claims.username = input.username;
     if (input.sid !== undefined) claims.sid = input.sid;
     if (input.amr !== undefined) claims.amr = [...input.amr];
+    claims.scope_narrowed = input.scopeNarrowed !== false;
     const key = this.keys.signer();
     const token = signJws({ typ: 'at+jwt', kid: key.kid }, { ...claims }, key.alg, key.privateKey);
     return { token, claims };

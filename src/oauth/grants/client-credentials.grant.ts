@@ -3,7 +3,7 @@ import { AuditService } from '../../audit/audit.service';
 import { OAuthError } from '../../common/errors/oauth-error';
 import { AppConfig } from '../../config/app-config';
 import { PermissionCache } from '../../rbac/permission-cache.service';
-import { grantScope, parseScope } from '../../rbac/scope';
+import { grantScope, isNarrowed, parseScope } from '../../rbac/scope';
 import { AccessTokens } from '../../tokens/access-tokens.service';
 import { GrantHandler, GrantRequest, TokenResponse } from './grant';
 
@@ -22,8 +22,10 @@ export class ClientCredentialsGrant implements GrantHandler {
 
   async handle({ client, params }: GrantRequest): Promise<TokenResponse> {
     if (!client.confidential) throw new OAuthError('unauthorized_client', 'public client cannot use client_credentials');
-    const scope = grantScope(parseScope(params.scope), await this.permissions.permissionsOf(client.roles));
-    const access = this.accessTokens.issue({ sub: client.clientId, clientId: client.clientId, scope, roles: client.roles });
+    const held = await this.permissions.permissionsOf(client.roles);
+    const scope = grantScope(parseScope(params.scope), held);
+    const scopeNarrowed = isNarrowed(scope, held);
+    const access = this.accessTokens.issue({ sub: client.clientId, clientId: client.clientId, scope, roles: client.roles, scopeNarrowed });
     await this.audit.recordAlone({
       eventType: 'token.issued',
       outcome: 'success',

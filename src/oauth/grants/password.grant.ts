@@ -3,7 +3,7 @@ import { AuditService } from '../../audit/audit.service';
 import { AppConfig } from '../../config/app-config';
 import { Database } from '../../database/database.service';
 import { PermissionCache } from '../../rbac/permission-cache.service';
-import { formatScope, grantScope, parseScope } from '../../rbac/scope';
+import { formatScope, grantScope, isNarrowed, parseScope } from '../../rbac/scope';
 import { AccessTokens } from '../../tokens/access-tokens.service';
 import { RefreshTokens } from '../../tokens/refresh-tokens.service';
 import { RequestContext } from '../../common/http/request-context';
@@ -42,7 +42,8 @@ export class PasswordGrant implements GrantHandler {
   /** The login success row, the counter reset, the refresh family and `token.issued` commit together. */
   private async issue({ client }: GrantRequest, login: LoginResult, requested: string[] | undefined): Promise<TokenResponse> {
     const { user, amr } = login;
-    const scope = grantScope(requested, await this.permissions.permissionsOf(user.roles));
+    const held = await this.permissions.permissionsOf(user.roles);
+    const scope = grantScope(requested, held);
     return this.db.transaction(async (tx) => {
       await this.login.succeed(tx, login, client.clientId);
       const family = await this.refreshTokens.startFamily(tx, { userId: user.id, clientUuid: client.id, scope: formatScope(scope), amr });
@@ -54,6 +55,7 @@ export class PasswordGrant implements GrantHandler {
         username: user.username ?? undefined,
         sid: family.familyId,
         amr,
+        scopeNarrowed: isNarrowed(scope, held),
       });
       await this.audit.record(tx, {
         eventType: 'token.issued',

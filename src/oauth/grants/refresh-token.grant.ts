@@ -3,7 +3,7 @@ import { AuditService } from '../../audit/audit.service';
 import { OAuthError } from '../../common/errors/oauth-error';
 import { AppConfig } from '../../config/app-config';
 import { PermissionCache } from '../../rbac/permission-cache.service';
-import { grantScope, parseScope } from '../../rbac/scope';
+import { grantScope, isNarrowed, parseScope } from '../../rbac/scope';
 import { AccessTokens } from '../../tokens/access-tokens.service';
 import { RefreshTokens } from '../../tokens/refresh-tokens.service';
 import { GrantHandler, GrantRequest, TokenResponse } from './grant';
@@ -44,6 +44,8 @@ export class RefreshTokenGrant implements GrantHandler {
         username: user.username ?? undefined,
         sid: row.family_id,
         amr: row.amr,
+        // Narrowed unless it carries everything the user holds now (the family's scope may be narrower).
+        scopeNarrowed: isNarrowed(scope, current),
       });
       await this.audit.record(tx, {
         eventType: 'token.refreshed',
