@@ -27,12 +27,13 @@ export class FairQueue {
   private readonly queues = new Map<string, Waiter[]>();
   /** Keys with waiters, in round-robin order (the next to serve first). */
   private readonly ring: string[] = [];
-  private avgTaskMs: number;
+  /** Unknown until a task has run: until then nothing is refused on estimate (the deadline still holds). */
+  private avgTaskMs?: number;
 
   constructor(
     private readonly concurrency: number,
     private readonly maxWaitMs: number,
-    initialTaskMs = 250,
+    initialTaskMs?: number,
   ) {
     this.avgTaskMs = initialTaskMs;
   }
@@ -46,7 +47,8 @@ export class FairQueue {
       return await task();
     } finally {
       // A moving average: the estimate follows the machine's real hashing speed and load.
-      this.avgTaskMs = this.avgTaskMs * 0.8 + (performance.now() - started) * 0.2;
+      const took = performance.now() - started;
+      this.avgTaskMs = this.avgTaskMs === undefined ? took : this.avgTaskMs * 0.8 + took * 0.2;
       this.release();
     }
   }
@@ -64,7 +66,7 @@ export class FairQueue {
     let ahead = position - 1;
     for (const [k, q] of this.queues) if (k !== key) ahead += Math.min(q.length, position);
     // Every slot is busy (else nobody waits); the running tasks are on average half done.
-    return (ahead / this.concurrency + 0.5) * this.avgTaskMs;
+    return (ahead / this.concurrency + 0.5) * (this.avgTaskMs ?? 0);
   }
 
   private wait(key: string, bounded: boolean): Promise<void> {

@@ -10,6 +10,9 @@ export interface UserPosition {
   id: string;
 }
 
+/** Advisory lock key of the set of admins (any constant distinct from the others in use). */
+const ADMIN_SET_LOCK = 727_274_010;
+
 export type ListedUser = UserRow & { position_ts: string };
 
 const WITH_ROLES = `
@@ -68,6 +71,33 @@ export class UserAdminRepository {
   async existingRoles(tx: Tx, names: string[]): Promise<string[]> {
     const rows = await tx.query<{ name: string }>('SELECT name FROM roles WHERE name = ANY($1::text[]) FOR KEY SHARE', [names]);
     return rows.map((r) => r.name);
+  }
+
+  /** The effective permissions of a user (erased: none), read in the caller's transaction. */
+  async effectivePermissions(tx: Tx, userId: string): Promise<string[]> {
+    const rows = await tx.query<{ name: string }>(
+      `SELECT DISTINCT p.name FROM user_roles ur
+         JOIN roles r ON r.name = ur.role_name
+         JOIN permissions p ON r.all_permissions
+           OR EXISTS (SELECT 1 FROM role_permissions rp WHERE rp.role_name = r.name AND rp.permission_name = p.name)
+       WHERE ur.user_id = $1`,
+      [userId],
+    );
+    return rows.map((r) => r.name);
+  }
+
+  /** Serialises every change that can remove an admin, until the transaction ends. */
+  async lockAdminSet(tx: Tx): Promise<void> {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [ADMIN_SET_LOCK]);
+  }
+
+  async countOtherEnabledHolders(tx: Tx, role: string, exceptUserId: string): Promise<number> {
+    const [row] = await tx.query<{ n: string }>(
+      `SELECT count(*) AS n FROM users u JOIN user_roles ur ON ur.user_id = u.id
+       WHERE ur.role_name = $1 AND u.id <> $2 AND NOT u.disabled AND u.deleted_at IS NULL`,
+      [role, exceptUserId],
+    );
+    return Number(row.n);
   }
 
   async update(tx: Tx, id: string, changes: { email?: string | null; disabled?: boolean }): Promise<void> {

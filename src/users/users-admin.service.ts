@@ -12,6 +12,7 @@ import { PasswordHasher } from './password-hasher.service';
 import { passwordPolicyErrors } from './password';
 import { RoleAssignment } from './role-assignment.service';
 import { userEvent } from './user-audit';
+import { UserGuardrails } from './user-guardrails.service';
 import { UserAdminRepository, UserPosition } from './user-admin.repository';
 import { toUserView } from './user-view';
 import { isValidUsername, normalizeUsername, usernameKey, usernameSkeleton } from './username';
@@ -30,6 +31,7 @@ export class UsersAdmin {
     private readonly repo: UserAdminRepository,
     private readonly hasher: PasswordHasher,
     private readonly roles: RoleAssignment,
+    private readonly guardrails: UserGuardrails,
     private readonly audit: AuditService,
   ) {}
 
@@ -74,7 +76,11 @@ export class UsersAdmin {
 
   async unlock(principal: Principal, id: string): Promise<void> {
     if (!isUuid(id)) throw ProblemError.notFound('No such user.');
+    const held = await this.guardrails.held(principal);
     await this.db.transaction(async (tx) => {
+      // Row-locked first, so the permissions judged are the ones in force when the unlock commits.
+      if (!(await this.repo.lock(tx, id))) throw ProblemError.notFound('No such user.');
+      await this.guardrails.assertMayActOn(tx, held, id);
       const result = await this.repo.unlock(tx, id);
       if (!result) throw ProblemError.notFound('No such user.');
       await this.audit.record(tx, userEvent(principal, 'user.unlocked', id, { was_locked: result.wasLocked }));
