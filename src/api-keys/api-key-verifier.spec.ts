@@ -41,7 +41,8 @@ describe('ApiKeyVerifier', () => {
     const events = new ApiKeyEvents();
     events.onUsed((use) => touched.push(use.id));
     events.onFailed((f) => failures.push(f));
-    verifier = new ApiKeyVerifier(cache, store, owners, events, new Authenticators({ isFresh: () => true } as unknown as ClusterEvents));
+    const authenticators = new Authenticators({ isFresh: () => true } as unknown as ClusterEvents);
+    verifier = new ApiKeyVerifier(cache, store, owners, events, authenticators);
   });
 
   it('introspects an active key as RFC 7662 with scope ∩ owner permissions', async () => {

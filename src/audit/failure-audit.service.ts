@@ -9,6 +9,9 @@ const WINDOW_MS = 60_000;
 /** How often closed windows are looked for: an owed row is written at most this late. */
 const DRAIN_EVERY_MS = 5_000;
 
+/** Past the key bound, new keys share one overflow key per event type. */
+const overflowKey = (key: string): string => `${key.slice(0, key.indexOf('|'))}|*`;
+
 interface Pending {
   entry: AuditEntry;
   meta: RequestMeta;
@@ -27,7 +30,7 @@ interface Pending {
  */
 @Injectable()
 export class FailureAudit implements OnModuleInit, BeforeApplicationShutdown {
-  private readonly damper = new OncePerWindow<Pending>(WINDOW_MS, 10_000, (key) => `${key.slice(0, key.indexOf('|'))}|*`);
+  private readonly damper = new OncePerWindow<Pending>(WINDOW_MS, 10_000, overflowKey);
   private timer?: NodeJS.Timeout;
 
   constructor(

@@ -42,8 +42,15 @@ export class CallerAuthenticator {
   private async fail(endpoint: string, reason: string, headers: Record<string, string> = {}): Promise<never> {
     const meta = RequestContext.current();
     if (endpoint === 'introspect') {
-      const entry = { eventType: 'introspection.unauthorized', outcome: 'failure', actor: { type: 'anonymous', id: null }, details: { reason } } as const;
-      await this.failures.record(entry, `${meta.ip ?? '-'}|${reason}`);
+      await this.failures.record(
+        {
+          eventType: 'introspection.unauthorized',
+          outcome: 'failure',
+          actor: { type: 'anonymous', id: null },
+          details: { reason },
+        },
+        `${meta.ip ?? '-'}|${reason}`,
+      );
     }
     throw new OAuthError('invalid_client', reason, { headers });
   }

@@ -65,7 +65,13 @@ export class TotpEnrolment {
   private async refuse(principal: Principal, reason: string): Promise<never> {
     // Damped (one row per user and reason per minute, with a count): confirmation guesses are not a write flood.
     await this.failures.record(
-      { eventType: 'mfa.failed', outcome: 'failure', actor: auditActor(principal), subject: { type: 'user', id: principal.id }, details: { reason, method: 'totp' } },
+      {
+        eventType: 'mfa.failed',
+        outcome: 'failure',
+        actor: auditActor(principal),
+        subject: { type: 'user', id: principal.id },
+        details: { reason, method: 'totp' },
+      },
       `${principal.id}|${reason}`,
     );
     const message = reason === 'invalid_otp' || reason === 'enrolment_changed' ? 'is invalid or expired' : 'no TOTP enrolment is pending';

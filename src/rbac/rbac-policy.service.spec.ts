@@ -35,7 +35,7 @@ describe('RbacPolicy', () => {
     await assert.rejects(p.assertCanGrant(stale, ['roles:write']), isForbidden, 'beyond the token scope');
   });
 
-  it('gives a token issued without a narrowing scope what its roles give now; a narrowed one stays narrowed', async () => {
+  it('gives an unnarrowed token what its roles give now; a narrowed one stays narrowed', async () => {
     const { policy: p } = policy();
     // Roles now give users:read and roles:write; the token was issued before roles:write was added.
     const full = principal({ permissions: new Set(['users:read']), scopeNarrowed: false });
@@ -49,7 +49,10 @@ describe('RbacPolicy', () => {
   it('refuses to act on a principal holding more than the caller', () => {
     const { policy: p } = policy();
     p.assertNotOutranked(new Set(['a:b', 'c:d']), ['a:b']);
-    assert.throws(() => p.assertNotOutranked(new Set(['a:b']), ['a:b', 'c:d']), (e: unknown) => isForbidden(e) && (e as ProblemError).detail.includes('c:d'));
+    assert.throws(
+      () => p.assertNotOutranked(new Set(['a:b']), ['a:b', 'c:d']),
+      (e: unknown) => isForbidden(e) && (e as ProblemError).detail.includes('c:d'),
+    );
   });
 
   it('never queries with a malformed user id', async () => {

@@ -66,7 +66,8 @@ export class RbacPolicy {
   assertNotOutranked(held: ReadonlySet<string>, target: Iterable<string>): void {
     const missing = missingPermissions(held, target);
     if (missing.length > 0) {
-      throw ProblemError.forbidden(`You cannot act on a principal who holds permissions you do not: ${missing.join(', ')}.`);
+      const list = missing.join(', ');
+      throw ProblemError.forbidden(`You cannot act on a principal who holds permissions you do not: ${list}.`);
     }
   }
 

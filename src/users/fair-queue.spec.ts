@@ -40,7 +40,8 @@ describe('FairQueue', () => {
 
   it('lets unbounded (internal) work wait without refusal', async () => {
     const queue = new FairQueue(1, 10, 50);
-    const results = await Promise.all(Array.from({ length: 4 }, (_, i) => queue.run('internal', () => sleep(15).then(() => i), false)));
+    const task = (i: number) => () => sleep(15).then(() => i);
+    const results = await Promise.all(Array.from({ length: 4 }, (_, i) => queue.run('internal', task(i), false)));
     assert.deepEqual(results, [0, 1, 2, 3]);
   });
 });

@@ -31,8 +31,11 @@ export class Lockout {
     private readonly metrics: MetricsService,
   ) {}
 
-  async countFailure(userId: string, rows: (outcome: CountedFailure) => AuditEntry[] = () => []): Promise<CountedFailure> {
-    const { max, seconds } = { max: this.config.lockoutMaxAttempts, seconds: this.config.lockoutSeconds };
+  async countFailure(
+    userId: string,
+    rows: (outcome: CountedFailure) => AuditEntry[] = () => [],
+  ): Promise<CountedFailure> {
+    const { lockoutMaxAttempts: max, lockoutSeconds: seconds } = this.config;
     const result = await this.db.transaction(async (tx) => {
       const counted = await this.users.registerFailure(userId, max, seconds, tx);
       const outcome: CountedFailure = counted ? 'counted' : 'locked';

@@ -37,7 +37,13 @@ export class LoginService {
   ) {}
 
   /** `ip` is the fair-share key of the hashing queue. */
-  async authenticate(username: string, password: string, otp: string | undefined, clientId: string, ip = ''): Promise<LoginResult> {
+  async authenticate(
+    username: string,
+    password: string,
+    otp: string | undefined,
+    clientId: string,
+    ip = '',
+  ): Promise<LoginResult> {
     // An impossible username is an unknown user: same answer, same bcrypt cost, no query.
     const user = isValidUsername(username) ? await this.users.findByKey(usernameKey(username)) : undefined;
     const passwordOk = await this.hasher.verify(password, user?.password_hash, ip);
@@ -85,7 +91,12 @@ export class LoginService {
   }
 
   /** Counts the failure; its rows commit with the counter, and say `locked` when the account already was. */
-  private async failAndCount(user: UserRow, reason: string, clientId: string, extra: AuditEntry[] = []): Promise<never> {
+  private async failAndCount(
+    user: UserRow,
+    reason: string,
+    clientId: string,
+    extra: AuditEntry[] = [],
+  ): Promise<never> {
     const outcome = await this.lockout.countFailure(user.id, (counted) => [
       ...extra,
       this.failureRow(user, counted === 'locked' ? 'locked' : reason, clientId),

@@ -64,11 +64,16 @@ export class MeService {
   }
 
   private async refuse(principal: Principal, user: UserRow, reason: string): Promise<never> {
-    const row = (why: string): AuditEntry => ({ ...userEvent(principal, 'user.password_changed', user.id, { reason: why }), outcome: 'failure' });
+    const row = (why: string): AuditEntry => ({
+      ...userEvent(principal, 'user.password_changed', user.id, { reason: why }),
+      outcome: 'failure',
+    });
     let final = reason;
     if (reason === 'invalid_current_password') {
       // The counter and the failure row commit together; an account locked meanwhile is refused as locked.
-      const outcome = await this.lockout.countFailure(user.id, (counted) => [row(counted === 'locked' ? 'locked' : reason)]);
+      const outcome = await this.lockout.countFailure(user.id, (counted) => [
+        row(counted === 'locked' ? 'locked' : reason),
+      ]);
       if (outcome === 'locked') final = 'locked';
     } else {
       await this.audit.recordAlone(row(reason));

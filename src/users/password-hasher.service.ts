@@ -36,7 +36,10 @@ export class PasswordHasher {
     return this.budget.run(INTERNAL_KEY, () => bcrypt.hash(bcryptInput(password), this.config.bcryptCost), false);
   }
 
-  /** `source` (the client IP) is the fair-share key; throws OAuthError temporarily_unavailable when the queue is full. */
+  /**
+   * `source` (the client IP) is the fair-share key; throws OAuthError
+   * temporarily_unavailable (with Retry-After) when the queue is full.
+   */
   async verify(password: string, hash: string | null | undefined, source = ''): Promise<boolean> {
     this.dummyHash ??= this.hash('dummy password for timing equality');
     const target = hash ?? (await this.dummyHash);

@@ -44,7 +44,10 @@ export class UserAdminRepository {
 
   /** The early, cheap duplicate check (the unique columns are the real one). */
   async nameTaken(key: string, skeleton: string): Promise<boolean> {
-    const rows = await this.db.query('SELECT 1 FROM users WHERE username_key = $1 OR username_skeleton = $2 LIMIT 1', [key, skeleton]);
+    const rows = await this.db.query(
+      'SELECT 1 FROM users WHERE username_key = $1 OR username_skeleton = $2 LIMIT 1',
+      [key, skeleton],
+    );
     return rows.length > 0;
   }
 
@@ -138,7 +141,8 @@ export class UserAdminRepository {
    */
   async erase(tx: Tx, id: string): Promise<void> {
     await tx.query(
-      `UPDATE users SET username = NULL, username_key = NULL, username_skeleton = NULL, email = NULL, password_hash = NULL,
+      `UPDATE users SET username = NULL, username_key = NULL, username_skeleton = NULL,
+         email = NULL, password_hash = NULL,
          mfa_enabled = false, mfa_secret_enc = NULL, mfa_pending_secret_enc = NULL, mfa_last_step = NULL,
          failed_attempts = 0, locked_until = NULL, disabled = true, deleted_at = now(), updated_at = now()
        WHERE id = $1`,

@@ -97,7 +97,11 @@ export class UserLifecycle {
    * hold everything the user holds (403 otherwise); 404 for a malformed,
    * unknown or erased id.
    */
-  private async inLockedUser<T>(principal: Principal, id: string, work: (tx: Tx, before: UserRow) => Promise<T>): Promise<T> {
+  private async inLockedUser<T>(
+    principal: Principal,
+    id: string,
+    work: (tx: Tx, before: UserRow) => Promise<T>,
+  ): Promise<T> {
     if (!isUuid(id)) throw this.notFound();
     const held = await this.guardrails.held(principal);
     return this.db.transaction(async (tx) => {

@@ -44,7 +44,14 @@ export class UsersRepository {
 
   async insert(
     q: Queryable,
-    user: { username: string; key: string; skeleton: string; email: string | null; passwordHash: string; roles: string[] },
+    user: {
+      username: string;
+      key: string;
+      skeleton: string;
+      email: string | null;
+      passwordHash: string;
+      roles: string[];
+    },
   ): Promise<UserRow> {
     const [row] = await q.query<{ id: string }>(
       `INSERT INTO users (username, username_key, username_skeleton, email, password_hash)

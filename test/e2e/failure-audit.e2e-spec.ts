@@ -15,7 +15,8 @@ describe('failure audit damping', () => {
   });
   after(() => app.close());
 
-  const counts = (rows: { details: Record<string, unknown> }[]): number => rows.reduce((n, r) => n + Number(r.details.count), 0);
+  const counts = (rows: { details: Record<string, unknown> }[]): number =>
+    rows.reduce((n, r) => n + Number(r.details.count), 0);
 
   it('200 wrong client secrets from one IP: a bounded number of rows, counts adding up to the refusals', async () => {
     const client = await createClient(app);

@@ -4,7 +4,9 @@ import { postForm } from '../support/http';
 import { startTestApp, TestApp } from '../support/test-app';
 import { createUser, unique } from '../factories';
 
-const MAX_WAIT_MS = 1000;
+const MAX_WAIT_MS = 2000;
+/** The queue's bound plus room for a loaded host (the flood also queues for the database pool and the event loop). */
+const BOUND_MS = MAX_WAIT_MS + 6000;
 
 /** API.md password grant: hashing runs in a bounded queue with a fair share per client IP. */
 describe('login queue: fair share per client IP, bounded wait', () => {
@@ -27,21 +29,22 @@ describe('login queue: fair share per client IP, bounded wait', () => {
       { 'x-forwarded-for': ip },
     );
 
-  it('a flood of 100 wrong logins from one IP neither delays another IP past the bound nor makes anyone wait longer', async () => {
+  it('100 wrong logins from one IP neither delay another IP past the bound nor make anyone wait longer', async () => {
     const victim = await createUser(app);
     const flood = Array.from({ length: 100 }, () => {
       const t0 = Date.now();
-      return grant('10.9.0.1', unique('nobody_'), 'wrong-password-123').then((res) => ({ res, ms: Date.now() - t0 }));
+      const attempt = grant('10.9.0.1', unique('nobody_'), 'wrong-password-123');
+      return attempt.then((res) => ({ res, ms: Date.now() - t0, at: Date.now() }));
     });
     await new Promise((resolve) => setTimeout(resolve, 50));
     const t0 = Date.now();
     const own = await grant('10.9.0.2', victim.username, victim.password);
-    const ownMs = Date.now() - t0;
+    const ownAt = Date.now();
+    const ownMs = ownAt - t0;
     const results = await Promise.all(flood);
 
     assert.equal(own.status, 200, own.text);
-    // The other IP waits for at most a couple of the flood's hashes, never for the flood; the margin is for a loaded CI host.
-    assert.ok(ownMs < MAX_WAIT_MS + 2000, `victim waited ${ownMs} ms`);
+    assert.ok(ownMs < BOUND_MS, `victim waited ${ownMs} ms`);
     const statuses = new Set(results.map((r) => r.res.status));
     assert.deepEqual([...statuses].filter((s) => s !== 400 && s !== 503), []);
     const refused = results.filter((r) => r.res.status === 503);
@@ -51,8 +54,11 @@ describe('login queue: fair share per client IP, bounded wait', () => {
       assert.ok(Number(res.headers.get('retry-after')) >= 1);
       assert.equal(res.headers.get('cache-control'), 'no-store');
     }
-    assert.ok(results.some((r) => r.res.status === 400), 'the flood keeps its fair share');
+    // Round robin: the victim was served after about one of the flood's hashes, not after all admitted ones.
+    const admitted = results.filter((r) => r.res.status === 400);
+    assert.ok(admitted.length > 0, 'the flood keeps its fair share');
+    assert.ok(admitted.some((r) => r.at > ownAt), 'the victim waited for every admitted flood login');
     // A refused login is refused at once or at its deadline: none waits for the whole flood.
-    for (const { ms } of refused) assert.ok(ms < MAX_WAIT_MS + 2000, `a refused login took ${ms} ms`);
+    for (const { ms } of refused) assert.ok(ms < BOUND_MS, `a refused login took ${ms} ms`);
   });
 });

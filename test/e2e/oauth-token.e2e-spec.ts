@@ -91,7 +91,9 @@ describe('POST /oauth/token', () => {
       const lockedRows = await auditRows(app, `event_type = 'user.locked' AND subject_id = $1`, [user.id]);
       assert.equal(lockedRows.length, 1);
       // Attempts that found the account already locked say so, not invalid_password (the right password included).
-      const failures = await auditRows(app, `event_type = 'user.login' AND outcome = 'failure' AND subject_id = $1`, [user.id]);
+      const failures = await auditRows(app, `event_type = 'user.login' AND outcome = 'failure' AND subject_id = $1`, [
+        user.id,
+      ]);
       const reasons = failures.map((r) => r.details.reason);
       assert.equal(reasons.filter((r) => r === 'invalid_password').length, 5);
       assert.equal(reasons.filter((r) => r === 'locked').length, 6);
@@ -102,7 +104,10 @@ describe('POST /oauth/token', () => {
       for (let i = 0; i < 5; i++) await passwordGrant(app, { username: user.username, password: 'wrong-password-123' });
       const db = app.get(Database);
       // Rows written by one transaction share its id (xmin).
-      const [locked] = await db.query<{ xmin: string }>(`SELECT xmin::text FROM audit_events WHERE event_type = 'user.locked' AND subject_id = $1`, [user.id]);
+      const [locked] = await db.query<{ xmin: string }>(
+        `SELECT xmin::text FROM audit_events WHERE event_type = 'user.locked' AND subject_id = $1`,
+        [user.id],
+      );
       const [lastFailure] = await db.query<{ xmin: string; reason: string }>(
         `SELECT xmin::text, details->>'reason' AS reason FROM audit_events
          WHERE event_type = 'user.login' AND subject_id = $1 ORDER BY id DESC LIMIT 1`,
@@ -120,10 +125,13 @@ describe('POST /oauth/token', () => {
       assert.equal(res.status, 200);
       const db = app.get(Database);
       const rows = await db.query<{ event_type: string; xmin: string }>(
-        `SELECT event_type, xmin::text FROM audit_events WHERE subject_id = $1 AND event_type IN ('user.login', 'token.issued')`,
+        `SELECT event_type, xmin::text FROM audit_events
+         WHERE subject_id = $1 AND event_type IN ('user.login', 'token.issued')`,
         [user.id],
       );
-      const [family] = await db.query<{ xmin: string }>('SELECT xmin::text FROM refresh_tokens WHERE user_id = $1', [user.id]);
+      const [family] = await db.query<{ xmin: string }>('SELECT xmin::text FROM refresh_tokens WHERE user_id = $1', [
+        user.id,
+      ]);
       assert.deepEqual(rows.map((r) => r.event_type).sort(), ['token.issued', 'user.login']);
       for (const r of rows) assert.equal(r.xmin, family.xmin, r.event_type);
     });

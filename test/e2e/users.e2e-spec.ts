@@ -154,7 +154,7 @@ describe('/v1/users', () => {
       assert.deepEqual(results.map((r) => r.status).sort(), [201, 409, 409, 409, 409]);
     });
 
-    it('answers 409 for a look-alike of a taken username (Unicode TS #39), also when created concurrently', async () => {
+    it('answers 409 for a look-alike of a taken username (Unicode TS #39), also concurrently', async () => {
       const latin = unique('alice_');
       assert.equal((await newUser({ username: latin, password: 'a-good-long-password' })).status, 201);
       const cyrillic = latin.replace('a', '\u0430');
@@ -165,7 +165,8 @@ describe('/v1/users', () => {
       // Both spellings at once: the unique skeleton column lets exactly one win.
       const base = unique('paypal_');
       const spellings = [base, base.replace('a', '\u0430'), base.replace('p', '\u0440'), base.replace('y', '\u0443')];
-      const results = await Promise.all(spellings.map((username) => newUser({ username, password: 'a-good-long-password' })));
+      const password = 'a-good-long-password';
+      const results = await Promise.all(spellings.map((username) => newUser({ username, password })));
       assert.deepEqual(results.map((r) => r.status).sort(), [201, 409, 409, 409]);
     });
 

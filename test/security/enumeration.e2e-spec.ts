@@ -17,8 +17,12 @@ describe('security: enumeration and lockout', () => {
   const WRONG = 'wrong-password-123';
 
   before(async () => {
-    // 30 parallel guesses from one IP exercise the lockout race; a long queue bound keeps the login queue's 503 out of it.
-    app = await startTestApp({ LOCKOUT_MAX_ATTEMPTS: String(MAX_ATTEMPTS), LOCKOUT_SECONDS: '300', LOGIN_QUEUE_MAX_WAIT_MS: '60000' });
+    // 30 parallel guesses from one IP exercise the lockout race; a long queue bound keeps the login queue's 503 out.
+    app = await startTestApp({
+      LOCKOUT_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
+      LOCKOUT_SECONDS: '300',
+      LOGIN_QUEUE_MAX_WAIT_MS: '60000',
+    });
   });
   after(() => app.close());
 

@@ -25,7 +25,13 @@ export class ClientCredentialsGrant implements GrantHandler {
     const held = await this.permissions.permissionsOf(client.roles);
     const scope = grantScope(parseScope(params.scope), held);
     const scopeNarrowed = isNarrowed(scope, held);
-    const access = this.accessTokens.issue({ sub: client.clientId, clientId: client.clientId, scope, roles: client.roles, scopeNarrowed });
+    const access = this.accessTokens.issue({
+      sub: client.clientId,
+      clientId: client.clientId,
+      scope,
+      roles: client.roles,
+      scopeNarrowed,
+    });
     await this.audit.recordAlone({
       eventType: 'token.issued',
       outcome: 'success',

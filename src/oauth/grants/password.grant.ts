@@ -40,7 +40,11 @@ export class PasswordGrant implements GrantHandler {
   }
 
   /** The login success row, the counter reset, the refresh family and `token.issued` commit together. */
-  private async issue({ client }: GrantRequest, login: LoginResult, requested: string[] | undefined): Promise<TokenResponse> {
+  private async issue(
+    { client }: GrantRequest,
+    login: LoginResult,
+    requested: string[] | undefined,
+  ): Promise<TokenResponse> {
     const { user, amr } = login;
     const held = await this.permissions.permissionsOf(user.roles);
     const scope = grantScope(requested, held);
