@@ -27,6 +27,8 @@ export class FairQueue {
   private readonly queues = new Map<string, Waiter[]>();
   /** Keys with waiters, in round-robin order (the next to serve first). */
   private readonly ring: string[] = [];
+  /** The longest any task has waited for its slot (ms): what LOGIN_QUEUE_MAX_WAIT_MS bounds. */
+  longestWaitMs = 0;
   /** Unknown until a task has run: until then nothing is refused on estimate (the deadline still holds). */
   private avgTaskMs?: number;
 
@@ -40,9 +42,11 @@ export class FairQueue {
 
   /** `bounded` false: waits as long as it takes (internal work that must not fail, still served fairly). */
   async run<T>(key: string, task: () => Promise<T>, bounded = true): Promise<T> {
+    const queued = performance.now();
     if (this.active >= this.concurrency) await this.wait(key, bounded);
     else this.active++;
     const started = performance.now();
+    if (bounded) this.longestWaitMs = Math.max(this.longestWaitMs, started - queued);
     try {
       return await task();
     } finally {

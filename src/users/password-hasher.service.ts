@@ -32,6 +32,11 @@ export class PasswordHasher {
     this.budget = new FairQueue(config.bcryptConcurrency, config.loginQueueMaxWaitMs);
   }
 
+  /** The longest a login has waited for a hashing slot since start (ms). */
+  get longestQueueWaitMs(): number {
+    return this.budget.longestWaitMs;
+  }
+
   hash(password: string): Promise<string> {
     return this.budget.run(INTERNAL_KEY, () => bcrypt.hash(bcryptInput(password), this.config.bcryptCost), false);
   }

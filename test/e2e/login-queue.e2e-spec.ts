@@ -2,11 +2,15 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { postForm } from '../support/http';
 import { startTestApp, TestApp } from '../support/test-app';
+import { PasswordHasher } from '../../src/users/password-hasher.service';
 import { createUser, unique } from '../factories';
 
-const MAX_WAIT_MS = 2000;
-/** The queue's bound plus room for a loaded host (the flood also queues for the database pool and the event loop). */
-const BOUND_MS = MAX_WAIT_MS + 6000;
+const MAX_WAIT_MS = 4000;
+/**
+ * Wall time, for information more than proof: the queue's bound plus room for a loaded host (the flood also
+ * queues for the database pool and the event loop). Unfair, the victim waited for the whole flood (26 s).
+ */
+const BOUND_MS = MAX_WAIT_MS + 15_000;
 
 /** API.md password grant: hashing runs in a bounded queue with a fair share per client IP. */
 describe('login queue: fair share per client IP, bounded wait', () => {
@@ -34,15 +38,19 @@ describe('login queue: fair share per client IP, bounded wait', () => {
     const flood = Array.from({ length: 100 }, () => {
       const t0 = Date.now();
       const attempt = grant('10.9.0.1', unique('nobody_'), 'wrong-password-123');
-      return attempt.then((res) => ({ res, ms: Date.now() - t0, at: Date.now() }));
+      return attempt.then((res) => ({ res, ms: Date.now() - t0 }));
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The victim comes once the flood fills the queue (its first 503), so admitted flood logins are waiting.
+    await Promise.race([
+      Promise.any(flood.map((f) => f.then((r) => (r.res.status === 503 ? r : Promise.reject(new Error('not 503')))))),
+      new Promise((resolve) => setTimeout(resolve, 5000)),
+    ]).catch(() => undefined);
     const t0 = Date.now();
     const own = await grant('10.9.0.2', victim.username, victim.password);
-    const ownAt = Date.now();
-    const ownMs = ownAt - t0;
+    const ownMs = Date.now() - t0;
     const results = await Promise.all(flood);
 
+    // Served, not refused: so it waited less than MAX_WAIT_MS for its hash, behind a queue of the flood.
     assert.equal(own.status, 200, own.text);
     assert.ok(ownMs < BOUND_MS, `victim waited ${ownMs} ms`);
     const statuses = new Set(results.map((r) => r.res.status));
@@ -54,10 +62,11 @@ describe('login queue: fair share per client IP, bounded wait', () => {
       assert.ok(Number(res.headers.get('retry-after')) >= 1);
       assert.equal(res.headers.get('cache-control'), 'no-store');
     }
-    // Round robin: the victim was served after about one of the flood's hashes, not after all admitted ones.
     const admitted = results.filter((r) => r.res.status === 400);
     assert.ok(admitted.length > 0, 'the flood keeps its fair share');
-    assert.ok(admitted.some((r) => r.at > ownAt), 'the victim waited for every admitted flood login');
+    // No login waited longer than the bound for a hashing slot (the timer may fire late on a loaded host).
+    const longest = app.get(PasswordHasher).longestQueueWaitMs;
+    assert.ok(longest <= MAX_WAIT_MS + 1000, `a login waited ${Math.round(longest)} ms for a hashing slot`);
     // A refused login is refused at once or at its deadline: none waits for the whole flood.
     for (const { ms } of refused) assert.ok(ms < BOUND_MS, `a refused login took ${ms} ms`);
   });
