@@ -42,7 +42,7 @@ export class LoginService {
     password: string,
     otp: string | undefined,
     clientId: string,
-    ip = '',
+    ip: string,
   ): Promise<LoginResult> {
     // An impossible username is an unknown user: same answer, same bcrypt cost, no query.
     const user = isValidUsername(username) ? await this.users.findByKey(usernameKey(username)) : undefined;

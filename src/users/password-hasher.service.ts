@@ -42,14 +42,18 @@ export class PasswordHasher {
   }
 
   /**
-   * `source` (the client IP) is the fair-share key; throws OAuthError
-   * temporarily_unavailable (with Retry-After) when the queue is full.
+   * `source` (the client IP of a login) is the fair-share key; throws
+   * OAuthError temporarily_unavailable (with Retry-After) when the queue is
+   * full. The login queue protects anonymous logins from each other.
    */
-  async verify(password: string, hash: string | null | undefined, source = ''): Promise<boolean> {
+  async verify(password: string, hash: string | null | undefined, source?: string): Promise<boolean> {
     this.dummyHash ??= this.hash('dummy password for timing equality');
     const target = hash ?? (await this.dummyHash);
     try {
-      const ok = await this.budget.run(`ip:${source}`, () => bcrypt.compare(bcryptInput(password), target));
+      // Without a source (an authenticated caller re-proving its password): fair, never refused.
+      const key = source === undefined ? INTERNAL_KEY : `ip:${source}`;
+      const compare = (): Promise<boolean> => bcrypt.compare(bcryptInput(password), target);
+      const ok = await this.budget.run(key, compare, source !== undefined);
       return ok && hash !== null && hash !== undefined;
     } catch (err) {
       if (!(err instanceof QueueFull)) throw err;
