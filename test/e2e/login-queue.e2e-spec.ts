@@ -5,7 +5,9 @@ import { startTestApp, TestApp } from '../support/test-app';
 import { PasswordHasher } from '../../src/users/password-hasher.service';
 import { createUser, unique } from '../factories';
 
-const MAX_WAIT_MS = 4000;
+const MAX_WAIT_MS = 3000;
+/** Enough that the flood's hashes (about 60 ms each at the test cost) cannot all fit within the bound. */
+const FLOOD = 150;
 /**
  * Wall time, for information more than proof: the queue's bound plus room for a loaded host (the flood also
  * queues for the database pool and the event loop). Unfair, the victim waited for the whole flood (26 s).
@@ -33,9 +35,9 @@ describe('login queue: fair share per client IP, bounded wait', () => {
       { 'x-forwarded-for': ip },
     );
 
-  it('100 wrong logins from one IP neither delay another IP past the bound nor make anyone wait longer', async () => {
+  it('a login flood from one IP neither delays another IP past the bound nor waits longer itself', async () => {
     const victim = await createUser(app);
-    const flood = Array.from({ length: 100 }, () => {
+    const flood = Array.from({ length: FLOOD }, () => {
       const t0 = Date.now();
       const attempt = grant('10.9.0.1', unique('nobody_'), 'wrong-password-123');
       return attempt.then((res) => ({ res, ms: Date.now() - t0 }));
@@ -56,7 +58,7 @@ describe('login queue: fair share per client IP, bounded wait', () => {
     const statuses = new Set(results.map((r) => r.res.status));
     assert.deepEqual([...statuses].filter((s) => s !== 400 && s !== 503), []);
     const refused = results.filter((r) => r.res.status === 503);
-    assert.ok(refused.length > 50, `only ${refused.length} of the flood refused`);
+    assert.ok(refused.length > 0, 'none of the flood was refused');
     for (const { res } of refused) {
       assert.equal(res.body.error, 'temporarily_unavailable');
       assert.ok(Number(res.headers.get('retry-after')) >= 1);
