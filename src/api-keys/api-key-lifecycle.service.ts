@@ -11,7 +11,8 @@ import { API_KEY_CHANGED, ApiKeyRow } from './api-key.types';
 import { newApiKey } from './api-key-format';
 import { ApiKeyOwners } from './api-key-owners.service';
 import { ApiKeysRepository } from './api-keys.repository';
-import { ApiKeysService, assertGrantable } from './api-keys.service';
+import { ApiKeysService } from './api-keys.service';
+import { RbacPolicy } from '../rbac/rbac-policy.service';
 import { RotatedApiKey } from './dto/rotated-api-key.dto';
 
 const seconds = (ms: number | null): number | null => (ms === null ? null : Math.ceil(ms / 1000));
@@ -29,6 +30,7 @@ export class ApiKeyLifecycle {
     private readonly repo: ApiKeysRepository,
     private readonly keys: ApiKeysService,
     private readonly owners: ApiKeyOwners,
+    private readonly policy: RbacPolicy,
     private readonly revocations: RevocationService,
     private readonly events: ClusterEvents,
     private readonly audit: AuditService,
@@ -40,8 +42,9 @@ export class ApiKeyLifecycle {
     if (status !== 'active') throw ProblemError.conflict(`The key is ${status} and cannot be rotated.`);
     // Rotation mints a new secret with the old scope for the old owner: the caller must be able to
     // grant that scope and to act for that owner.
-    assertGrantable(principal, current.scope.split(' ').filter(Boolean));
-    await this.owners.assertMayMintFor(principal, { type: current.owner_type, id: current.owner_id });
+    const held = await this.policy.held(principal);
+    this.policy.assertWithin(held, current.scope.split(' ').filter(Boolean));
+    await this.owners.assertMayMintFor(principal, { type: current.owner_type, id: current.owner_id }, held);
     const fresh = newApiKey();
     const { row, previous } = await this.db.transaction(async (tx) => {
       const old = await this.repo.markRotated(tx, id, graceSeconds);

@@ -3,6 +3,8 @@ import { Principal } from '../common/auth/principal';
 import { ProblemError } from '../common/errors/problem-error';
 import { ApiKeyOwner, OwnerType } from './api-key.types';
 import { ApiKeyOwnersRepository, UUID } from './api-key-owners.repository';
+import { OwnerPermissions } from './owner-permissions.service';
+import { RbacPolicy } from '../rbac/rbac-policy.service';
 
 const ownerError = (message: string): ProblemError => ProblemError.validation([{ field: 'owner_id', message }]);
 
@@ -14,9 +16,18 @@ const ownerError = (message: string): ProblemError => ProblemError.validation([{
  */
 @Injectable()
 export class ApiKeyOwners {
-  constructor(private readonly repo: ApiKeyOwnersRepository) {}
+  constructor(
+    private readonly repo: ApiKeyOwnersRepository,
+    private readonly ownerPermissions: OwnerPermissions,
+    private readonly policy: RbacPolicy,
+  ) {}
 
-  async forCreate(principal: Principal, type: OwnerType | undefined, id: string | undefined): Promise<ApiKeyOwner> {
+  async forCreate(
+    principal: Principal,
+    type: OwnerType | undefined,
+    id: string | undefined,
+    held: ReadonlySet<string>,
+  ): Promise<ApiKeyOwner> {
     if (id === undefined) {
       const caller = await this.ofCaller(principal);
       if (type !== undefined && type !== caller.type) throw ownerError(`is required when owner_type differs from the caller's (${caller.type})`);
@@ -24,7 +35,7 @@ export class ApiKeyOwners {
     }
     if (type === undefined) throw ProblemError.validation([{ field: 'owner_type', message: 'is required with owner_id' }]);
     const owner = await this.named(type, id);
-    await this.assertMayMintFor(principal, owner);
+    await this.assertMayMintFor(principal, owner, held);
     return owner;
   }
 
@@ -33,15 +44,19 @@ export class ApiKeyOwners {
    * does. Minting one for someone else (by creation or by rotation, which
    * hands out a fresh secret) is therefore administering that identity: it
    * needs the owner kind's write permission, not api_keys:write alone (else
-   * a key-writer could act as any user and outlive being disabled).
+   * a key-writer could act as any user and outlive being disabled), and the
+   * owner may hold nothing the caller does not (`held`, RbacPolicy): nobody
+   * acts on a principal who holds more than they do, so a helpdesk user
+   * cannot mint a key for an admin that outlives the helpdesk user's rights.
    */
-  async assertMayMintFor(principal: Principal, owner: ApiKeyOwner): Promise<void> {
+  async assertMayMintFor(principal: Principal, owner: ApiKeyOwner, held: ReadonlySet<string>): Promise<void> {
     const caller = await this.ofCaller(principal).catch(() => undefined);
     if (caller?.type === owner.type && caller.id === owner.id) return;
     const needed = owner.type === 'user' ? 'users:write' : 'clients:write';
-    if (!principal.permissions.has(needed)) {
+    if (!held.has(needed)) {
       throw ProblemError.forbidden(`Minting an API key for another ${owner.type} requires ${needed}.`);
     }
+    this.policy.assertNotOutranked(held, await this.ownerPermissions.of(owner));
   }
 
   private async named(type: OwnerType, id: string): Promise<ApiKeyOwner> {

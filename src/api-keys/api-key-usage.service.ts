@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { ROOT_LOGGER, RootLogger } from '../common/logging/logging.module';
+import { ApiKeyEvents } from './api-key-events';
 import { ApiKeysRepository } from './api-keys.repository';
 import { UsageTracker } from './usage-tracker';
 
@@ -10,7 +11,8 @@ const REFRESH_INTERVAL_MS = 60_000;
 /**
  * `last_used_at` without a write per request: uses are tracked in memory and
  * written in batches (one UPDATE per flush) by an unref'd timer, so it never
- * keeps the process alive; what is pending is written at shutdown.
+ * keeps the process alive; what is pending is written at shutdown. Uses
+ * arrive as the verifier's `used` events: the guard never writes.
  */
 @Injectable()
 export class ApiKeyUsage implements OnModuleInit, BeforeApplicationShutdown {
@@ -20,10 +22,12 @@ export class ApiKeyUsage implements OnModuleInit, BeforeApplicationShutdown {
 
   constructor(
     private readonly repo: ApiKeysRepository,
+    private readonly events: ApiKeyEvents,
     @Inject(ROOT_LOGGER) private readonly logger: RootLogger,
   ) {}
 
   onModuleInit(): void {
+    this.events.onUsed((use) => this.touch(use.id, use.knownLastUsed));
     this.timer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS);
     this.timer.unref();
   }

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RootLogger } from '../common/logging/logging.module';
+import { ApiKeyEvents } from './api-key-events';
 import { ApiKeyUsage } from './api-key-usage.service';
 import { ApiKeysRepository } from './api-keys.repository';
 
@@ -10,7 +11,7 @@ describe('ApiKeyUsage', () => {
   it('writes a batch in one statement, and what is pending at shutdown', async () => {
     const batches: string[][] = [];
     const repo = { writeLastUsed: async (ids: string[]) => void batches.push(ids) } as unknown as ApiKeysRepository;
-    const usage = new ApiKeyUsage(repo, logger);
+    const usage = new ApiKeyUsage(repo, new ApiKeyEvents(), logger);
     usage.onModuleInit();
     usage.touch('a', null);
     usage.touch('b', null);
@@ -33,7 +34,7 @@ describe('ApiKeyUsage', () => {
         written.push(...ids);
       },
     } as unknown as ApiKeysRepository;
-    const usage = new ApiKeyUsage(repo, logger);
+    const usage = new ApiKeyUsage(repo, new ApiKeyEvents(), logger);
     usage.touch('a', null);
     await usage.flush();
     fail = false;

@@ -7,8 +7,7 @@ import { effectiveExpiry, inactiveReason } from './api-key-state';
 import { ApiKeyRecord } from './api-key.types';
 import { parseApiKey } from './api-key-format';
 import { ApiKeyCache } from './api-key-cache.service';
-import { ApiKeyFailures, KeyFailure } from './api-key-failures.service';
-import { ApiKeyUsage } from './api-key-usage.service';
+import { ApiKeyEvents, KeyFailure } from './api-key-events';
 import { OwnerPermissions } from './owner-permissions.service';
 
 type Verified = { ok: true; record: ApiKeyRecord; permissions: string[] } | ({ ok: false } & KeyFailure);
@@ -19,6 +18,7 @@ type Verified = { ok: true; record: ApiKeyRecord; permissions: string[] } | ({ o
  * hash comparison, the revocation set (key, and owner: a disabled or erased
  * user, a deleted client), and the owner's cached permissions. A key can do
  * what its scope says and its owner can still do: scope ∩ owner permissions.
+ * It writes nothing: failures and uses are emitted on ApiKeyEvents.
  */
 @Injectable()
 export class ApiKeyVerifier implements ApiKeyAuthenticator, OnModuleInit {
@@ -26,8 +26,7 @@ export class ApiKeyVerifier implements ApiKeyAuthenticator, OnModuleInit {
     private readonly cache: ApiKeyCache,
     private readonly revocations: RevocationStore,
     private readonly ownerPermissions: OwnerPermissions,
-    private readonly usage: ApiKeyUsage,
-    private readonly failures: ApiKeyFailures,
+    private readonly events: ApiKeyEvents,
     private readonly authenticators: Authenticators,
   ) {}
 
@@ -38,7 +37,8 @@ export class ApiKeyVerifier implements ApiKeyAuthenticator, OnModuleInit {
   async authenticateApiKey(key: string): Promise<Principal | null> {
     const result = await this.verify(key);
     if (!result.ok) {
-      await this.failures.record(result);
+      // Decide only: the audit row is written by a listener (ApiKeyFailures), not by the guard.
+      this.events.failed({ reason: result.reason, lookupId: result.lookupId, keyId: result.keyId });
       return null;
     }
     const { record, permissions } = result;
@@ -78,7 +78,7 @@ export class ApiKeyVerifier implements ApiKeyAuthenticator, OnModuleInit {
     });
     if (reason) return { ok: false, reason, lookupId, keyId: record.id };
     const held = await this.ownerPermissions.of(record.owner);
-    this.usage.touch(record.id, record.lastUsedAt);
+    this.events.used({ id: record.id, knownLastUsed: record.lastUsedAt });
     return { ok: true, record, permissions: record.scope.filter((p) => held.has(p)) };
   }
 

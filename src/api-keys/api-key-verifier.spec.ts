@@ -6,9 +6,8 @@ import { Database } from '../database/database.service';
 import { RevocationStore } from '../revocation/revocation-store.service';
 import { ApiKeyRecord } from './api-key.types';
 import { ApiKeyCache } from './api-key-cache.service';
-import { ApiKeyFailures, KeyFailure } from './api-key-failures.service';
+import { ApiKeyEvents, KeyFailure } from './api-key-events';
 import { newApiKey } from './api-key-format';
-import { ApiKeyUsage } from './api-key-usage.service';
 import { ApiKeyVerifier } from './api-key-verifier.service';
 import { OwnerPermissions } from './owner-permissions.service';
 
@@ -39,9 +38,11 @@ describe('ApiKeyVerifier', () => {
     touched = [];
     const cache = { get: async (id: string) => (id === record.lookupId ? record : null) } as unknown as ApiKeyCache;
     const owners = { of: async () => new Set(['users:read', 'users:write', 'roles:read']) } as unknown as OwnerPermissions;
-    const usage = { touch: (id: string) => touched.push(id) } as unknown as ApiKeyUsage;
-    const audit = { record: async (f: KeyFailure) => void failures.push(f) } as unknown as ApiKeyFailures;
-    verifier = new ApiKeyVerifier(cache, store, owners, usage, audit, new Authenticators({ isFresh: () => true } as unknown as ClusterEvents));
+    const events = new ApiKeyEvents();
+    events.onUsed((use) => touched.push(use.id));
+    events.onFailed((f) => failures.push(f));
+    const authenticators = new Authenticators({ isFresh: () => true } as unknown as ClusterEvents);
+    verifier = new ApiKeyVerifier(cache, store, owners, events, authenticators);
   });
 
   it('introspects an active key as RFC 7662 with scope ∩ owner permissions', async () => {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { RbacModule } from '../rbac/rbac.module';
 import { RevocationCoreModule } from '../revocation/revocation-core.module';
 import { ApiKeyCache } from './api-key-cache.service';
+import { ApiKeyEvents } from './api-key-events';
 import { ApiKeyFailures } from './api-key-failures.service';
 import { ApiKeyLifecycle } from './api-key-lifecycle.service';
 import { ApiKeyOwnersRepository } from './api-key-owners.repository';
@@ -25,6 +26,7 @@ import { OwnerPermissions } from './owner-permissions.service';
     ApiKeysService,
     ApiKeyLifecycle,
     ApiKeyCache,
+    ApiKeyEvents,
     ApiKeyUsage,
     ApiKeyFailures,
     ApiKeyVerifier,

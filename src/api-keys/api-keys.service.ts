@@ -15,6 +15,7 @@ import { CreatedApiKey } from './dto/created-api-key.dto';
 import { ListApiKeysQuery } from './dto/list-api-keys.query';
 import { notHeld, parseKeyScope } from './key-scope';
 import { OwnerPermissions } from './owner-permissions.service';
+import { RbacPolicy } from '../rbac/rbac-policy.service';
 
 const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
@@ -26,6 +27,7 @@ export class ApiKeysService {
     private readonly repo: ApiKeysRepository,
     private readonly owners: ApiKeyOwners,
     private readonly ownerPermissions: OwnerPermissions,
+    private readonly policy: RbacPolicy,
     private readonly audit: AuditService,
   ) {}
 
@@ -36,13 +38,16 @@ export class ApiKeysService {
     }
     const requested = parseKeyScope(dto.scope);
     // Everything that reads outside the transaction happens first: the embedded database has one connection.
-    const owner = await this.owners.forCreate(principal, dto.owner_type, dto.owner_id);
+    // What the caller holds: the service-wide rule (RbacPolicy), so a permission its roles gained since
+    // an unnarrowed login counts (API.md).
+    const held = await this.policy.held(principal);
+    const owner = await this.owners.forCreate(principal, dto.owner_type, dto.owner_id, held);
     const ownerHeld = await this.ownerPermissions.of(owner);
     // Default: what the owner holds and the caller may grant. Explicit: never beyond either (403).
-    const scope = requested ?? [...ownerHeld].filter((p) => principal.permissions.has(p)).sort();
+    const scope = requested ?? [...ownerHeld].filter((p) => held.has(p)).sort();
     const beyondOwner = notHeld(scope, ownerHeld);
     if (beyondOwner.length > 0) throw ProblemError.forbidden(`The owner does not hold: ${beyondOwner.join(' ')}.`);
-    assertGrantable(principal, scope);
+    this.policy.assertWithin(held, scope);
 
     const fresh = newApiKey();
     const row = await this.db.transaction(async (tx) => {
@@ -95,10 +100,4 @@ export class ApiKeysService {
     if (!row) throw ProblemError.notFound('No such API key.');
     return row;
   }
-}
-
-/** Nobody grants what they do not hold (API.md, escalation rule). */
-export function assertGrantable(principal: Principal, scope: readonly string[]): void {
-  const missing = notHeld(scope, principal.permissions);
-  if (missing.length > 0) throw ProblemError.forbidden(`You cannot grant what you do not hold: ${missing.join(' ')}.`);
 }

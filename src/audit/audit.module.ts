@@ -12,6 +12,7 @@ import { AuditSealer } from './audit-sealer.service';
 import { AuditService } from './audit.service';
 import { AuditVerifier } from './audit-verifier.service';
 import { CheckpointSigner } from './checkpoint-signer';
+import { FailureAudit } from './failure-audit.service';
 
 /** Global: every module writes audit rows inside its own transactions. */
 @Global()
@@ -21,6 +22,7 @@ import { CheckpointSigner } from './checkpoint-signer';
   providers: [
     AuditService,
     AuditBatchWriter,
+    FailureAudit,
     AuditEventsRepository,
     AuditQueryService,
     AuditChainRepository,
@@ -31,6 +33,6 @@ import { CheckpointSigner } from './checkpoint-signer';
     AuditRetention,
     AuditChainMonitor,
   ],
-  exports: [AuditService, AuditBatchWriter],
+  exports: [AuditService, AuditBatchWriter, FailureAudit],
 })
 export class AuditModule {}

@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { AuditService } from '../audit/audit.service';
+import { FailureAudit } from '../audit/failure-audit.service';
 import { Authenticators, ClientAuthenticatorPort, PresentedClient } from '../common/auth/authenticators';
 import { Principal } from '../common/auth/principal';
 import { Cache } from '../common/cache/cache';
@@ -8,6 +8,7 @@ import { ClusterEvents } from '../revocation/cluster-events.service';
 import { MetricsService } from '../health/metrics.service';
 import { RBAC_CHANGED } from '../rbac/permission-cache.service';
 import { OAuthError } from '../common/errors/oauth-error';
+import { RequestContext } from '../common/http/request-context';
 import { PermissionCache } from '../rbac/permission-cache.service';
 import { ClientRecord } from './client.types';
 import { CLIENT_CHANGED, ClientStore } from './client-store.service';
@@ -35,7 +36,7 @@ export class ClientAuthenticator implements ClientAuthenticatorPort, OnModuleIni
     private readonly store: ClientStore,
     private readonly permissions: PermissionCache,
     private readonly authenticators: Authenticators,
-    private readonly audit: AuditService,
+    private readonly failures: FailureAudit,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -74,13 +75,18 @@ export class ClientAuthenticator implements ClientAuthenticatorPort, OnModuleIni
     const client = CLIENT_ID.test(presented.clientId) ? await this.store.get(presented.clientId) : null;
     const reason = this.check(client, presented);
     if (reason) {
-      await this.audit.recordAlone({
-        eventType: 'client.auth_failed',
-        outcome: 'failure',
-        actor: { type: 'anonymous', id: null },
-        subject: client ? { type: 'client', id: client.clientId } : undefined,
-        details: { reason, method: presented.method },
-      });
+      // Damped: one row per IP, client and reason per minute, with a count (a wrong-secret flood is not a write flood).
+      const ip = RequestContext.current().ip ?? '-';
+      await this.failures.record(
+        {
+          eventType: 'client.auth_failed',
+          outcome: 'failure',
+          actor: { type: 'anonymous', id: null },
+          subject: client ? { type: 'client', id: client.clientId } : undefined,
+          details: { reason, method: presented.method },
+        },
+        `${ip}|${client?.clientId ?? '-'}|${reason}`,
+      );
       const headers: Record<string, string> = presented.method === 'client_secret_basic' ? { 'www-authenticate': 'Basic realm="auth"' } : {};
       throw new OAuthError('invalid_client', reason, { headers });
     }

@@ -40,6 +40,8 @@ export class AppConfig {
   bcryptCost: number;
   /** bcrypt hashes running at once: the CPU budget for password hashing. */
   bcryptConcurrency: number;
+  /** Longest a login may wait for a hashing slot before it gets 503 (fair share per client IP). */
+  loginQueueMaxWaitMs: number;
   lockoutMaxAttempts: number;
   lockoutSeconds: number;
   passwordMinLength: number;
@@ -107,6 +109,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     bcryptCost: r.int('BCRYPT_COST', 12, 10, 15),
     // Default: every core but one, so a login storm leaves a core to the event loop (introspection).
     bcryptConcurrency: r.int('BCRYPT_CONCURRENCY', Math.max(1, availableParallelism() - 1), 1, 256),
+    loginQueueMaxWaitMs: r.int('LOGIN_QUEUE_MAX_WAIT_MS', 2000, 100, 60_000),
     lockoutMaxAttempts: r.int('LOCKOUT_MAX_ATTEMPTS', 5, 1, 100),
     lockoutSeconds: r.int('LOCKOUT_SECONDS', 300, 1, 86_400),
     passwordMinLength: r.int('PASSWORD_MIN_LENGTH', 12, 8, 128),

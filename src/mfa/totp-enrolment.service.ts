@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
+import { FailureAudit } from '../audit/failure-audit.service';
 import { auditActor, Principal } from '../common/auth/principal';
 import { ProblemError } from '../common/errors/problem-error';
 import { AppConfig } from '../config/app-config';
@@ -21,6 +22,7 @@ export class TotpEnrolment {
     private readonly repo: MfaRepository,
     private readonly secrets: MfaSecrets,
     private readonly audit: AuditService,
+    private readonly failures: FailureAudit,
   ) {}
 
   /**
@@ -61,7 +63,17 @@ export class TotpEnrolment {
 
   /** The failure gets its own row (nothing else changes); the caller learns only that the code was refused. */
   private async refuse(principal: Principal, reason: string): Promise<never> {
-    await this.audit.recordAlone({ eventType: 'mfa.failed', outcome: 'failure', actor: auditActor(principal), subject: { type: 'user', id: principal.id }, details: { reason, method: 'totp' } });
+    // Damped (one row per user and reason per minute, with a count): confirmation guesses are not a write flood.
+    await this.failures.record(
+      {
+        eventType: 'mfa.failed',
+        outcome: 'failure',
+        actor: auditActor(principal),
+        subject: { type: 'user', id: principal.id },
+        details: { reason, method: 'totp' },
+      },
+      `${principal.id}|${reason}`,
+    );
     const message = reason === 'invalid_otp' || reason === 'enrolment_changed' ? 'is invalid or expired' : 'no TOTP enrolment is pending';
     throw ProblemError.validation([{ field: 'code', message }]);
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AuditService } from '../audit/audit.service';
+import { FailureAudit } from '../audit/failure-audit.service';
 import { auditActor } from '../common/auth/principal';
 import { requestMeta, ResponseObserver } from '../common/http/configure-http';
 import { RequestContext } from '../common/http/request-context';
@@ -21,9 +21,9 @@ import { RateLimitedException } from './rate-limited.exception';
  * delays an answer, and a flood is never slowed down by its own audit trail.
  *
  * - every 429 is counted (auth_rate_limited_total{group});
- * - `rate_limit.exceeded` is audited only for the hit that started a block,
- *   which the store decides atomically (in Redis: once for the whole fleet),
- *   so at most one row per key and window however long the flood lasts;
+ * - every rejection is handed to the service-wide failure damper
+ *   (FailureAudit): one `rate_limit.exceeded` row per budget key and
+ *   minute, whose `details.count` says how many requests were refused;
  * - a 401 on a caller-authenticated route is charged to the IP's failure
  *   budget (FAILURE_BUDGETS), which RateLimitHook enforces.
  */
@@ -33,7 +33,7 @@ export class RateLimitRecorder implements ResponseObserver {
     private readonly config: AppConfig,
     private readonly storage: RateLimitStorage,
     private readonly keys: RateLimitKeys,
-    private readonly audit: AuditService,
+    private readonly failures: FailureAudit,
     private readonly metrics: MetricsService,
     @Inject(ROOT_LOGGER) private readonly logger: RootLogger,
   ) {}
@@ -41,7 +41,7 @@ export class RateLimitRecorder implements ResponseObserver {
   onResponse(request: RequestView, reply: ReplyView, error: unknown): void {
     if (error instanceof RateLimitedException) {
       this.metrics.rateLimited.inc({ group: error.group });
-      if (error.firstRejection) this.auditExceeded(request, error.group, error.key, error.limit, error.retryAfterSeconds);
+      this.auditExceeded(request, error.group, error.key, error.limit, error.retryAfterSeconds);
       return;
     }
     if (reply.statusCode === 401) void this.chargeFailure(request);
@@ -55,7 +55,7 @@ export class RateLimitRecorder implements ResponseObserver {
       try {
         // `limit` failures are allowed; the store blocks past its limit, so the limit-th failure starts the block.
         const record = await this.storage.increment(key, WINDOW_MS, limit - 1, WINDOW_MS, budget.name);
-        if (record.firstRejection) this.auditExceeded(request, budget.name, key, limit, record.timeToBlockExpire);
+        if (record.isBlocked) this.auditExceeded(request, budget.name, key, limit, record.timeToBlockExpire);
       } catch (err) {
         this.logger.error({ err, requestId: request.id }, 'could not count a failed authentication');
       }
@@ -64,9 +64,11 @@ export class RateLimitRecorder implements ResponseObserver {
 
   private auditExceeded(request: RequestView, group: string, key: string, limit: number, retryAfter: number): void {
     const principal = request.principal;
+    // A short id of the hashed budget key: correlates repeated blocks, reveals nothing.
+    const budgetId = key.slice(key.indexOf(':') + 1, key.indexOf(':') + 17);
     // onResponse runs outside the request's async context: restore it so the row carries IP and request id.
     RequestContext.run(requestMeta(request), () =>
-      this.audit.recordAlone({
+      this.failures.record({
         eventType: 'rate_limit.exceeded',
         outcome: 'failure',
         actor: auditActor(principal),
@@ -77,10 +79,9 @@ export class RateLimitRecorder implements ResponseObserver {
           limit,
           window_seconds: WINDOW_MS / 1000,
           retry_after: retryAfter,
-          // A short id of the hashed budget key: correlates repeated blocks, reveals nothing.
-          budget_id: key.slice(key.indexOf(':') + 1, key.indexOf(':') + 17),
+          budget_id: budgetId,
         },
-      }),
+      }, `${group}|${budgetId}`),
     ).catch((err: unknown) => this.logger.error({ err, requestId: request.id }, 'could not audit rate_limit.exceeded'));
   }
 }

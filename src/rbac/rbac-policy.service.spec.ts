@@ -35,6 +35,26 @@ describe('RbacPolicy', () => {
     await assert.rejects(p.assertCanGrant(stale, ['roles:write']), isForbidden, 'beyond the token scope');
   });
 
+  it('gives an unnarrowed token what its roles give now; a narrowed one stays narrowed', async () => {
+    const { policy: p } = policy();
+    // Roles now give users:read and roles:write; the token was issued before roles:write was added.
+    const full = principal({ permissions: new Set(['users:read']), scopeNarrowed: false });
+    assert.deepEqual([...(await p.held(full))].sort(), ['roles:write', 'users:read']);
+    const narrowed = principal({ permissions: new Set(['users:read']), scopeNarrowed: true });
+    assert.deepEqual([...(await p.held(narrowed))], ['users:read']);
+    // Tokens from before the claim existed read as narrowed.
+    assert.deepEqual([...(await p.held(principal({ permissions: new Set(['users:read']) })))], ['users:read']);
+  });
+
+  it('refuses to act on a principal holding more than the caller', () => {
+    const { policy: p } = policy();
+    p.assertNotOutranked(new Set(['a:b', 'c:d']), ['a:b']);
+    assert.throws(
+      () => p.assertNotOutranked(new Set(['a:b']), ['a:b', 'c:d']),
+      (e: unknown) => isForbidden(e) && (e as ProblemError).detail.includes('c:d'),
+    );
+  });
+
   it('never queries with a malformed user id', async () => {
     const { policy: p, asked } = policy();
     assert.equal((await p.held(principal({ id: "x' OR 1=1" }))).size, 0);

@@ -10,13 +10,14 @@ import { RolesRepository } from './roles.repository';
  * The no-escalation rule: nobody grants what they do not hold.
  *
  * What a caller "holds" is decided per credential kind:
- * - a user or client token: its scope, intersected with what its
- *   principal's roles give right now. The scope, because permissions are
- *   the OAuth scope (DESIGN.md decision 10): a token deliberately narrowed
- *   to `users:write` must not be able to hand out `admin`. The current
- *   roles, because a role taken away since login must not stay grantable.
- *   Consequence: a custom permission created after a token was issued
- *   reaches that admin's tokens at their next login, not before.
+ * - a user or client token: what its principal's roles give right now
+ *   (a role taken away since login must not stay grantable), and, when
+ *   the token was issued with a narrowing scope, no more than that scope:
+ *   permissions are the OAuth scope (DESIGN.md decision 10), so a token
+ *   deliberately narrowed to `users:write` must not hand out `admin`. A
+ *   token issued without a narrowing scope (claim `scope_narrowed: false`)
+ *   counts what its roles gained since as held: an admin can use a custom
+ *   permission it has just created (API.md).
  * - an API key: its own scope (already capped by its owner's permissions).
  *
  * Every method reads the database outside any transaction: call it before
@@ -38,6 +39,7 @@ export class RbacPolicy {
           : []
         : await this.roles.rolesOfClient(principal.clientId ?? principal.id);
     const current = await this.cache.permissionsOf(roles);
+    if (principal.scopeNarrowed === false) return current;
     return new Set([...principal.permissions].filter((p) => current.has(p)));
   }
 
@@ -52,6 +54,20 @@ export class RbacPolicy {
     const missing = missingPermissions(held, wanted);
     if (missing.length > 0) {
       throw ProblemError.forbidden(`You cannot grant permissions you do not hold: ${missing.join(', ')}.`);
+    }
+  }
+
+  /**
+   * Nobody acts on a principal who holds more than they do (DESIGN.md
+   * decision 10): 403 unless `target` (the effective permissions of the
+   * user or client acted on) is within `held` (the caller's, from `held()`).
+   * No I/O, so safe inside a transaction.
+   */
+  assertNotOutranked(held: ReadonlySet<string>, target: Iterable<string>): void {
+    const missing = missingPermissions(held, target);
+    if (missing.length > 0) {
+      const list = missing.join(', ');
+      throw ProblemError.forbidden(`You cannot act on a principal who holds permissions you do not: ${list}.`);
     }
   }
 

@@ -1,13 +1,18 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { OAuthError } from '../common/errors/oauth-error';
-import { grantScope, parseScope } from './scope';
+import { grantScope, isNarrowed, parseScope } from './scope';
 
 describe('scope', () => {
   const held = new Set(['users:read', 'users:write', 'kafka:create']);
 
   it('grants everything held when nothing is requested', () => {
     assert.deepEqual(grantScope(undefined, held), ['kafka:create', 'users:read', 'users:write']);
+  });
+  it('calls a scope narrowed unless it carries everything held', () => {
+    assert.equal(isNarrowed(grantScope(undefined, held), held), false);
+    assert.equal(isNarrowed(grantScope(parseScope('users:write kafka:create users:read'), held), held), false);
+    assert.equal(isNarrowed(grantScope(parseScope('users:read'), held), held), true);
   });
   it('grants the requested subset', () => {
     assert.deepEqual(grantScope(parseScope('users:read  users:read'), held), ['users:read']);

@@ -28,3 +28,16 @@ export function grantScope(requested: string[] | undefined, held: ReadonlySet<st
 export function formatScope(scope: readonly string[]): string {
   return scope.join(' ');
 }
+
+/**
+ * Whether a token's scope narrows what the principal holds at issue: false
+ * when the scope is all of it (no scope asked for, or every permission held
+ * asked for). Such a token later counts the permissions its principal's
+ * roles gain as held (API.md: an admin can use a permission it has just
+ * created); a narrowed one stays narrowed.
+ */
+export function isNarrowed(scope: readonly string[], held: ReadonlySet<string>): boolean {
+  const granted = new Set(scope);
+  for (const p of held) if (!granted.has(p)) return true;
+  return false;
+}

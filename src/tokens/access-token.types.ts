@@ -13,6 +13,12 @@ export interface AccessTokenClaims {
   username?: string;
   sid?: string;
   amr?: string[];
+  /**
+   * False when the scope is everything the principal held at issue (no
+   * narrowing scope was asked for): permissions its roles gain later count
+   * as held on /v1 (API.md). Absent (older tokens) reads as narrowed.
+   */
+  scope_narrowed?: boolean;
 }
 
 export interface IssueAccessToken {
@@ -23,6 +29,8 @@ export interface IssueAccessToken {
   username?: string;
   sid?: string;
   amr?: readonly string[];
+  /** See AccessTokenClaims.scope_narrowed; omitted means narrowed. */
+  scopeNarrowed?: boolean;
 }
 
 /**

@@ -33,6 +33,7 @@ export class AccessTokens {
     if (input.username !== undefined) claims.username = input.username;
     if (input.sid !== undefined) claims.sid = input.sid;
     if (input.amr !== undefined) claims.amr = [...input.amr];
+    claims.scope_narrowed = input.scopeNarrowed !== false;
     const token = this.pool.sign(claims, this.keys.signer());
     // A caller whose transaction fails never awaits the token: that rejection is not unhandled.
     token.catch(() => undefined);

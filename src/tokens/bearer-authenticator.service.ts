@@ -57,6 +57,7 @@ export class BearerPrincipals implements BearerAuthenticator, OnModuleInit {
       clientId: claims.client_id,
       jti: claims.jti,
       sid: claims.sid,
+      scopeNarrowed: claims.scope_narrowed !== false,
     };
   }
 }

@@ -7,7 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database.service';
 import { Runtime } from '../config/runtime';
 import { PasswordHasher } from './password-hasher.service';
-import { isValidUsername, normalizeUsername, usernameKey } from './username';
+import { isValidUsername, normalizeUsername, usernameKey, usernameSkeleton } from './username';
 import { UsersRepository } from './users.repository';
 
 const BOOTSTRAP_LOCK = 727_274_003;
@@ -45,6 +45,7 @@ export class BootstrapAdmin implements OnApplicationBootstrap {
       const user = await this.users.insert(tx, {
         username: normalizeUsername(username),
         key: usernameKey(username),
+        skeleton: usernameSkeleton(username),
         email: null,
         passwordHash,
         roles: ['admin'],

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
+import type { AuditEntry } from '../audit/audit.types';
 import type { Principal } from '../common/auth/principal';
 import { ProblemError } from '../common/errors/problem-error';
 import { AppConfig } from '../config/app-config';
@@ -17,7 +18,7 @@ import { UserRow, UsersRepository } from './users.repository';
 
 const REFUSALS: Record<string, string> = {
   invalid_current_password: 'is incorrect',
-  user_locked: 'cannot be checked while the account is locked; retry later',
+  locked: 'cannot be checked while the account is locked; retry later',
 };
 
 /** Self-service on the caller's own account (`/v1/me`). */
@@ -51,7 +52,7 @@ export class MeService {
     const user = await this.current(principal);
     const ok = await this.hasher.verify(dto.current_password, user.password_hash);
     const locked = user.locked_until !== null && user.locked_until.getTime() > Date.now();
-    if (locked || !ok) return this.refuse(principal, user, locked ? 'user_locked' : 'invalid_current_password');
+    if (locked || !ok) return this.refuse(principal, user, locked ? 'locked' : 'invalid_current_password');
     const policy = passwordPolicyErrors(dto.new_password, this.config.passwordMinLength, this.config.passwordMaxLength, 'new_password');
     if (policy.length > 0) throw ProblemError.validation(policy);
     const passwordHash = await this.hasher.hash(dto.new_password);
@@ -63,9 +64,21 @@ export class MeService {
   }
 
   private async refuse(principal: Principal, user: UserRow, reason: string): Promise<never> {
-    if (reason === 'invalid_current_password') await this.lockout.countFailure(user.id);
-    await this.audit.recordAlone({ ...userEvent(principal, 'user.password_changed', user.id, { reason }), outcome: 'failure' });
-    throw ProblemError.validation([{ field: 'current_password', message: REFUSALS[reason] }]);
+    const row = (why: string): AuditEntry => ({
+      ...userEvent(principal, 'user.password_changed', user.id, { reason: why }),
+      outcome: 'failure',
+    });
+    let final = reason;
+    if (reason === 'invalid_current_password') {
+      // The counter and the failure row commit together; an account locked meanwhile is refused as locked.
+      const outcome = await this.lockout.countFailure(user.id, (counted) => [
+        row(counted === 'locked' ? 'locked' : reason),
+      ]);
+      if (outcome === 'locked') final = 'locked';
+    } else {
+      await this.audit.recordAlone(row(reason));
+    }
+    throw ProblemError.validation([{ field: 'current_password', message: REFUSALS[final] }]);
   }
 
   /** The caller's live row; a token outliving its user (erased in the meantime) is no credential. */

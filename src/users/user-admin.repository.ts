@@ -10,6 +10,9 @@ export interface UserPosition {
   id: string;
 }
 
+/** Advisory lock key of the set of admins (any constant distinct from the others in use). */
+const ADMIN_SET_LOCK = 727_274_010;
+
 export type ListedUser = UserRow & { position_ts: string };
 
 const WITH_ROLES = `
@@ -39,12 +42,27 @@ export class UserAdminRepository {
     return rows.length === 1;
   }
 
-  /** Inserts unless the username key is taken (also by a concurrent insert): undefined means conflict. */
-  async insertIfFree(tx: Tx, user: { username: string; key: string; email: string | null; passwordHash: string }): Promise<string | undefined> {
+  /** The early, cheap duplicate check (the unique columns are the real one). */
+  async nameTaken(key: string, skeleton: string): Promise<boolean> {
+    const rows = await this.db.query(
+      'SELECT 1 FROM users WHERE username_key = $1 OR username_skeleton = $2 LIMIT 1',
+      [key, skeleton],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Inserts unless the username key or its confusable skeleton is taken
+   * (also by a concurrent insert: both columns are unique): undefined means conflict.
+   */
+  async insertIfFree(
+    tx: Tx,
+    user: { username: string; key: string; skeleton: string; email: string | null; passwordHash: string },
+  ): Promise<string | undefined> {
     const [row] = await tx.query<{ id: string }>(
-      `INSERT INTO users (username, username_key, email, password_hash) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (username_key) DO NOTHING RETURNING id`,
-      [user.username, user.key, user.email, user.passwordHash],
+      `INSERT INTO users (username, username_key, username_skeleton, email, password_hash) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [user.username, user.key, user.skeleton, user.email, user.passwordHash],
     );
     return row?.id;
   }
@@ -56,6 +74,33 @@ export class UserAdminRepository {
   async existingRoles(tx: Tx, names: string[]): Promise<string[]> {
     const rows = await tx.query<{ name: string }>('SELECT name FROM roles WHERE name = ANY($1::text[]) FOR KEY SHARE', [names]);
     return rows.map((r) => r.name);
+  }
+
+  /** The effective permissions of a user (erased: none), read in the caller's transaction. */
+  async effectivePermissions(tx: Tx, userId: string): Promise<string[]> {
+    const rows = await tx.query<{ name: string }>(
+      `SELECT DISTINCT p.name FROM user_roles ur
+         JOIN roles r ON r.name = ur.role_name
+         JOIN permissions p ON r.all_permissions
+           OR EXISTS (SELECT 1 FROM role_permissions rp WHERE rp.role_name = r.name AND rp.permission_name = p.name)
+       WHERE ur.user_id = $1`,
+      [userId],
+    );
+    return rows.map((r) => r.name);
+  }
+
+  /** Serialises every change that can remove an admin, until the transaction ends. */
+  async lockAdminSet(tx: Tx): Promise<void> {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [ADMIN_SET_LOCK]);
+  }
+
+  async countOtherEnabledHolders(tx: Tx, role: string, exceptUserId: string): Promise<number> {
+    const [row] = await tx.query<{ n: string }>(
+      `SELECT count(*) AS n FROM users u JOIN user_roles ur ON ur.user_id = u.id
+       WHERE ur.role_name = $1 AND u.id <> $2 AND NOT u.disabled AND u.deleted_at IS NULL`,
+      [role, exceptUserId],
+    );
+    return Number(row.n);
   }
 
   async update(tx: Tx, id: string, changes: { email?: string | null; disabled?: boolean }): Promise<void> {
@@ -92,11 +137,12 @@ export class UserAdminRepository {
   /**
    * Erasure: every personal or secret column is cleared and the row stays
    * as a tombstone (audit rows and token rows still point at its id).
-   * Clearing username_key frees the name for a new account.
+   * Clearing username_key and username_skeleton frees the name for a new account.
    */
   async erase(tx: Tx, id: string): Promise<void> {
     await tx.query(
-      `UPDATE users SET username = NULL, username_key = NULL, email = NULL, password_hash = NULL,
+      `UPDATE users SET username = NULL, username_key = NULL, username_skeleton = NULL,
+         email = NULL, password_hash = NULL,
          mfa_enabled = false, mfa_secret_enc = NULL, mfa_pending_secret_enc = NULL, mfa_last_step = NULL,
          failed_attempts = 0, locked_until = NULL, disabled = true, deleted_at = now(), updated_at = now()
        WHERE id = $1`,

@@ -10,6 +10,7 @@ import { UpdateUserDto } from './dto/update-user.dto';
 import { UserDto } from './dto/user.dto';
 import { RoleAssignment } from './role-assignment.service';
 import { UserAccess } from './user-access.service';
+import { UserGuardrails } from './user-guardrails.service';
 import { userEvent } from './user-audit';
 import { UserAdminRepository } from './user-admin.repository';
 import { toUserView } from './user-view';
@@ -28,17 +29,19 @@ export class UserLifecycle {
     private readonly repo: UserAdminRepository,
     private readonly access: UserAccess,
     private readonly roles: RoleAssignment,
+    private readonly guardrails: UserGuardrails,
     private readonly permissions: PermissionCache,
     private readonly audit: AuditService,
   ) {}
 
   async update(principal: Principal, id: string, dto: UpdateUserDto): Promise<UserDto> {
-    const user = await this.inLockedUser(id, async (tx, before) => {
+    const user = await this.inLockedUser(principal, id, async (tx, before) => {
       const changes: { email?: string | null; disabled?: boolean } = {};
       if (dto.email !== undefined && dto.email !== before.email) changes.email = dto.email;
       if (dto.disabled !== undefined && dto.disabled !== before.disabled) changes.disabled = dto.disabled;
       const changed = Object.keys(changes);
       if (changed.length === 0) return before;
+      await this.guardrails.assertKeepsAnAdmin(tx, before, { disabled: changes.disabled });
       await this.repo.update(tx, id, changes);
       let revokedSessions = 0;
       if (changes.disabled === true) revokedSessions = await this.access.cutOff(tx, id);
@@ -61,8 +64,9 @@ export class UserLifecycle {
   async setRoles(principal: Principal, id: string, requested: string[]): Promise<UserDto> {
     if (!isUuid(id)) throw this.notFound();
     const roles = await this.roles.authorize(principal, requested);
-    const user = await this.inLockedUser(id, async (tx, before) => {
+    const user = await this.inLockedUser(principal, id, async (tx, before) => {
       await this.roles.assertExist(tx, roles);
+      await this.guardrails.assertKeepsAnAdmin(tx, before, { roles });
       await this.users.setRoles(tx, id, roles);
       await this.repo.touch(tx, id);
       await this.permissions.changed(tx);
@@ -78,7 +82,8 @@ export class UserLifecycle {
    * carries only the id.
    */
   async erase(principal: Principal, id: string): Promise<void> {
-    await this.inLockedUser(id, async (tx) => {
+    await this.inLockedUser(principal, id, async (tx, before) => {
+      await this.guardrails.assertKeepsAnAdmin(tx, before, { erased: true });
       await this.repo.erase(tx, id);
       await this.access.cutOff(tx, id);
       await this.repo.revokeApiKeysOf(tx, id);
@@ -87,11 +92,21 @@ export class UserLifecycle {
     });
   }
 
-  /** Runs `work` with the live user row-locked; 404 for a malformed, unknown or erased id. */
-  private async inLockedUser<T>(id: string, work: (tx: Tx, before: UserRow) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` with the live user row-locked, once the caller is known to
+   * hold everything the user holds (403 otherwise); 404 for a malformed,
+   * unknown or erased id.
+   */
+  private async inLockedUser<T>(
+    principal: Principal,
+    id: string,
+    work: (tx: Tx, before: UserRow) => Promise<T>,
+  ): Promise<T> {
     if (!isUuid(id)) throw this.notFound();
+    const held = await this.guardrails.held(principal);
     return this.db.transaction(async (tx) => {
       if (!(await this.repo.lock(tx, id))) throw this.notFound();
+      await this.guardrails.assertMayActOn(tx, held, id);
       return work(tx, (await this.users.findById(id, tx))!);
     });
   }

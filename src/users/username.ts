@@ -1,4 +1,5 @@
 import { CONTROL_CHARS } from './password';
+import { skeleton } from './username-skeleton';
 
 /** Letters of any script, marks, digits and . _ - @ ; 1 to 64 characters after NFKC. */
 const USERNAME = /^[\p{L}\p{M}\p{N}._@-]{1,64}$/u;
@@ -21,4 +22,15 @@ export function usernameKey(username: string): string {
 
 export function isValidUsername(username: unknown): username is string {
   return typeof username === 'string' && !CONTROL_CHARS.test(username) && USERNAME.test(normalizeUsername(username));
+}
+
+/**
+ * The look-alike key, unique in `users.username_skeleton`: the confusable
+ * skeleton (Unicode TS #39) of the case-folded key, so neither case nor a
+ * homoglyph (Cyrillic а for Latin a, 0 for O) makes a second account that
+ * reads like an existing one.
+ */
+export function usernameSkeleton(username: string): string {
+  // Prototypes can be capitals (0 -> O): fold once more, as the key is case-insensitive.
+  return skeleton(usernameKey(username)).toLowerCase();
 }

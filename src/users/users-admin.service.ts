@@ -12,9 +12,10 @@ import { PasswordHasher } from './password-hasher.service';
 import { passwordPolicyErrors } from './password';
 import { RoleAssignment } from './role-assignment.service';
 import { userEvent } from './user-audit';
+import { UserGuardrails } from './user-guardrails.service';
 import { UserAdminRepository, UserPosition } from './user-admin.repository';
 import { toUserView } from './user-view';
-import { isValidUsername, normalizeUsername, usernameKey } from './username';
+import { isValidUsername, normalizeUsername, usernameKey, usernameSkeleton } from './username';
 import { UsersRepository } from './users.repository';
 
 const DEFAULT_ROLES = ['user'];
@@ -30,6 +31,7 @@ export class UsersAdmin {
     private readonly repo: UserAdminRepository,
     private readonly hasher: PasswordHasher,
     private readonly roles: RoleAssignment,
+    private readonly guardrails: UserGuardrails,
     private readonly audit: AuditService,
   ) {}
 
@@ -40,13 +42,14 @@ export class UsersAdmin {
     if (errors.length > 0) throw ProblemError.validation(errors);
     const roles = await this.roles.authorize(principal, dto.roles ?? DEFAULT_ROLES);
     // Early, cheap answer for the common duplicate; the insert below is the real (race-free) check.
-    if (await this.users.findByKey(usernameKey(dto.username))) throw this.duplicate();
+    if (await this.repo.nameTaken(usernameKey(dto.username), usernameSkeleton(dto.username))) throw this.duplicate();
     const passwordHash = await this.hasher.hash(dto.password);
     const user = await this.db.transaction(async (tx) => {
       await this.roles.assertExist(tx, roles);
       const id = await this.repo.insertIfFree(tx, {
         username: normalizeUsername(dto.username),
         key: usernameKey(dto.username),
+        skeleton: usernameSkeleton(dto.username),
         email: dto.email ?? null,
         passwordHash,
       });
@@ -73,7 +76,11 @@ export class UsersAdmin {
 
   async unlock(principal: Principal, id: string): Promise<void> {
     if (!isUuid(id)) throw ProblemError.notFound('No such user.');
+    const held = await this.guardrails.held(principal);
     await this.db.transaction(async (tx) => {
+      // Row-locked first, so the permissions judged are the ones in force when the unlock commits.
+      if (!(await this.repo.lock(tx, id))) throw ProblemError.notFound('No such user.');
+      await this.guardrails.assertMayActOn(tx, held, id);
       const result = await this.repo.unlock(tx, id);
       if (!result) throw ProblemError.notFound('No such user.');
       await this.audit.record(tx, userEvent(principal, 'user.unlocked', id, { was_locked: result.wasLocked }));
@@ -81,7 +88,7 @@ export class UsersAdmin {
   }
 
   private duplicate(): ProblemError {
-    return ProblemError.conflict('A user with this username already exists.');
+    return ProblemError.conflict('A user with this username, or one that looks like it, already exists.');
   }
 
   private position(cursor: string | undefined): UserPosition | undefined {

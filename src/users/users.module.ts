@@ -12,6 +12,7 @@ import { PasswordHasher } from './password-hasher.service';
 import { RoleAssignment } from './role-assignment.service';
 import { UserAccess } from './user-access.service';
 import { UserAdminRepository } from './user-admin.repository';
+import { UserGuardrails } from './user-guardrails.service';
 import { UserLifecycle } from './user-lifecycle.service';
 import { UsersAdmin } from './users-admin.service';
 import { UsersController } from './users.controller';
@@ -21,6 +22,7 @@ import { UsersRepository } from './users.repository';
   imports: [MfaModule, RbacModule, RevocationCoreModule, TokensModule],
   controllers: [MeController, UsersController],
   providers: [
+    UserGuardrails,
     UsersRepository,
     UserAdminRepository,
     PasswordHasher,

@@ -44,11 +44,19 @@ export class UsersRepository {
 
   async insert(
     q: Queryable,
-    user: { username: string; key: string; email: string | null; passwordHash: string; roles: string[] },
+    user: {
+      username: string;
+      key: string;
+      skeleton: string;
+      email: string | null;
+      passwordHash: string;
+      roles: string[];
+    },
   ): Promise<UserRow> {
     const [row] = await q.query<{ id: string }>(
-      `INSERT INTO users (username, username_key, email, password_hash) VALUES ($1, $2, $3, $4) RETURNING id`,
-      [user.username, user.key, user.email, user.passwordHash],
+      `INSERT INTO users (username, username_key, username_skeleton, email, password_hash)
+       VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [user.username, user.key, user.skeleton, user.email, user.passwordHash],
     );
     await this.setRoles(q, row.id, user.roles);
     return (await this.findById(row.id, q))!;
@@ -66,8 +74,13 @@ export class UsersRepository {
    * locks it when the count reaches the limit. One statement: the row lock
    * serialises parallel failures, so none slips past the limit.
    */
-  async registerFailure(id: string, maxAttempts: number, lockSeconds: number): Promise<{ attempts: number; justLocked: boolean } | undefined> {
-    const [row] = await this.db.query<{ failed_attempts: number; locked_until: Date | null }>(
+  async registerFailure(
+    id: string,
+    maxAttempts: number,
+    lockSeconds: number,
+    q: Queryable = this.db,
+  ): Promise<{ attempts: number; justLocked: boolean } | undefined> {
+    const [row] = await q.query<{ failed_attempts: number; locked_until: Date | null }>(
       `WITH next AS (
          SELECT id, CASE WHEN locked_until IS NOT NULL AND locked_until <= now() THEN 1 ELSE failed_attempts + 1 END AS attempts
          FROM users WHERE id = $1 FOR UPDATE)
@@ -84,8 +97,8 @@ export class UsersRepository {
   }
 
   /** Resets the counter; false (and no change) when the account is locked. */
-  async registerSuccess(id: string): Promise<boolean> {
-    const rows = await this.db.query(
+  async registerSuccess(id: string, q: Queryable = this.db): Promise<boolean> {
+    const rows = await q.query(
       `UPDATE users SET failed_attempts = 0, locked_until = NULL
        WHERE id = $1 AND (locked_until IS NULL OR locked_until <= now()) RETURNING id`,
       [id],

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { request } from '../support/http';
 import { startTestApp, TestApp } from '../support/test-app';
 import { adminSession, auditRows, createClient, createUser, login } from '../factories';
-import { createApiKey, postApiKey, rotateApiKey, useKey } from '../factories/api-keys';
+import { createApiKey, eventually, postApiKey, rotateApiKey, useKey } from '../factories/api-keys';
 import { createRole } from '../factories/oauth';
 import { basic, postForm } from '../support/http';
 
@@ -61,8 +61,12 @@ describe('/v1/api-keys lifecycle', () => {
       const res = await request('GET', url(), { apiKey: `ak_garbage_${i}`, headers: { 'x-request-id': `${tag}${i}` } });
       assert.equal(res.status, 401);
     }
-    const failures = await auditRows(app, `event_type = 'api_key.auth_failed' AND subject_id = $1`, [k.id]);
+    // The guard only emits the failure; a listener writes the row (DESIGN.md convention 3).
+    const readFailures = () => auditRows(app, `event_type = 'api_key.auth_failed' AND subject_id = $1`, [k.id]);
+    await eventually(async () => (await readFailures()).length > 0, 5000);
+    const failures = await readFailures();
     assert.equal(failures.length, 1);
+    assert.equal(failures[0].details.count, 1);
     assert.equal(failures[0].details.reason, 'invalid_secret');
     assert.equal(failures[0].details.prefix, k.prefix);
     assert.ok(!JSON.stringify(failures).includes(k.key.slice(20)));

@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { FailureAudit } from '../../src/audit/failure-audit.service';
 import { basic, postForm } from '../support/http';
 import { startTestApp, TestApp } from '../support/test-app';
 import { Database } from '../../src/database/database.service';
@@ -12,7 +13,8 @@ function decodePayload(jwt: string): Record<string, unknown> {
 describe('POST /oauth/token', () => {
   let app: TestApp;
   before(async () => {
-    app = await startTestApp({ LOCKOUT_MAX_ATTEMPTS: '5', LOCKOUT_SECONDS: '300' });
+    // Parallel logins from one IP test lockout races here; the login queue's bound has its own suite (login-queue).
+    app = await startTestApp({ LOCKOUT_MAX_ATTEMPTS: '5', LOCKOUT_SECONDS: '300', LOGIN_QUEUE_MAX_WAIT_MS: '30000' });
   });
   after(() => app.close());
 
@@ -71,7 +73,7 @@ describe('POST /oauth/token', () => {
       }
       assert.equal(JSON.parse(answers[0].text).error, 'invalid_grant');
       const reasons = await auditRows(app, `event_type = 'user.login' AND outcome = 'failure' AND subject_id = ANY($1)`, [[user.id, disabled.id, locked.id]]);
-      assert.deepEqual(reasons.map((r) => r.details.reason).sort(), ['invalid_password', 'user_disabled', 'user_locked']);
+      assert.deepEqual(reasons.map((r) => r.details.reason).sort(), ['invalid_password', 'locked', 'user_disabled']);
     });
 
     it('locks after the configured attempts, even under 10 parallel wrong passwords', async () => {
@@ -88,6 +90,50 @@ describe('POST /oauth/token', () => {
       assert.ok(row.locked_until && row.locked_until.getTime() > Date.now());
       const lockedRows = await auditRows(app, `event_type = 'user.locked' AND subject_id = $1`, [user.id]);
       assert.equal(lockedRows.length, 1);
+      // Attempts that found the account already locked say so, not invalid_password (the right password included).
+      const failures = await auditRows(app, `event_type = 'user.login' AND outcome = 'failure' AND subject_id = $1`, [
+        user.id,
+      ]);
+      const reasons = failures.map((r) => r.details.reason);
+      assert.equal(reasons.filter((r) => r === 'invalid_password').length, 5);
+      assert.equal(reasons.filter((r) => r === 'locked').length, 6);
+    });
+
+    it('commits the lockout, its user.locked row and the locking failure row in one transaction', async () => {
+      const user = await createUser(app);
+      for (let i = 0; i < 5; i++) await passwordGrant(app, { username: user.username, password: 'wrong-password-123' });
+      const db = app.get(Database);
+      // Rows written by one transaction share its id (xmin).
+      const [locked] = await db.query<{ xmin: string }>(
+        `SELECT xmin::text FROM audit_events WHERE event_type = 'user.locked' AND subject_id = $1`,
+        [user.id],
+      );
+      const [lastFailure] = await db.query<{ xmin: string; reason: string }>(
+        `SELECT xmin::text, details->>'reason' AS reason FROM audit_events
+         WHERE event_type = 'user.login' AND subject_id = $1 ORDER BY id DESC LIMIT 1`,
+        [user.id],
+      );
+      const [row] = await db.query<{ xmin: string }>('SELECT xmin::text FROM users WHERE id = $1', [user.id]);
+      assert.equal(lastFailure.reason, 'invalid_password');
+      assert.equal(locked.xmin, row.xmin);
+      assert.equal(lastFailure.xmin, row.xmin);
+    });
+
+    it('writes the login success row in the transaction that issues the tokens', async () => {
+      const user = await createUser(app);
+      const res = await passwordGrant(app, user);
+      assert.equal(res.status, 200);
+      const db = app.get(Database);
+      const rows = await db.query<{ event_type: string; xmin: string }>(
+        `SELECT event_type, xmin::text FROM audit_events
+         WHERE subject_id = $1 AND event_type IN ('user.login', 'token.issued')`,
+        [user.id],
+      );
+      const [family] = await db.query<{ xmin: string }>('SELECT xmin::text FROM refresh_tokens WHERE user_id = $1', [
+        user.id,
+      ]);
+      assert.deepEqual(rows.map((r) => r.event_type).sort(), ['token.issued', 'user.login']);
+      for (const r of rows) assert.equal(r.xmin, family.xmin, r.event_type);
     });
 
     it('resets the failure count on success', async () => {
@@ -221,8 +267,12 @@ describe('POST /oauth/token', () => {
       const post = await postForm(`${app.url}/oauth/token`, { grant_type: 'client_credentials', client_id: client.clientId, client_secret: 'cs_wrong' });
       assert.equal(post.status, 401);
       assert.equal(post.headers.get('www-authenticate'), null);
+      // Damped (one row per IP, client and reason per window): the second failure is counted, not written yet.
       const rows = await auditRows(app, `event_type = 'client.auth_failed' AND subject_id = $1`, [client.clientId]);
-      assert.equal(rows.length, 2);
+      assert.equal(rows.length, 1);
+      await app.get(FailureAudit).flush(Date.now() + 61_000);
+      const counted = await auditRows(app, `event_type = 'client.auth_failed' AND subject_id = $1`, [client.clientId]);
+      assert.equal(counted.reduce((n, r) => n + Number(r.details.count), 0), 2);
     });
 
     it('refuses public clients and grants a client may not use', async () => {

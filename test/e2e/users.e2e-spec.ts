@@ -154,6 +154,22 @@ describe('/v1/users', () => {
       assert.deepEqual(results.map((r) => r.status).sort(), [201, 409, 409, 409, 409]);
     });
 
+    it('answers 409 for a look-alike of a taken username (Unicode TS #39), also concurrently', async () => {
+      const latin = unique('alice_');
+      assert.equal((await newUser({ username: latin, password: 'a-good-long-password' })).status, 201);
+      const cyrillic = latin.replace('a', '\u0430');
+      assert.notEqual(cyrillic, latin);
+      const lookAlike = await newUser({ username: cyrillic, password: 'a-good-long-password' });
+      assert.equal(lookAlike.status, 409);
+      assert.match(lookAlike.body.type, /conflict$/);
+      // Both spellings at once: the unique skeleton column lets exactly one win.
+      const base = unique('paypal_');
+      const spellings = [base, base.replace('a', '\u0430'), base.replace('p', '\u0440'), base.replace('y', '\u0443')];
+      const password = 'a-good-long-password';
+      const results = await Promise.all(spellings.map((username) => newUser({ username, password })));
+      assert.deepEqual(results.map((r) => r.status).sort(), [201, 409, 409, 409]);
+    });
+
     it('refuses invalid input with 400 and field errors, never a 500', async () => {
       const cases: [Record<string, unknown>, string][] = [
         [{ username: 'bad name!', password: 'a-good-long-password' }, 'username'],
@@ -199,12 +215,12 @@ describe('/v1/users', () => {
       assert.match(res.body.type, /forbidden$/);
     });
 
-    it('lets an admin assign a custom permission created after its login only from a new login', async () => {
+    it('lets an admin assign a custom permission created after its unnarrowed login at once', async () => {
       const permission = unique('kafka:create_');
       await app.get(Database).query('INSERT INTO permissions (name) VALUES ($1)', [permission]);
       const role = await createRole(app, [permission]);
-      const stale = await newUser({ username: unique('k_'), password: 'a-good-long-password', roles: [role] });
-      assert.equal(stale.status, 403, 'the older token does not carry the new permission in its scope');
+      const older = await newUser({ username: unique('k_'), password: 'a-good-long-password', roles: [role] });
+      assert.equal(older.status, 201, 'a permission gained since an unnarrowed login counts as held (API.md)');
       const fresh = await adminSession(app);
       const res = await newUser({ username: unique('k_'), password: 'a-good-long-password', roles: [role] }, fresh.token);
       assert.equal(res.status, 201);

@@ -6,7 +6,7 @@ import { Database } from '../../src/database/database.service';
 import { MfaSecrets } from '../../src/mfa/mfa-secrets.service';
 import { currentStep, newTotpSecret, totpAt } from '../../src/mfa/totp';
 import { PasswordHasher } from '../../src/users/password-hasher.service';
-import { normalizeUsername, usernameKey } from '../../src/users/username';
+import { normalizeUsername, usernameKey, usernameSkeleton } from '../../src/users/username';
 import { UsersRepository } from '../../src/users/users.repository';
 import { postForm, HttpResult } from '../support/http';
 import { TestApp } from '../support/test-app';
@@ -35,6 +35,7 @@ export async function createUser(
     app.get(UsersRepository).insert(tx, {
       username: normalizeUsername(username),
       key: usernameKey(username),
+      skeleton: usernameSkeleton(username),
       email: opts.email ?? null,
       passwordHash: hash,
       roles: opts.roles ?? ['user'],

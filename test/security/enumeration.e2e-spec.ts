@@ -17,7 +17,12 @@ describe('security: enumeration and lockout', () => {
   const WRONG = 'wrong-password-123';
 
   before(async () => {
-    app = await startTestApp({ LOCKOUT_MAX_ATTEMPTS: String(MAX_ATTEMPTS), LOCKOUT_SECONDS: '300' });
+    // 30 parallel guesses from one IP exercise the lockout race; a long queue bound keeps the login queue's 503 out.
+    app = await startTestApp({
+      LOCKOUT_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
+      LOCKOUT_SECONDS: '300',
+      LOGIN_QUEUE_MAX_WAIT_MS: '60000',
+    });
   });
   after(() => app.close());
 
@@ -108,7 +113,7 @@ describe('security: enumeration and lockout', () => {
     assert.equal(right.status, 400);
     assert.equal(right.text, guesses[0].text);
     const reasons = await auditRows(app, `event_type = 'user.login' AND outcome = 'failure' AND subject_id = $1`, [user.id]);
-    assert.equal(reasons.at(-1)?.details.reason, 'user_locked');
+    assert.equal(reasons.at(-1)?.details.reason, 'locked');
   });
 
   it('parallel guesses that include the right password never push the counter past the limit', async () => {

@@ -47,7 +47,8 @@ describe('security: injection in every string field', () => {
 
   before(async () => {
     // Lockout high: the injected passwords and otps count as failed attempts on purpose.
-    app = await startIsolatedApp({ LOCKOUT_MAX_ATTEMPTS: '100' });
+    // Hundreds of concurrent logins from one IP: a long login-queue bound keeps its 503 (tested in login-queue) out.
+    app = await startIsolatedApp({ LOCKOUT_MAX_ATTEMPTS: '100', LOGIN_QUEUE_MAX_WAIT_MS: '60000' });
     raw = new RawClient(app.url, CONCURRENCY);
     caller = await makeIntrospector(app);
     admin = await adminSession(app);

@@ -4,7 +4,12 @@ import type { Authenticators } from './authenticators';
 import { CredentialStrategy } from './credential.strategy';
 import type { Principal } from './principal';
 
-/** `X-API-Key: <key>`, verified by the API-key service registered on Authenticators. */
+/**
+ * `X-API-Key: <key>`, verified by the API-key service registered on
+ * Authenticators. Guards decide, they do not write (DESIGN.md convention
+ * 3): the verifier emits failures and uses as events, and listeners in
+ * api-keys/ write the audit rows and last_used_at.
+ */
 @Injectable()
 export class ApiKeyStrategy extends PassportStrategy(CredentialStrategy, 'api-key') {
   constructor() {

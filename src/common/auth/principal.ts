@@ -18,6 +18,11 @@ export interface Principal {
   /** For access tokens: their jti and refresh family. */
   jti?: string;
   sid?: string;
+  /**
+   * For access tokens: false when issued without a narrowing scope, so
+   * permissions the principal's roles gained since count as held (RbacPolicy).
+   */
+  scopeNarrowed?: boolean;
 }
 
 /**

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditService } from '../../audit/audit.service';
-import { OncePerWindow } from '../../audit/once-per-window';
+import { FailureAudit } from '../../audit/failure-audit.service';
 import { ClientAuthenticator } from '../../clients/client-authenticator.service';
 import { Authenticators } from '../../common/auth/authenticators';
 import { PresentedCredentials, readCredentials } from '../../common/auth/credentials';
@@ -18,16 +17,15 @@ const NOBODY: Caller = Object.freeze({ kind: 'none' });
  * constant time by the client and credential authenticators it calls. The
  * route's policy (route-table.ts) says which links apply. Every failure is
  * 401 invalid_client with a fixed description; the reason goes to the log
- * and, where the route audits failures, to one row per IP, reason and minute.
+ * and, where the route audits failures, to the one failure damper (a row per IP,
+ * reason and window, with a count).
  */
 @Injectable()
 export class CallerAuthenticator {
-  private readonly audited = new OncePerWindow(60_000);
-
   constructor(
     private readonly authenticators: Authenticators,
     private readonly clients: ClientAuthenticator,
-    private readonly audit: AuditService,
+    private readonly failures: FailureAudit,
   ) {}
 
   async authenticate(route: OAuthRoute, request: EdgeRequest): Promise<Caller> {
@@ -74,13 +72,11 @@ export class CallerAuthenticator {
 
   private async fail(route: OAuthRoute, reason: string, headers: Record<string, string> = {}): Promise<never> {
     const meta = RequestContext.current();
-    if (route.auditFailures !== undefined && this.audited.first(`${meta.ip}|${reason}`)) {
-      await this.audit.recordAlone({
-        eventType: route.auditFailures,
-        outcome: 'failure',
-        actor: { type: 'anonymous', id: null },
-        details: { reason },
-      });
+    if (route.auditFailures !== undefined) {
+      await this.failures.record(
+        { eventType: route.auditFailures, outcome: 'failure', actor: { type: 'anonymous', id: null }, details: { reason } },
+        `${meta.ip ?? '-'}|${reason}`,
+      );
     }
     throw new OAuthError('invalid_client', reason, { headers });
   }

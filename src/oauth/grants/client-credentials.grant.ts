@@ -4,7 +4,7 @@ import { OAuthError } from '../../common/errors/oauth-error';
 import { AppConfig } from '../../config/app-config';
 import { asOutage } from '../../database/database-outage';
 import { PermissionCache } from '../../rbac/permission-cache.service';
-import { grantScope, parseScope } from '../../rbac/scope';
+import { grantScope, isNarrowed, parseScope } from '../../rbac/scope';
 import { AccessTokens } from '../../tokens/access-tokens.service';
 import { GrantHandler, GrantRequest, TokenResponse } from './grant';
 
@@ -29,12 +29,14 @@ export class ClientCredentialsGrant implements GrantHandler {
     if (!client.confidential)
       throw new OAuthError('unauthorized_client', 'public client cannot use client_credentials');
     try {
-      const scope = grantScope(parseScope(params.scope), await this.permissions.permissionsOf(client.roles));
+      const held = await this.permissions.permissionsOf(client.roles);
+      const scope = grantScope(parseScope(params.scope), held);
       const access = this.accessTokens.issue({
         sub: client.clientId,
         clientId: client.clientId,
         scope,
         roles: client.roles,
+        scopeNarrowed: isNarrowed(scope, held),
       });
       const { jti, scope: granted } = access.claims;
       const [token] = await Promise.all([

@@ -3,10 +3,11 @@ import { AuditService } from '../../audit/audit.service';
 import { AppConfig } from '../../config/app-config';
 import { Database } from '../../database/database.service';
 import { PermissionCache } from '../../rbac/permission-cache.service';
-import { formatScope, grantScope, parseScope } from '../../rbac/scope';
+import { formatScope, grantScope, isNarrowed, parseScope } from '../../rbac/scope';
 import { AccessTokens } from '../../tokens/access-tokens.service';
 import { RefreshTokens } from '../../tokens/refresh-tokens.service';
-import { LoginService } from '../../users/login.service';
+import { RequestContext } from '../../common/http/request-context';
+import { LockedDuringLogin, LoginResult, LoginService } from '../../users/login.service';
 import { GrantHandler, GrantRequest, TokenResponse } from './grant';
 
 /** RFC 6749 §4.3: resource owner password credentials, with optional TOTP (`otp`). */
@@ -25,11 +26,30 @@ export class PasswordGrant implements GrantHandler {
     private readonly audit: AuditService,
   ) {}
 
-  async handle({ client, params }: GrantRequest): Promise<TokenResponse> {
+  async handle(request: GrantRequest): Promise<TokenResponse> {
+    const { client, params } = request;
     const requested = parseScope(params.scope);
-    const { user, amr } = await this.login.authenticate(params.username, params.password, params.otp, client.clientId);
-    const scope = grantScope(requested, await this.permissions.permissionsOf(user.roles));
+    const ip = RequestContext.current().ip ?? '';
+    const login = await this.login.authenticate(params.username, params.password, params.otp, client.clientId, ip);
+    try {
+      return await this.issue(request, login, requested);
+    } catch (err) {
+      if (err instanceof LockedDuringLogin) return this.login.refuseLocked(login.user, client.clientId);
+      throw err;
+    }
+  }
+
+  /** The login success row, the counter reset, the refresh family and `token.issued` commit together. */
+  private async issue(
+    { client }: GrantRequest,
+    login: LoginResult,
+    requested: string[] | undefined,
+  ): Promise<TokenResponse> {
+    const { user, amr } = login;
+    const held = await this.permissions.permissionsOf(user.roles);
+    const scope = grantScope(requested, held);
     return this.db.transaction(async (tx) => {
+      await this.login.succeed(tx, login, client.clientId);
       const family = await this.refreshTokens.startFamily(tx, { userId: user.id, clientUuid: client.id, scope: formatScope(scope), amr });
       const access = this.accessTokens.issue({
         sub: user.id,
@@ -39,6 +59,7 @@ export class PasswordGrant implements GrantHandler {
         username: user.username ?? undefined,
         sid: family.familyId,
         amr,
+        scopeNarrowed: isNarrowed(scope, held),
       });
       await this.audit.record(tx, {
         eventType: 'token.issued',

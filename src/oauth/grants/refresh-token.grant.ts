@@ -4,7 +4,7 @@ import { OAuthError } from '../../common/errors/oauth-error';
 import { AppConfig } from '../../config/app-config';
 import { asOutage } from '../../database/database-outage';
 import { PermissionCache } from '../../rbac/permission-cache.service';
-import { grantScope, parseScope } from '../../rbac/scope';
+import { grantScope, isNarrowed, parseScope } from '../../rbac/scope';
 import { AccessTokens } from '../../tokens/access-tokens.service';
 import { RefreshTokens } from '../../tokens/refresh-tokens.service';
 import { GrantHandler, GrantRequest, TokenResponse } from './grant';
@@ -59,6 +59,8 @@ export class RefreshTokenGrant implements GrantHandler {
         username: user.username ?? undefined,
         sid: row.family_id,
         amr: row.amr,
+        // Narrowed unless it carries everything the user holds now (the family's scope may be narrower).
+        scopeNarrowed: isNarrowed(scope, current),
       });
       await this.audit.record(tx, {
         eventType: 'token.refreshed',
