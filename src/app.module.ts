@@ -16,6 +16,7 @@ import { RbacModule } from './rbac/rbac.module';
 import { RevocationCoreModule } from './revocation/revocation-core.module';
 import { RevocationModule } from './revocation/revocation.module';
 import { Runtime } from './runtime';
+import { SignaturesModule } from './signatures/signatures.module';
 import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
 
@@ -42,6 +43,7 @@ export class AppModule {
         RevocationModule,
         ApiKeysModule,
         MfaModule,
+        SignaturesModule,
       ],
     };
   }
