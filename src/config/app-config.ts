@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { readTlsConfig, TlsConfig } from './tls-config';
 import { ConfigError, EnvReader } from './env-reader';
 
 export type SigningAlgorithm = 'RS256' | 'ES256' | 'EdDSA';
@@ -52,6 +53,8 @@ export class AppConfig {
   corsOrigins: string[];
   logLevel: string;
   trustProxy: boolean;
+  /** HTTPS only when set (TLS_CERT_FILE, TLS_KEY_FILE, ...). */
+  tls?: TlsConfig;
 }
 
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
@@ -59,7 +62,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const nodeEnv = r.string('NODE_ENV', 'development');
   const production = nodeEnv === 'production';
   const port = r.int('PORT', 3000, 0, 65535);
-  const issuer = r.url('ISSUER', ['http:', 'https:']) ?? `http://localhost:${port}`;
+  const tls = readTlsConfig(r);
+  const issuer = r.url('ISSUER', ['http:', 'https:']) ?? `${tls ? 'https' : 'http'}://localhost:${port}`;
   const databaseUrl = r.url('DATABASE_URL', ['postgres:', 'postgresql:']);
   const keyEncryptionKey = r.base64Key('KEY_ENCRYPTION_KEY', 32);
   if (production && !keyEncryptionKey) {
@@ -114,6 +118,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     corsOrigins: r.list('CORS_ORIGINS'),
     logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     trustProxy: r.bool('TRUST_PROXY', false),
+    tls,
   });
   if (config.passwordMinLength > config.passwordMaxLength) {
     throw new ConfigError('PASSWORD_MIN_LENGTH', `must not exceed ${config.passwordMaxLength}`);
