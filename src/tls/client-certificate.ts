@@ -1,18 +1,24 @@
-import { X509Certificate } from 'node:crypto';
+import { JsonWebKey, X509Certificate } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { sha256 } from '../common/crypto/secrets';
 
-/** What the TLS handshake proved about the client's certificate (RFC 8705). */
-export interface ClientCertificate {
-  /** `cnf.x5t#S256`: base64url SHA-256 of the certificate's DER. */
-  thumbprint: string;
+/** What client authentication needs to know of a presented certificate (RFC 8705). */
+export interface PresentedCertificate {
   /** True when it chains to TLS_CLIENT_CA_FILE, is unexpired and not in the CRL. */
   chained: boolean;
   /** Node's form of the subject DN: one `TYPE=value` per line, most significant first. */
   subject: string;
   sanDns: string[];
-  certificate: X509Certificate;
+  publicKey: JsonWebKey;
+  validFrom: Date;
+  validTo: Date;
+}
+
+/** What the TLS handshake showed of the client's certificate. */
+export interface ClientCertificate extends PresentedCertificate {
+  /** `cnf.x5t#S256`: base64url SHA-256 of the certificate's DER. */
+  thumbprint: string;
 }
 
 function dnsNames(certificate: X509Certificate): string[] {
@@ -38,6 +44,8 @@ export function clientCertificate(socket: Socket): ClientCertificate | undefined
     chained: socket.authorized,
     subject: certificate.subject,
     sanDns: dnsNames(certificate),
-    certificate,
+    publicKey: certificate.publicKey.export({ format: 'jwk' }),
+    validFrom: new Date(certificate.validFrom),
+    validTo: new Date(certificate.validTo),
   };
 }
