@@ -19,6 +19,7 @@ import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RbacModule } from './rbac/rbac.module';
 import { RevocationCoreModule } from './revocation/revocation-core.module';
+import { SignaturesModule } from './signatures/signatures.module';
 import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
 
@@ -45,6 +46,7 @@ export class AppModule {
         RevokeModule,
         ApiKeysModule,
         MfaModule,
+        SignaturesModule,
       ],
       providers: [
         // Global guards run in the order they are registered: authentication and permissions

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { AuditConfig, loadAuditConfig } from './audit-config';
+import { readTlsConfig, TlsConfig } from './tls-config';
 import { ConfigError, EnvReader } from './env-reader';
 
 export type SigningAlgorithm = 'RS256' | 'ES256';
@@ -57,12 +58,16 @@ export class AppConfig {
   bootstrapClientId: string;
   adminMfaRequired: boolean;
   revocationStalenessSeconds: number;
+  /** How far `created` of a signed request may be from now (API.md "Signed requests"). */
+  signatureMaxSkewSeconds: number;
   redisUrl?: string;
   rateLimits: RateLimitConfig;
   corsOrigins: string[];
   logLevel: string;
   trustProxy: boolean;
   audit: AuditConfig;
+  /** HTTPS only when set (TLS_CERT_FILE, TLS_KEY_FILE, ...). */
+  tls?: TlsConfig;
 }
 
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
@@ -73,7 +78,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const explicitIssuer = r.url('ISSUER', ['http:', 'https:']);
   // Port 0 binds a random port that the default issuer (and so discovery and `iss`) cannot know.
   if (port === 0 && !explicitIssuer) throw new ConfigError('PORT', 'must not be 0 unless ISSUER is set');
-  const issuer = explicitIssuer ?? `http://localhost:${port}`;
+  const tls = readTlsConfig(r);
+  const issuer = explicitIssuer ?? `${tls ? 'https' : 'http'}://localhost:${port}`;
   const databaseUrl = r.url('DATABASE_URL', ['postgres:', 'postgresql:']);
   const keyEncryptionKey = r.base64Key('KEY_ENCRYPTION_KEY', 32);
   if (production && !keyEncryptionKey) {
@@ -123,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     bootstrapClientId: r.string('BOOTSTRAP_CLIENT_ID', 'cli'),
     adminMfaRequired: r.bool('ADMIN_MFA_REQUIRED', true),
     revocationStalenessSeconds: r.int('REVOCATION_STALENESS_SECONDS', 5, 1, 3_600),
+    signatureMaxSkewSeconds: r.int('SIGNATURE_MAX_SKEW_SECONDS', 300, 1, 3_600),
     redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:']),
     rateLimits: {
       tokenPerIp: r.int('RATE_LIMIT_TOKEN_PER_IP', 100, 1, 10_000_000),
@@ -134,6 +141,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     trustProxy: r.bool('TRUST_PROXY', false),
     audit: loadAuditConfig(r),
+    tls,
   });
   if (config.passwordMinLength > config.passwordMaxLength) {
     throw new ConfigError('PASSWORD_MIN_LENGTH', `must not exceed ${config.passwordMaxLength}`);

@@ -2,11 +2,13 @@ import { Module } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module';
 import { IntrospectionModule } from '../introspection/introspection.module';
 import { RbacModule } from '../rbac/rbac.module';
+import { SignaturesModule } from '../signatures/signatures.module';
 import { RevokeModule } from './revoke.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { UsersModule } from '../users/users.module';
 import { IntrospectAction } from './actions/introspect.action';
 import { RevokeAction } from './actions/revoke.action';
+import { SignatureVerifyAction } from './actions/signature-verify.action';
 import { TokenAction } from './actions/token.action';
 import { DiscoveryController } from './discovery.controller';
 import { CallerAuthenticator } from './edge/caller-authenticator';
@@ -19,10 +21,10 @@ import { TokenService } from './token.service';
 
 const GRANTS = [PasswordGrant, RefreshTokenGrant, ClientCredentialsGrant];
 /** Every action of the protocol edge; app.factory binds them on both adapters through the route table. */
-const ACTIONS = [TokenAction, IntrospectAction, RevokeAction];
+const ACTIONS = [TokenAction, IntrospectAction, RevokeAction, SignatureVerifyAction];
 
 @Module({
-  imports: [ClientsModule, RbacModule, TokensModule, UsersModule, IntrospectionModule, RevokeModule],
+  imports: [ClientsModule, RbacModule, TokensModule, UsersModule, IntrospectionModule, RevokeModule, SignaturesModule],
   controllers: [DiscoveryController],
   providers: [
     ...GRANTS,

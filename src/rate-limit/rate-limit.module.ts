@@ -28,6 +28,6 @@ import { RedisConnection } from './redis-connection.service';
     RateLimitHook,
     RateLimitRecorder,
   ],
-  exports: [RateLimitGuard, RateLimitHook, RateLimitRecorder, RateLimitStorage],
+  exports: [RateLimitGuard, RateLimitHook, RateLimitRecorder, RateLimitStorage, RedisConnection],
 })
 export class RateLimitModule {}

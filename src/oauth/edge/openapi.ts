@@ -46,6 +46,19 @@ const BODIES: Record<Exclude<ResponseBody, 'empty'>, Schema> = {
       amr: { type: 'array', items: { type: 'string' } },
     },
   },
+  signature: {
+    type: 'object',
+    required: ['valid'],
+    description: 'Refused, for whatever reason: exactly `{"valid": false}`.',
+    properties: {
+      valid: { type: 'boolean' },
+      client_id: { type: 'string', description: 'The client that signed.' },
+      keyid: { type: 'string' },
+      scope: { type: 'string', description: "The signing client's effective permissions now." },
+      created: { type: 'integer' },
+      expires: { type: 'integer' },
+    },
+  },
   oauth_error: OAUTH_ERROR,
 };
 

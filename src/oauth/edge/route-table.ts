@@ -15,7 +15,7 @@ export interface GrantForm {
   readonly fields: readonly FormField[];
 }
 
-export type ResponseBody = 'token' | 'introspection' | 'empty' | 'oauth_error';
+export type ResponseBody = 'token' | 'introspection' | 'signature' | 'empty' | 'oauth_error';
 
 export interface RouteResponse {
   readonly description: string;
@@ -79,6 +79,7 @@ const COMMON_ERRORS: Readonly<Record<string, RouteResponse>> = {
 export const TOKEN_PATH = '/oauth/token';
 export const INTROSPECT_PATH = '/oauth/introspect';
 export const REVOKE_PATH = '/oauth/revoke';
+export const SIGNATURE_VERIFY_PATH = '/oauth/signatures/verify';
 
 export const OAUTH_ROUTES: readonly OAuthRoute[] = [
   {
@@ -180,6 +181,30 @@ export const OAUTH_ROUTES: readonly OAuthRoute[] = [
         body: 'oauth_error',
         errors: ['insufficient_scope'],
       },
+      ...COMMON_ERRORS,
+    },
+  },
+  {
+    method: 'POST',
+    path: SIGNATURE_VERIFY_PATH,
+    auth: 'caller',
+    operationId: 'verifySignature',
+    summary: 'RFC 9421 request signature (hmac-sha256 profile), checked for the receiving service',
+    fields: [
+      { name: 'signature_input', description: 'The Signature-Input field of the signed request.', required: true },
+      { name: 'signature', description: 'The Signature field of the signed request.', required: true },
+      {
+        name: 'signature_base',
+        description: 'RFC 9421 §2.5 signature base, built by the receiving service from the request it got.',
+        required: true,
+      },
+      ...CLIENT_FIELDS,
+    ],
+    responses: {
+      '200': { description: 'Exactly `{"valid": false}`, or the signing client and the signature\'s times.', body: 'signature' },
+      '400': { description: 'A malformed form.', body: 'oauth_error', errors: ['invalid_request'] },
+      '401': { description: 'No or bad caller credentials.', body: 'oauth_error', errors: ['invalid_client'] },
+      '403': { description: 'The caller lacks signatures:verify.', body: 'oauth_error', errors: ['insufficient_scope'] },
       ...COMMON_ERRORS,
     },
   },
