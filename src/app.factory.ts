@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Server as TlsServer } from 'node:tls';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import cors from '@fastify/cors';
@@ -23,6 +24,7 @@ import { bindEdgeOnFastify } from './oauth/edge/fastify-binding';
 import { BoundRoute, OAuthEdge } from './oauth/edge/oauth-edge';
 import { addOAuthRoutes } from './oauth/edge/openapi';
 import { OAUTH_ROUTES } from './oauth/edge/route-table';
+import { TlsFiles } from './tls/tls-files';
 
 export interface StartedApp {
   app: NestFastifyApplication;
@@ -46,7 +48,11 @@ export interface CreateAppOptions {
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<StartedApp> {
   const logger = createRootLogger(config.logLevel);
   const runtime = await resolveRuntime(config, logger);
-  const policy = new ResponsePolicy(new SecurityHeaders(config.issuer), new CorsPolicy(config.corsOrigins));
+  const tlsFiles = config.tls ? new TlsFiles(config.tls, logger) : undefined;
+  const policy = new ResponsePolicy(
+    new SecurityHeaders(config.issuer, tlsFiles !== undefined),
+    new CorsPolicy(config.corsOrigins),
+  );
   const lane = new DirectLane<BoundRoute>({
     trustProxy: config.trustProxy,
     limits: {
@@ -55,6 +61,11 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       maxConnectionsPerIp: config.maxConnectionsPerIp,
     },
     takes: options.laneTakes,
+    // Given TLS options, the lane's factory built an https.Server: a tls.Server whose context can be swapped.
+    tls: tlsFiles && {
+      options: tlsFiles.serverOptions(),
+      onServer: (server) => tlsFiles.watch(server as unknown as TlsServer),
+    },
   });
   const adapter = new FastifyAdapter({
     ...fastifyServerOptions(),
@@ -101,6 +112,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     lane,
     edge,
     async close() {
+      tlsFiles?.close();
       await app.close();
       await runtime.close();
     },

@@ -10,7 +10,7 @@ import { AuditExportQueryDto, AuditVerifyQueryDto } from './dto/audit-chain-quer
 const seq = (value: string | undefined): number | undefined => (value === undefined ? undefined : Number(value));
 
 /** The integrity side of the audit log: verification, the checkpoint key, the SIEM export. */
-@ApiTags('audit')
+@ApiTags('audit-events')
 @Controller('v1/audit-events')
 export class AuditChainController {
   constructor(

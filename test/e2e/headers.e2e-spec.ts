@@ -16,7 +16,7 @@ describe('security headers', () => {
   });
   after(() => app.close());
 
-  it('sends HSTS, nosniff, a deny-all CSP and no server banner on API responses', async () => {
+  it('sends nosniff, a deny-all CSP and no server banner on API responses, and no HSTS over plain HTTP', async () => {
     const responses = [
       await request('GET', `${app.url}/health/live`),
       await request('GET', `${app.url}/.well-known/jwks.json`),
@@ -25,7 +25,8 @@ describe('security headers', () => {
       await request('GET', `${app.url}/no-such-route`),
     ];
     for (const res of responses) {
-      assert.equal(res.headers.get('strict-transport-security'), 'max-age=31536000; includeSubDomains');
+      // HSTS only over TLS (API.md; tls-service.e2e-spec checks it there).
+      assert.equal(res.headers.get('strict-transport-security'), null);
       assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
       assert.equal(res.headers.get('x-frame-options'), 'DENY');
       const csp = cspOf(res);

@@ -52,12 +52,13 @@ export async function startTestApp(
   const address = started.app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;
   // The issuer must match the address clients use (discovery, iss checks).
+  const scheme = config.tls ? 'https' : 'http';
   if (!overrides.ISSUER) {
-    (config as { issuer: string }).issuer = `http://127.0.0.1:${port}`;
+    (config as { issuer: string }).issuer = `${scheme}://127.0.0.1:${port}`;
     (config as { accessTokenAudience: string }).accessTokenAudience = overrides.ACCESS_TOKEN_AUDIENCE ?? config.issuer;
   }
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${scheme}://127.0.0.1:${port}`,
     config,
     started,
     get: <T>(type: abstract new (...args: never[]) => T): T => started.app.get(type as never, { strict: false }) as T,

@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { ServerOptions as HttpsOptions } from 'node:https';
 import proxyAddr from '@fastify/proxy-addr';
 import { createLimitedServer, ServerLimits } from './http-server';
 import { acceptRequestId } from './request-context';
@@ -23,6 +24,8 @@ export interface DirectLaneOptions {
    * adapter-parity property sends the same request both ways through it.
    */
   takes?: (req: IncomingMessage) => boolean;
+  /** HTTPS: the TLS options of the one server, and who watches its certificate files (reload on change). */
+  tls?: { options: HttpsOptions; onServer(server: Server): void };
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -50,10 +53,18 @@ export class DirectLane<R> {
   constructor(private readonly options: DirectLaneOptions) {}
 
   /** Fastify's `serverFactory`. Fastify's own server settings are replaced by the contract's limits. */
-  readonly serverFactory = (fastifyHandler: Handler): Server =>
-    createLimitedServer(this.options.limits, (req, res) => {
-      if (!this.take(req, res)) fastifyHandler(req, res);
-    });
+  readonly serverFactory = (fastifyHandler: Handler): Server => {
+    const tls = this.options.tls;
+    const server = createLimitedServer(
+      this.options.limits,
+      (req, res) => {
+        if (!this.take(req, res)) fastifyHandler(req, res);
+      },
+      tls?.options,
+    );
+    tls?.onServer(server);
+    return server;
+  };
 
   /** Until started (the application is built) the lane takes nothing. */
   start(target: LaneTarget<R>): void {

@@ -1,4 +1,5 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, ServerOptions as HttpsOptions } from 'node:https';
 import type { Socket } from 'node:net';
 
 /** The contract's limits on slow and greedy clients (API.md, "Slow clients"). */
@@ -19,20 +20,21 @@ type Listener = (req: IncomingMessage, res: ServerResponse) => void;
  *   connection is closed. node checks on a timer (`connectionsCheckingInterval`,
  *   30 s by default: far too coarse for a 10 s limit), here at least every second;
  * - `keepAliveTimeout`: idle keep-alive sockets close;
+ * - with `tls`, HTTPS only: a plain-HTTP request fails its handshake and
+ *   gets no HTTP answer (never a redirect);
  * - a cap on open connections per socket address: one host cannot hold every
  *   socket of the process with stalled requests. A connection over the cap is
  *   closed at once, before a byte of it is parsed.
  */
-export function createLimitedServer(limits: ServerLimits, listener: Listener): Server {
-  const server = createServer(
-    {
-      requestTimeout: limits.requestTimeoutMs,
-      headersTimeout: limits.requestTimeoutMs,
-      keepAliveTimeout: limits.keepAliveTimeoutMs,
-      connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(limits.requestTimeoutMs / 4))),
-    },
-    listener,
-  );
+export function createLimitedServer(limits: ServerLimits, listener: Listener, tls?: HttpsOptions): Server {
+  const settings = {
+    requestTimeout: limits.requestTimeoutMs,
+    headersTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(limits.requestTimeoutMs / 4))),
+  };
+  // With TLS the service speaks HTTPS only (API.md): the same limits, on a TLS server.
+  const server: Server = tls ? createHttpsServer({ ...tls, ...settings }, listener) : createServer(settings, listener);
   const open = new Map<string, number>();
   server.on('connection', (socket: Socket) => {
     const ip = socket.remoteAddress ?? '';

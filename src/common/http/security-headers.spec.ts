@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { SecurityHeaders } from './security-headers';
 
 describe('SecurityHeaders', () => {
-  const headers = new SecurityHeaders('https://auth.example.com');
+  const headers = new SecurityHeaders('https://auth.example.com', true);
 
   it("carries helmet's API set and a deny-all CSP on API paths", () => {
     const api = headers.forPath('/oauth/introspect');
@@ -28,6 +28,13 @@ describe('SecurityHeaders', () => {
     assert.match(docs, /script-src 'self'/);
     assert.match(docs, /connect-src 'self' https:\/\/auth\.example\.com/);
     assert.doesNotMatch(headers.forPath('/docsx')['content-security-policy'], /script-src/);
+  });
+
+  it('sends HSTS only when the service speaks TLS', () => {
+    const plain = new SecurityHeaders('http://localhost:3000', false);
+    assert.equal(plain.forPath('/oauth/token')['strict-transport-security'], undefined);
+    assert.equal(plain.forPath('/docs')['strict-transport-security'], undefined);
+    assert.equal(plain.forPath('/oauth/token')['x-content-type-options'], 'nosniff');
   });
 
   it('hands out frozen objects, built once', () => {

@@ -1,14 +1,14 @@
 import helmet, { HelmetOptions } from 'helmet';
 
 /**
- * helmet's choices for an API: HSTS for a year, nosniff, no referrer, frame
+ * helmet's choices for an API: HSTS for a year (over TLS only), nosniff, no referrer, frame
  * denial, same-origin resource policy. Off: the CSP (set per path below:
  * helmet's own would merge in its defaults) and the headers that only
  * protect HTML documents in old or specific browsers (the OWASP REST
  * Security cheat sheet lists what an API needs: HSTS, nosniff, CSP, frame
  * denial, no-store).
  */
-const HELMET_OPTIONS: Readonly<HelmetOptions> = {
+const HELMET_OPTIONS_TLS: Readonly<HelmetOptions> = {
   contentSecurityPolicy: false,
   hsts: { maxAge: 31_536_000, includeSubDomains: true },
   referrerPolicy: { policy: 'no-referrer' },
@@ -21,9 +21,11 @@ const HELMET_OPTIONS: Readonly<HelmetOptions> = {
   originAgentCluster: false,
   crossOriginOpenerPolicy: false,
 };
+/** Over plain HTTP, HSTS would be ignored by browsers and is not sent (API.md). */
+const HELMET_OPTIONS_PLAIN: Readonly<HelmetOptions> = { ...HELMET_OPTIONS_TLS, hsts: false };
 
 /**
- * The headers helmet sets under HELMET_OPTIONS. With the CSP off they do not
+ * The headers helmet sets under the options above. With the CSP off they do not
  * depend on the request, so helmet's middleware runs once, at start-up,
  * against a recorder, instead of twice per request through a plugin's hooks.
  */
@@ -80,8 +82,9 @@ export class SecurityHeaders {
   private readonly api: Readonly<Record<string, string>>;
   private readonly docs: Readonly<Record<string, string>>;
 
-  constructor(issuer: string) {
-    const base = helmetHeaders(HELMET_OPTIONS);
+  /** `overTls`: HSTS only when the service speaks HTTPS (API.md: over plain HTTP no response carries it). */
+  constructor(issuer: string, overTls = false) {
+    const base = helmetHeaders(overTls ? HELMET_OPTIONS_TLS : HELMET_OPTIONS_PLAIN);
     this.api = Object.freeze({ ...base, 'content-security-policy': API_CSP });
     this.docs = Object.freeze({ ...base, 'content-security-policy': docsCsp(issuer) });
   }
