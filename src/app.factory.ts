@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { addIntrospectionDocs } from './introspection/introspection.docs';
 import { INTROSPECTION_PATH, IntrospectionRoute } from './introspection/introspection.route';
+import { addRevocationFeedDocs } from './oauth/revocation-feed/revocation-feed.docs';
 import { DirectLane } from './common/http/direct-lane';
 import { SecurityHeaders } from './common/http/security-headers';
 import { AppModule } from './app.module';
@@ -107,5 +108,6 @@ function setUpOpenApi(app: NestFastifyApplication, config: AppConfig): void {
       .build(),
   );
   addIntrospectionDocs(document);
+  addRevocationFeedDocs(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

@@ -11,11 +11,12 @@ export interface ClientAdminRow {
   confidential: boolean;
   grant_types: GrantType[];
   roles: string[];
+  token_exchange_audiences: string[];
   created_at: Date;
 }
 
 const SELECT_LIVE = `
-  SELECT c.id, c.client_id, c.name, c.confidential, c.grant_types, c.created_at,
+  SELECT c.id, c.client_id, c.name, c.confidential, c.grant_types, c.token_exchange_audiences, c.created_at,
     COALESCE(array_agg(cr.role_name ORDER BY cr.role_name) FILTER (WHERE cr.role_name IS NOT NULL), '{}') AS roles
   FROM clients c LEFT JOIN client_roles cr ON cr.client_id = c.id
   WHERE c.deleted_at IS NULL`;
@@ -65,9 +66,13 @@ export class ClientsAdminRepository {
     return rows[0]?.id;
   }
 
-  /** Every live refresh token issued through the client (user logins included). */
-  async revokeRefreshTokens(q: Queryable, id: string): Promise<void> {
-    await q.query('UPDATE refresh_tokens SET revoked_at = now() WHERE client_id = $1 AND revoked_at IS NULL', [id]);
+  /** Every live refresh token issued through the client (user logins included); returns their families. */
+  async revokeRefreshTokens(q: Queryable, id: string): Promise<string[]> {
+    const rows = await q.query<{ family_id: string }>(
+      'UPDATE refresh_tokens SET revoked_at = now() WHERE client_id = $1 AND revoked_at IS NULL RETURNING family_id',
+      [id],
+    );
+    return [...new Set(rows.map((r) => r.family_id))];
   }
 
   async revokeApiKeys(q: Queryable, id: string): Promise<void> {

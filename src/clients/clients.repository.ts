@@ -10,6 +10,7 @@ interface ClientDbRow {
   confidential: boolean;
   grant_types: GrantType[];
   roles: string[];
+  token_exchange_audiences: string[];
   secret_hash: Buffer | null;
   previous_secret_hash: Buffer | null;
   previous_secret_expires_at: Date | null;
@@ -32,6 +33,7 @@ export function toRecord(row: ClientDbRow): ClientRecord {
     confidential: row.confidential,
     grantTypes: row.grant_types,
     roles: row.roles,
+    tokenExchangeAudiences: row.token_exchange_audiences ?? [],
     secretHash: row.secret_hash,
     previousSecretHash: row.previous_secret_hash,
     previousSecretExpiresAt: row.previous_secret_expires_at,
@@ -49,11 +51,20 @@ export class ClientsRepository {
 
   async insert(
     q: Queryable,
-    client: { clientId: string; name: string; confidential: boolean; grantTypes: GrantType[]; secretHash: Buffer | null; roles: string[] },
+    client: {
+      clientId: string;
+      name: string;
+      confidential: boolean;
+      grantTypes: GrantType[];
+      secretHash: Buffer | null;
+      roles: string[];
+      tokenExchangeAudiences?: string[];
+    },
   ): Promise<ClientRow> {
     const [row] = await q.query<{ id: string }>(
-      `INSERT INTO clients (client_id, name, confidential, grant_types, secret_hash) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-      [client.clientId, client.name, client.confidential, client.grantTypes, client.secretHash],
+      `INSERT INTO clients (client_id, name, confidential, grant_types, secret_hash, token_exchange_audiences)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      [client.clientId, client.name, client.confidential, client.grantTypes, client.secretHash, client.tokenExchangeAudiences ?? []],
     );
     if (client.roles.length > 0) {
       await q.query('INSERT INTO client_roles (client_id, role_name) SELECT $1, unnest($2::text[])', [row.id, client.roles]);

@@ -45,6 +45,8 @@ export class AppConfig {
   bootstrapClientId: string;
   adminMfaRequired: boolean;
   revocationStalenessSeconds: number;
+  /** Seconds between comment lines on each revocation stream (keeps proxies from closing idle streams). */
+  revocationFeedHeartbeatSeconds: number;
   redisUrl?: string;
   rateLimits: RateLimitConfig;
   corsOrigins: string[];
@@ -101,6 +103,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     bootstrapClientId: r.string('BOOTSTRAP_CLIENT_ID', 'cli'),
     adminMfaRequired: r.bool('ADMIN_MFA_REQUIRED', true),
     revocationStalenessSeconds: r.int('REVOCATION_STALENESS_SECONDS', 5, 1, 3_600),
+    revocationFeedHeartbeatSeconds: r.int('REVOCATION_FEED_HEARTBEAT_SECONDS', 10, 1, 15),
     redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:']),
     rateLimits: {
       tokenPerIp: r.int('RATE_LIMIT_TOKEN_PER_IP', 100, 1, 10_000_000),

@@ -8,13 +8,15 @@ import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { GRANT_HANDLERS, GrantHandler } from './grants/grant';
 import { PasswordGrant } from './grants/password.grant';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
+import { TokenExchangeGrant } from './grants/token-exchange.grant';
+import { RevocationFeedModule } from './revocation-feed/revocation-feed.module';
 import { TokenController } from './token.controller';
 import { TokenService } from './token.service';
 
-const GRANTS = [PasswordGrant, RefreshTokenGrant, ClientCredentialsGrant];
+const GRANTS = [PasswordGrant, RefreshTokenGrant, ClientCredentialsGrant, TokenExchangeGrant];
 
 @Module({
-  imports: [ClientsModule, RbacModule, TokensModule, UsersModule],
+  imports: [ClientsModule, RbacModule, TokensModule, UsersModule, RevocationFeedModule],
   controllers: [TokenController, DiscoveryController],
   providers: [
     ...GRANTS,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ClusterEvents } from '../database/cluster-events.service';
 import { Tx } from '../database/tx';
+import { RevocationFeedWriter } from '../oauth/revocation-feed/revocation-feed.writer';
 import { REVOCATION_ADDED, REVOCATION_REMOVED, RevocationEntry, RevocationKind } from './revocation.types';
 
 const toDate = (seconds: number | null | undefined): Date | null => (seconds ? new Date(seconds * 1000) : null);
@@ -11,7 +12,10 @@ const toDate = (seconds: number | null | undefined): Date | null => (seconds ? n
  */
 @Injectable()
 export class RevocationService {
-  constructor(private readonly events: ClusterEvents) {}
+  constructor(
+    private readonly events: ClusterEvents,
+    private readonly feed: RevocationFeedWriter,
+  ) {}
 
   async revoke(tx: Tx, entry: RevocationEntry): Promise<void> {
     await tx.query(
@@ -23,6 +27,8 @@ export class RevocationService {
       [entry.kind, entry.subject, toDate(entry.cutoff), toDate(entry.expiresAt)],
     );
     await this.events.publish(tx, { type: REVOCATION_ADDED, entry });
+    // Resource services learn it from the revocation feed, committed with the same transaction.
+    this.feed.appendRevocation(tx, entry);
   }
 
   /** Lifts an open-ended entry (a re-enabled user). */

@@ -28,8 +28,17 @@ export class AccessTokenVerifier {
     private readonly metrics: MetricsService,
   ) {}
 
-  /** The claims of a valid, unexpired token, or null. */
-  async verify(token: string): Promise<AccessTokenClaims | null> {
+  /**
+   * The claims of a valid, unexpired token, or null. `anyAudience`: also a token
+   * exchanged for another service (introspection, revocation, token exchange);
+   * never for a credential presented to this service itself.
+   */
+  async verify(token: string, anyAudience = false): Promise<AccessTokenClaims | null> {
+    const claims = await this.verifyAnyAudience(token);
+    return claims && (anyAudience || this.audienceOk(claims.aud)) ? claims : null;
+  }
+
+  private async verifyAnyAudience(token: string): Promise<AccessTokenClaims | null> {
     const now = Math.floor(Date.now() / 1000);
     const cacheKey = sha256Hex(token);
     const cached = this.cache.get(cacheKey);
@@ -54,7 +63,7 @@ export class AccessTokenVerifier {
     if (!isString(header.typ) || !TYP.test(header.typ) || !isString(header.kid) || header.kid.length > 128 || header.crit !== undefined) return null;
     const key = await this.keys.verificationKey(header.kid);
     if (!key || header.alg !== key.alg || !verifySignature(jws, key.alg, key.publicKey)) return null;
-    if (p.iss !== this.config.issuer || !this.audienceOk(p.aud)) return null;
+    if (p.iss !== this.config.issuer || (typeof p.aud !== 'string' && !Array.isArray(p.aud))) return null;
     if (!isNumber(p.exp) || !isNumber(p.iat) || !isNumber(p.nbf) || p.exp <= now || p.nbf > now) return null;
     if (!isString(p.sub) || !isString(p.jti) || !isString(p.client_id) || typeof p.scope !== 'string') return null;
     return { claims: p as unknown as AccessTokenClaims, kid: key.kid };

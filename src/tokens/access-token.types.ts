@@ -1,3 +1,9 @@
+/** RFC 8693 §4.1: who acts on the subject's behalf, nesting earlier actors. */
+export interface ActorClaim {
+  sub: string;
+  act?: ActorClaim;
+}
+
 /** RFC 9068 access-token claims as this service issues them. */
 export interface AccessTokenClaims {
   iss: string;
@@ -13,6 +19,7 @@ export interface AccessTokenClaims {
   username?: string;
   sid?: string;
   amr?: string[];
+  act?: ActorClaim;
 }
 
 export interface IssueAccessToken {
@@ -23,6 +30,11 @@ export interface IssueAccessToken {
   username?: string;
   sid?: string;
   amr?: readonly string[];
+  /** Token exchange: the target service instead of ACCESS_TOKEN_AUDIENCE. */
+  audience?: string;
+  act?: ActorClaim;
+  /** Token exchange: never outlive the subject token (seconds since epoch). */
+  notAfter?: number;
 }
 
 export interface IssuedAccessToken {

@@ -18,8 +18,8 @@ export class AccessTokens {
     const claims: AccessTokenClaims = {
       iss: this.config.issuer,
       sub: input.sub,
-      aud: this.config.accessTokenAudience,
-      exp: now + this.config.accessTokenTtl,
+      aud: input.audience ?? this.config.accessTokenAudience,
+      exp: Math.min(now + this.config.accessTokenTtl, input.notAfter ?? Number.POSITIVE_INFINITY),
       iat: now,
       nbf: now,
       jti: randomUUID(),
@@ -30,6 +30,7 @@ export class AccessTokens {
     if (input.username !== undefined) claims.username = input.username;
     if (input.sid !== undefined) claims.sid = input.sid;
     if (input.amr !== undefined) claims.amr = [...input.amr];
+    if (input.act !== undefined) claims.act = input.act;
     const key = this.keys.signer();
     const token = signJws({ typ: 'at+jwt', kid: key.kid }, { ...claims }, key.alg, key.privateKey);
     return { token, claims };
