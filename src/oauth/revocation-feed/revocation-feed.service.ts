@@ -82,35 +82,36 @@ export class RevocationFeedService implements OnModuleInit, OnModuleDestroy {
 
   /**
    * Opens a stream: with `after` (Last-Event-ID) every entry after it, then
-   * new ones; without, only entries newer than now. Returns the unsubscribe.
+   * new ones; without, only entries committed after now. Returns the
+   * unsubscribe. The subscriber is registered first and buffers what the
+   * shared reader broadcasts while its own starting point is read, so no
+   * entry falls between the two.
    */
   async subscribe(after: string | undefined, sink: FeedSink): Promise<() => void> {
-    const subscriber: Subscriber = { sink, last: this.head ?? 0n, pending: null };
+    const subscriber: Subscriber = { sink, last: 0n, pending: [] };
     const unsubscribe = (): void => void this.subscribers.delete(subscriber);
-    if (after !== undefined) {
-      subscriber.last = BigInt(after);
-      subscriber.pending = [];
-    }
     this.subscribers.add(subscriber);
     try {
-      if (subscriber.pending) await this.catchUp(subscriber);
+      if (after === undefined) subscriber.last = BigInt(await this.repo.head());
+      else await this.catchUp(subscriber, BigInt(after));
     } catch (err) {
       unsubscribe();
       throw err;
     }
+    const pending = subscriber.pending ?? [];
+    subscriber.pending = null;
+    for (const item of pending) this.deliver(subscriber, item, frame(item));
     sink.write(': connected\n\n');
     return unsubscribe;
   }
 
-  private async catchUp(subscriber: Subscriber): Promise<void> {
+  private async catchUp(subscriber: Subscriber, after: bigint): Promise<void> {
+    subscriber.last = after;
     for (;;) {
       const items = await this.repo.page(subscriber.last.toString(), undefined, BATCH);
       for (const item of items) this.deliver(subscriber, item, frame(item));
       if (items.length < BATCH) break;
     }
-    const pending = subscriber.pending ?? [];
-    subscriber.pending = null;
-    for (const item of pending) this.deliver(subscriber, item, frame(item));
   }
 
   /** One read for every stream; concurrent calls coalesce into one more pass. */
