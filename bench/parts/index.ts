@@ -1,5 +1,6 @@
 import { apiKeyIntrospection } from './api-keys';
 import { revocationFanout } from './fanout';
+import { revocationFeed } from './feed';
 import { clientCredentials, refreshToken } from './grants';
 import { introspectInvalid, introspectMany, introspectOne, introspectUnderLogin } from './introspection';
 import { Part } from './part';
@@ -16,6 +17,7 @@ export const PARTS: Part[] = [
   apiKeyIntrospection,
   quietDatabase,
   revocationFanout,
+  revocationFeed,
 ];
 
 /** Names for several parts at once in --only. */

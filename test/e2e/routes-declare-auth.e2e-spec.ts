@@ -4,6 +4,7 @@ import { Controller, Get, Post, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { MetadataScanner, ModulesContainer } from '@nestjs/core';
 import { ANY_USER, IS_PUBLIC, Public, REQUIRED_PERMISSIONS, RequirePermissions, RequireUser } from '../../src/common/auth/decorators';
+import { FEED_ROUTES } from '../../src/oauth/revocation-feed/revocation-feed.route';
 import { request } from '../support/http';
 import { startTestApp, TestApp } from '../support/test-app';
 import { assertProblem } from '../factories/admin';
@@ -56,9 +57,19 @@ function routesOf(controller: ControllerClass): Route[] {
   return routes;
 }
 
-/** Every route of every controller registered in the running application. */
+/** Routes bound straight on Fastify (no controller) declare what they require in a table. */
+const NATIVE_ROUTES: Route[] = FEED_ROUTES.map((r) => ({
+  method: r.method,
+  path: r.path,
+  handler: 'RevocationFeedRoute',
+  isPublic: false,
+  permissions: [...r.permissions],
+  anyUser: false,
+}));
+
+/** Every route of every controller registered in the running application, and the native ones. */
 function walkRoutes(app: TestApp): Route[] {
-  const routes: Route[] = [];
+  const routes: Route[] = [...NATIVE_ROUTES];
   for (const module of app.started.app.get(ModulesContainer).values()) {
     for (const wrapper of module.controllers.values()) {
       if (wrapper.metatype) routes.push(...routesOf(wrapper.metatype as ControllerClass));
@@ -112,6 +123,8 @@ describe('deny by default: every route declares its authentication', () => {
       'GET /v1/signing-keys',
       'POST /v1/signing-keys/rotate',
       'GET /v1/audit-events',
+      'GET /oauth/revocations',
+      'GET /oauth/revocations/stream',
     ]) {
       assert.ok(seen.has(expected), `${expected} not found among ${[...seen].join(', ')}`);
     }
@@ -145,6 +158,14 @@ describe('deny by default: every route declares its authentication', () => {
       const res = await request(r.method, `${app.url}${path}`, { json });
       assertProblem(res, 401, 'unauthorized');
       assert.ok(res.headers.get('www-authenticate'), `${r.method} ${path} lacks WWW-Authenticate`);
+    }
+  });
+
+  it('answers 401 invalid_client to the native /oauth routes called without credentials', async () => {
+    for (const r of NATIVE_ROUTES) {
+      const res = await request(r.method, `${app.url}${r.path}`);
+      assert.equal(res.status, 401, `${r.method} ${r.path}`);
+      assert.equal(res.body.error, 'invalid_client');
     }
   });
 
