@@ -90,5 +90,7 @@ function accessTokenAnswer(c: AccessTokenClaims): IntrospectionResponse {
     jti: c.jti,
   };
   if (isUserToken(c)) Object.assign(answer, { username: c.username, amr: c.amr });
+  // RFC 8693 §4.1: an exchanged token names who acts for the subject.
+  if (c.act !== undefined) answer.act = c.act;
   return answer;
 }

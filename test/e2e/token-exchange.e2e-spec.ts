@@ -123,6 +123,7 @@ describe('token exchange (RFC 8693) on POST /oauth/token', () => {
     assert.equal(seen.active, true);
     assert.equal(seen.aud, target.clientId);
     assert.equal(seen.client_id, caller.clientId);
+    assert.deepEqual(seen.act, { sub: caller.clientId });
 
     const rows = await auditRows(app, `event_type = 'token.exchanged' AND actor_id = $1`, [caller.clientId]);
     assert.equal(rows.length, 1);

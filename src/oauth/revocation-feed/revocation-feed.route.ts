@@ -19,6 +19,8 @@ export const FEED_ROUTES = [
 ] as const;
 
 const INT8_MAX = 9_223_372_036_854_775_807n;
+/** A reader this far behind is cut off; it reconnects with its Last-Event-ID and loses nothing. */
+const MAX_UNSENT_BYTES = 256 * 1024;
 const DIGITS = /^\d{1,19}$/;
 
 /** A cursor as the client sent it, or an invalid_request (never a SQL cast error). */
@@ -79,7 +81,13 @@ export class RevocationFeedRoute implements OnModuleInit {
   private async stream(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const after = cursorParam(request.headers['last-event-id'], 'Last-Event-ID');
     const body = new PassThrough();
-    const unsubscribe = await this.feed.subscribe(after, { write: (chunk) => body.write(chunk), end: () => body.end() });
+    const write = (chunk: string): void => {
+      if (body.writableLength + reply.raw.writableLength > MAX_UNSENT_BYTES) reply.raw.destroy();
+      else body.write(chunk);
+    };
+    const unsubscribe = await this.feed.subscribe(after, { write, end: () => body.end() });
+    // A long-lived response: idle-socket timeouts must not cut it (heartbeats keep proxies awake).
+    request.raw.socket.setTimeout(0);
     // The response's close: the reader went away (or the stream ended); the request's fires too early.
     reply.raw.once('close', () => {
       unsubscribe();
