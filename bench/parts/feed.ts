@@ -84,14 +84,19 @@ export const revocationFeed: Part = {
   async run(ctx) {
     const target = new URL(ctx.settings.databaseUrl);
     const proxy = await PgCountingProxy.start(target.hostname, Number(target.port || 5432));
-    const d = await ServiceInstance.start('instance D (feed)', { ...ctx.settings, databaseUrl: proxy.urlFor(ctx.settings.databaseUrl) });
+    const d = await ServiceInstance.start('instance D (feed)', {
+      ...ctx.settings,
+      databaseUrl: proxy.urlFor(ctx.settings.databaseUrl),
+    });
     const streams: Stream[] = [];
     try {
       const headers = introspectionHeaders(ctx);
       delete headers['content-type'];
       const heapBefore = await heapUsed(d.url);
       for (let i = 0; i < STREAMS; i += 50) {
-        const batch = Array.from({ length: Math.min(50, STREAMS - i) }, () => Stream.open(`${d.url}/oauth/revocations/stream`, headers));
+        const batch = Array.from({ length: Math.min(50, STREAMS - i) }, () =>
+          Stream.open(`${d.url}/oauth/revocations/stream`, headers),
+        );
         streams.push(...(await Promise.all(batch)));
       }
       await sleep(500);
@@ -111,11 +116,20 @@ export const revocationFeed: Part = {
       const reads = feedStatements(during);
       const p = percentiles(delays);
       const figures =
-        `${reads} feed reads for ${REVOCATIONS} revocations x ${STREAMS} streams (${during.total} statements in all); ` +
-        `last stream p50 ${p.p50.toFixed(1)} / p99 ${p.p99.toFixed(1)} ms; heap ${mb(heapBefore)} -> ${mb(heapOpen)} with streams ` +
+        `${reads} feed reads for ${REVOCATIONS} revocations x ${STREAMS} streams ` +
+        `(${during.total} statements in all); last stream p50 ${p.p50.toFixed(1)} / p99 ${p.p99.toFixed(1)} ms; ` +
+        `heap ${mb(heapBefore)} -> ${mb(heapOpen)} with streams ` +
         `(+${mb(heapOpen - heapBefore)}) -> ${mb(heapAfter)} after delivery`;
       log(`feed: ${figures}`);
-      ctx.raw['revocation feed'] = { streams: STREAMS, revocations: REVOCATIONS, during, delaysMs: delays, heapBefore, heapOpen, heapAfter };
+      ctx.raw['revocation feed'] = {
+        streams: STREAMS,
+        revocations: REVOCATIONS,
+        during,
+        delaysMs: delays,
+        heapBefore,
+        heapOpen,
+        heapAfter,
+      };
       return [
         {
           id: 'feed',

@@ -95,7 +95,12 @@ export class ClientsAdminService {
         outcome: 'success',
         actor: auditActor(principal),
         subject: { type: 'client', id: clientId },
-        details: { confidential: dto.confidential, grant_types: grantTypes, roles, token_exchange_audiences: audiences },
+        details: {
+          confidential: dto.confidential,
+          grant_types: grantTypes,
+          roles,
+          token_exchange_audiences: audiences,
+        },
       });
       return inserted;
     });
@@ -140,7 +145,8 @@ export class ClientsAdminService {
       const families = await this.admin.revokeRefreshTokens(tx, id);
       // Resource services drop the user tokens issued through it too (the `sub` entry names only its own).
       const now = Math.floor(Date.now() / 1000);
-      for (const sid of families) this.feed.append(tx, { kind: 'sid', value: sid, revoked_at: now, until: now + this.config.accessTokenTtl });
+      const until = now + this.config.accessTokenTtl;
+      for (const sid of families) this.feed.append(tx, { kind: 'sid', value: sid, revoked_at: now, until });
       await this.admin.revokeApiKeys(tx, id);
       await this.store.changed(tx, clientId);
       await this.audit.record(tx, { eventType: 'client.deleted', outcome: 'success', actor: auditActor(principal), subject: { type: 'client', id: clientId } });
@@ -152,16 +158,23 @@ export class ClientsAdminService {
     const audiences = [...new Set(dto.token_exchange_audiences ?? [])].sort();
     const field = 'token_exchange_audiences';
     if (!grantTypes.includes(TOKEN_EXCHANGE)) {
-      if (audiences.length > 0) throw ProblemError.validation([{ field, message: `requires the ${TOKEN_EXCHANGE} grant` }]);
+      if (audiences.length > 0) {
+        throw ProblemError.validation([{ field, message: `requires the ${TOKEN_EXCHANGE} grant` }]);
+      }
       return audiences;
     }
-    if (!dto.confidential) throw ProblemError.validation([{ field: 'grant_types', message: 'token exchange requires a confidential client' }]);
+    if (!dto.confidential) {
+      const message = 'token exchange requires a confidential client';
+      throw ProblemError.validation([{ field: 'grant_types', message }]);
+    }
     const unknown: string[] = [];
     for (const audience of audiences) {
       const client = await this.store.get(audience);
       if (!client || client.deleted) unknown.push(audience);
     }
-    if (unknown.length > 0) throw ProblemError.validation(unknown.map((a) => ({ field, message: `unknown client ${a}` })));
+    if (unknown.length > 0) {
+      throw ProblemError.validation(unknown.map((a) => ({ field, message: `unknown client ${a}` })));
+    }
     return audiences;
   }
 

@@ -64,7 +64,14 @@ export class ClientsRepository {
     const [row] = await q.query<{ id: string }>(
       `INSERT INTO clients (client_id, name, confidential, grant_types, secret_hash, token_exchange_audiences)
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-      [client.clientId, client.name, client.confidential, client.grantTypes, client.secretHash, client.tokenExchangeAudiences ?? []],
+      [
+        client.clientId,
+        client.name,
+        client.confidential,
+        client.grantTypes,
+        client.secretHash,
+        client.tokenExchangeAudiences ?? [],
+      ],
     );
     if (client.roles.length > 0) {
       await q.query('INSERT INTO client_roles (client_id, role_name) SELECT $1, unnest($2::text[])', [row.id, client.roles]);

@@ -12,7 +12,8 @@ import { createUser, TokenBody } from '../factories';
 import { introspectorClient } from '../factories/oauth';
 
 const ISSUER = 'http://auth.feed-fanout.test';
-const jtiOf = (jwt: string): string => (JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString()) as { jti: string }).jti;
+const jtiOf = (jwt: string): string =>
+  (JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString()) as { jti: string }).jti;
 
 describe('revocation feed across instances, outages and many streams', () => {
   let a: TestApp;
@@ -30,12 +31,21 @@ describe('revocation feed across instances, outages and many streams', () => {
   /** Logs in and revokes the access token on `on`; returns its jti. */
   const revokeOn = async (on: TestApp): Promise<string> => {
     const user = await createUser(a);
-    const login = await postForm<TokenBody>(`${on.url}/oauth/token`, { grant_type: 'password', client_id: 'cli', username: user.username, password: user.password });
+    const login = await postForm<TokenBody>(`${on.url}/oauth/token`, {
+      grant_type: 'password',
+      client_id: 'cli',
+      username: user.username,
+      password: user.password,
+    });
     assert.equal(login.status, 200, login.text);
-    assert.equal((await postForm(`${on.url}/oauth/revoke`, { token: login.body.access_token, client_id: 'cli' })).status, 200);
+    assert.equal(
+      (await postForm(`${on.url}/oauth/revoke`, { token: login.body.access_token, client_id: 'cli' })).status,
+      200,
+    );
     return jtiOf(login.body.access_token);
   };
-  const has = (stream: SseStream, jti: string): boolean => stream.entries<{ value: string }>().some((e) => e.value === jti);
+  const has = (stream: SseStream, jti: string): boolean =>
+    stream.entries<{ value: string }>().some((e) => e.value === jti);
 
   before(async () => {
     [a, b] = await Promise.all([startTestApp({ ISSUER }), startTestApp({ ISSUER })]);
@@ -47,7 +57,7 @@ describe('revocation feed across instances, outages and many streams', () => {
     await Promise.all([a?.close(), b?.close()]);
   });
 
-  it('a revocation on A appears on B\'s stream within 1 s', async () => {
+  it("a revocation on A appears on B's stream within 1 s", async () => {
     const stream = await open(b);
     for (let i = 0; i < 5; i++) {
       const jti = await revokeOn(a);
@@ -76,7 +86,11 @@ describe('revocation feed across instances, outages and many streams', () => {
       const after = await revokeOn(a);
       await stream.until(() => has(stream, after), 2_000, 'entry after the outage');
       const cursors = stream.entries().map((e) => BigInt(e.cursor));
-      assert.deepEqual([...cursors].sort((x, y) => (x < y ? -1 : 1)), cursors, 'in cursor order');
+      assert.deepEqual(
+        [...cursors].sort((x, y) => (x < y ? -1 : 1)),
+        cursors,
+        'in cursor order',
+      );
       assert.equal(new Set(cursors).size, cursors.length, 'each once');
     } finally {
       proxy.restore();
@@ -106,7 +120,10 @@ describe('revocation feed across instances, outages and many streams', () => {
     }
     // Other test files share the database: each of their revocations is one more NOTIFY and at most one more read.
     assert.ok(notifications >= 1);
-    assert.ok(feedQueries.length <= notifications + 1, `${feedQueries.length} feed queries for ${notifications} notifications`);
+    assert.ok(
+      feedQueries.length <= notifications + 1,
+      `${feedQueries.length} feed queries for ${notifications} notifications`,
+    );
     assert.ok(feedQueries.length < 50, `${feedQueries.length} feed queries for 500 streams`);
     for (const s of opened) s.close();
     const feed = a.get(RevocationFeedService);

@@ -20,7 +20,8 @@ interface Page {
   error?: string;
 }
 
-const jtiOf = (jwt: string): string => (JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString()) as { jti: string }).jti;
+const jtiOf = (jwt: string): string =>
+  (JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString()) as { jti: string }).jti;
 
 describe('revocation feed: GET /oauth/revocations and /oauth/revocations/stream', () => {
   let app: TestApp;
@@ -28,7 +29,8 @@ describe('revocation feed: GET /oauth/revocations and /oauth/revocations/stream'
   let auth: Record<string, string>;
   const streams: SseStream[] = [];
 
-  const list = (query = '', headers = auth) => request<Page>('GET', `${app.url}/oauth/revocations${query}`, { headers });
+  const list = (query = '', headers = auth) =>
+    request<Page>('GET', `${app.url}/oauth/revocations${query}`, { headers });
   const head = async (): Promise<string> =>
     (await app.get(Database).one<{ id: string }>('SELECT COALESCE(max(id), 0)::text AS id FROM revocation_feed'))!.id;
   const open = async (headers: Record<string, string> = {}): Promise<SseStream> => {
@@ -40,7 +42,10 @@ describe('revocation feed: GET /oauth/revocations and /oauth/revocations/stream'
   /** Logs a user in and revokes the access token: one `jti` entry; returns its jti. */
   const revokedJti = async (): Promise<string> => {
     const tokens: TokenBody = await login(app, await createUser(app));
-    assert.equal((await postForm(`${app.url}/oauth/revoke`, { token: tokens.access_token, client_id: 'cli' })).status, 200);
+    assert.equal(
+      (await postForm(`${app.url}/oauth/revoke`, { token: tokens.access_token, client_id: 'cli' })).status,
+      200,
+    );
     return jtiOf(tokens.access_token);
   };
   /** Every entry after `after`, following next_cursor. */
@@ -78,11 +83,23 @@ describe('revocation feed: GET /oauth/revocations and /oauth/revocations/stream'
     assert.equal(stream.status, 403);
     assert.equal((JSON.parse(stream.errorBody) as { error: string }).error, 'insufficient_scope');
     const { token } = await adminSession(app);
-    assert.equal((await list('', { authorization: `Bearer ${token}` })).status, 200, 'a bearer holding tokens:introspect');
+    assert.equal(
+      (await list('', { authorization: `Bearer ${token}` })).status,
+      200,
+      'a bearer holding tokens:introspect',
+    );
   });
 
   it('rejects a malformed cursor or limit with invalid_request, never a 500', async () => {
-    for (const query of ['?after=abc', '?after=-1', '?after=99999999999999999999', '?after=1&after=2', '?limit=0', '?limit=1001', '?limit=x']) {
+    for (const query of [
+      '?after=abc',
+      '?after=-1',
+      '?after=99999999999999999999',
+      '?after=1&after=2',
+      '?limit=0',
+      '?limit=1001',
+      '?limit=x',
+    ]) {
       const res = await list(query);
       assert.equal(res.status, 400, `${query}: ${res.text}`);
       assert.equal(res.body.error, 'invalid_request');
@@ -96,7 +113,11 @@ describe('revocation feed: GET /oauth/revocations and /oauth/revocations/stream'
     const jtis = [await revokedJti(), await revokedJti(), await revokedJti()];
     const { entries, cursor } = await allAfter(start);
     const ours = entries.filter((e) => jtis.includes(e.value));
-    assert.deepEqual(ours.map((e) => e.value), jtis, 'in order');
+    assert.deepEqual(
+      ours.map((e) => e.value),
+      jtis,
+      'in order',
+    );
     for (const e of ours) {
       assert.deepEqual(Object.keys(e).sort(), ['kind', 'revoked_at', 'until', 'value']);
       assert.equal(e.kind, 'jti');
@@ -111,13 +132,20 @@ describe('revocation feed: GET /oauth/revocations and /oauth/revocations/stream'
     const all = await list('?limit=1000');
     assert.equal(all.status, 200);
     assert.equal(typeof all.body.next_cursor, 'string');
-    for (const jti of jtis) assert.ok(all.body.items.some((e) => e.value === jti), 'without after: every entry in force');
+    for (const jti of jtis)
+      assert.ok(
+        all.body.items.some((e) => e.value === jti),
+        'without after: every entry in force',
+      );
   });
 
   it('leaves out entries past their until', async () => {
-    await app.get(Database).query(
-      `INSERT INTO revocation_feed (kind, value, revoked_at, until) VALUES ('jti', 'long-gone', now() - interval '2 hours', now() - interval '1 hour')`,
-    );
+    await app
+      .get(Database)
+      .query(
+        `INSERT INTO revocation_feed (kind, value, revoked_at, until)
+         VALUES ('jti', 'long-gone', now() - interval '2 hours', now() - interval '1 hour')`,
+      );
     const all = await list('?limit=1000');
     assert.ok(!all.body.items.some((e) => e.value === 'long-gone'));
   });
@@ -127,21 +155,29 @@ describe('revocation feed: GET /oauth/revocations and /oauth/revocations/stream'
     const { token: admin } = await adminSession(app);
     const user = await createUser(app);
     const tokens = await login(app, user);
-    const sid = (JSON.parse(Buffer.from(tokens.access_token.split('.')[1], 'base64url').toString()) as { sid: string }).sid;
+    const sid = (JSON.parse(Buffer.from(tokens.access_token.split('.')[1], 'base64url').toString()) as { sid: string })
+      .sid;
     await postForm(`${app.url}/oauth/revoke`, { token: tokens.refresh_token!, client_id: 'cli' });
     const disabled = await createUser(app);
     await login(app, disabled);
-    assert.equal((await request('PATCH', `${app.url}/v1/users/${disabled.id}`, { token: admin, json: { disabled: true } })).status, 200);
+    assert.equal(
+      (await request('PATCH', `${app.url}/v1/users/${disabled.id}`, { token: admin, json: { disabled: true } })).status,
+      200,
+    );
     const key = await createApiKey(app, { token: admin }, { scope: 'users:read' });
     assert.equal((await request('DELETE', `${app.url}/v1/api-keys/${key.id}`, { token: admin })).status, 204);
     const doomed = await createClient(app);
     assert.equal((await request('DELETE', `${app.url}/v1/clients/${doomed.clientId}`, { token: admin })).status, 204);
 
     const { entries } = await allAfter(start);
-    const find = (kind: string, value: string): Entry | undefined => entries.find((e) => e.kind === kind && e.value === value);
+    const find = (kind: string, value: string): Entry | undefined =>
+      entries.find((e) => e.kind === kind && e.value === value);
     const family = find('sid', sid);
     assert.ok(family, 'sid entry for the revoked family');
-    assert.ok(family.until! >= family.revoked_at + app.config.refreshTokenIdleTtl - 5, 'lives as long as the family could');
+    assert.ok(
+      family.until! >= family.revoked_at + app.config.refreshTokenIdleTtl - 5,
+      'lives as long as the family could',
+    );
     const off = find('sub', disabled.id);
     assert.ok(off, 'sub entry for the disabled user');
     assert.ok(off.until! >= off.revoked_at + app.config.accessTokenTtl - 1);
@@ -173,14 +209,22 @@ describe('revocation feed: GET /oauth/revocations and /oauth/revocations/stream'
     await stream.until(() => values().includes(live), 2_000, 'live entry');
     const seen = stream.entries<Entry>();
     const cursors = seen.map((e) => BigInt(e.cursor));
-    assert.deepEqual([...cursors].sort((a, b) => (a < b ? -1 : 1)), cursors, 'ascending ids');
+    assert.deepEqual(
+      [...cursors].sort((a, b) => (a < b ? -1 : 1)),
+      cursors,
+      'ascending ids',
+    );
     assert.equal(new Set(cursors).size, cursors.length, 'no duplicates');
 
     const last = seen.at(-1)!.cursor;
     stream.close();
     const missed = [await revokedJti(), await revokedJti()];
     const resumed = await open({ 'last-event-id': last });
-    await resumed.until(() => missed.every((j) => resumed.entries<Entry>().some((e) => e.value === j)), 2_000, 'missed entries');
+    await resumed.until(
+      () => missed.every((j) => resumed.entries<Entry>().some((e) => e.value === j)),
+      2_000,
+      'missed entries',
+    );
     assert.ok(!resumed.entries<Entry>().some((e) => e.value === live), 'nothing at or before Last-Event-ID');
   });
 

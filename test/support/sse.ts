@@ -25,7 +25,10 @@ export class SseStream {
   }
 
   private async start(url: string, headers: Record<string, string>): Promise<void> {
-    const res = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: this.controller.signal });
+    const res = await fetch(url, {
+      headers: { accept: 'text/event-stream', ...headers },
+      signal: this.controller.signal,
+    });
     this.status = res.status;
     this.contentType = res.headers.get('content-type') ?? '';
     if (res.status !== 200 || !res.body) {
@@ -86,7 +89,8 @@ export class SseStream {
     const deadline = Date.now() + timeoutMs;
     while (!check()) {
       const left = deadline - Date.now();
-      if (left <= 0 || this.closed) throw new Error(`stream: ${what} not met within ${timeoutMs} ms (closed: ${this.closed})`);
+      if (left <= 0 || this.closed)
+        throw new Error(`stream: ${what} not met within ${timeoutMs} ms (closed: ${this.closed})`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.waiters.push(() => {

@@ -40,6 +40,9 @@ export class CreateClientDto {
   @IsArray()
   @ArrayMaxSize(32)
   @IsString({ each: true })
-  @Matches(/^[\x21-\x7E]{1,128}$/, { each: true, message: 'each value in token_exchange_audiences must be a client_id' })
+  @Matches(/^[\x21-\x7E]{1,128}$/, {
+    each: true,
+    message: 'each value in token_exchange_audiences must be a client_id',
+  })
   token_exchange_audiences?: string[];
 }

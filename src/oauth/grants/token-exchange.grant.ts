@@ -37,12 +37,14 @@ export class TokenExchangeGrant implements GrantHandler {
     if (params.actor_token !== undefined || params.actor_token_type !== undefined) {
       throw new OAuthError('invalid_request', 'actor_token not supported');
     }
-    if (params.subject_token_type !== ACCESS_TOKEN_TYPE) throw new OAuthError('invalid_request', 'unsupported subject_token_type');
+    if (params.subject_token_type !== ACCESS_TOKEN_TYPE)
+      throw new OAuthError('invalid_request', 'unsupported subject_token_type');
     if (params.requested_token_type !== undefined && params.requested_token_type !== ACCESS_TOKEN_TYPE) {
       throw new OAuthError('invalid_request', 'unsupported requested_token_type');
     }
     const audience = params.audience;
-    if (!client.tokenExchangeAudiences.includes(audience)) throw new OAuthError('invalid_target', 'audience not allowed');
+    if (!client.tokenExchangeAudiences.includes(audience))
+      throw new OAuthError('invalid_target', 'audience not allowed');
     const target = await this.clients.get(audience);
     if (!target || target.deleted) throw new OAuthError('invalid_target', 'audience unknown');
     // Any active access token of this service, whatever its audience (an exchanged one included).

@@ -15,7 +15,11 @@ const ENTRY = {
     kind: { type: 'string', enum: ['jti', 'sid', 'sub', 'api_key', 'kid'] },
     value: { type: 'string' },
     revoked_at: { type: 'integer', description: 'NumericDate seconds' },
-    until: { type: 'integer', nullable: true, description: 'NumericDate seconds after which the entry no longer matters' },
+    until: {
+      type: 'integer',
+      nullable: true,
+      description: 'NumericDate seconds after which the entry no longer matters',
+    },
   },
 };
 
@@ -29,7 +33,12 @@ export function addRevocationFeedDocs(document: OpenAPIObject): void {
       security: SECURITY,
       parameters: [
         { name: 'after', in: 'query', required: false, schema: { type: 'string', pattern: '^[0-9]{1,19}$' } },
-        { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 500 } },
+        {
+          name: 'limit',
+          in: 'query',
+          required: false,
+          schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 500 },
+        },
       ],
       responses: {
         '200': {
@@ -59,12 +68,16 @@ export function addRevocationFeedDocs(document: OpenAPIObject): void {
           name: 'Last-Event-ID',
           in: 'header',
           required: false,
-          description: 'Resume: every entry after this cursor, then new ones. Without it only entries newer than the connection',
+          description:
+            'Resume: every entry after this cursor, then new ones. Without it only entries newer than the connection',
           schema: { type: 'string', pattern: '^[0-9]{1,19}$' },
         },
       ],
       responses: {
-        '200': { description: 'An endless event stream with a comment line at least every 15 s', content: { 'text/event-stream': {} } },
+        '200': {
+          description: 'An endless event stream with a comment line at least every 15 s',
+          content: { 'text/event-stream': {} },
+        },
         ...ERRORS,
       },
     },

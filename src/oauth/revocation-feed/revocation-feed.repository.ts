@@ -19,7 +19,12 @@ const COLUMNS = 'id::text AS id, kind, value, revoked_at, until';
 function toItem(row: FeedRow): FeedItem {
   return {
     cursor: row.id,
-    entry: { kind: row.kind, value: row.value, revoked_at: seconds(row.revoked_at), until: row.until ? seconds(row.until) : null },
+    entry: {
+      kind: row.kind,
+      value: row.value,
+      revoked_at: seconds(row.revoked_at),
+      until: row.until ? seconds(row.until) : null,
+    },
   };
 }
 
@@ -40,10 +45,17 @@ export class RevocationFeedRepository {
       `INSERT INTO revocation_feed (kind, value, revoked_at, until)
        SELECT e.kind, e.value, to_timestamp(e.revoked_at),
          CASE WHEN e.kind = 'sid'
-           THEN GREATEST(to_timestamp(e.until), (SELECT max(r.expires_at) FROM refresh_tokens r WHERE r.family_id = e.value::uuid))
+           THEN GREATEST(
+             to_timestamp(e.until),
+             (SELECT max(r.expires_at) FROM refresh_tokens r WHERE r.family_id = e.value::uuid))
            ELSE to_timestamp(e.until) END
        FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[]) AS e(kind, value, revoked_at, until)`,
-      [entries.map((e) => e.kind), entries.map((e) => e.value), entries.map((e) => e.revoked_at), entries.map((e) => e.until)],
+      [
+        entries.map((e) => e.kind),
+        entries.map((e) => e.value),
+        entries.map((e) => e.revoked_at),
+        entries.map((e) => e.until),
+      ],
     );
   }
 

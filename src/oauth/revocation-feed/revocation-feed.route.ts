@@ -62,10 +62,15 @@ export class RevocationFeedRoute implements OnModuleInit {
     fastify.get(FEED_STREAM_PATH, (request, reply) => this.guarded(request, reply, () => this.stream(request, reply)));
   }
 
-  private async guarded(request: FastifyRequest, reply: FastifyReply, work: () => Promise<FastifyReply>): Promise<FastifyReply> {
+  private async guarded(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    work: () => Promise<FastifyReply>,
+  ): Promise<FastifyReply> {
     try {
       const caller = await this.callers.authenticate(request.headers, {}, 'introspect');
-      if (!caller.permissions.has('tokens:introspect')) throw new OAuthError('insufficient_scope', 'caller lacks tokens:introspect');
+      if (!caller.permissions.has('tokens:introspect'))
+        throw new OAuthError('insufficient_scope', 'caller lacks tokens:introspect');
       return await work();
     } catch (err) {
       return sendError(request, reply, err, this.logger);
@@ -79,7 +84,9 @@ export class RevocationFeedRoute implements OnModuleInit {
   }
 
   private async stream(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-    const after = cursorParam(request.headers['last-event-id'], 'Last-Event-ID');
+    // An empty Last-Event-ID is what an EventSource holds before its first event: no resume point.
+    const lastEventId = request.headers['last-event-id'];
+    const after = cursorParam(lastEventId === '' ? undefined : lastEventId, 'Last-Event-ID');
     const body = new PassThrough();
     const write = (chunk: string): void => {
       if (body.writableLength + reply.raw.writableLength > MAX_UNSENT_BYTES) reply.raw.destroy();

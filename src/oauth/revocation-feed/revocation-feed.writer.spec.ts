@@ -7,9 +7,24 @@ const TTL = 900;
 
 describe('toFeedEntry: the revocation set as resource services see it', () => {
   it('keeps jti, sid and api_key as they are, revoked now', () => {
-    assert.deepEqual(toFeedEntry({ kind: 'jti', subject: 'j1', expiresAt: NOW + 60 }, NOW, TTL), { kind: 'jti', value: 'j1', revoked_at: NOW, until: NOW + 60 });
-    assert.deepEqual(toFeedEntry({ kind: 'sid', subject: 's1', expiresAt: NOW + TTL }, NOW, TTL), { kind: 'sid', value: 's1', revoked_at: NOW, until: NOW + TTL });
-    assert.deepEqual(toFeedEntry({ kind: 'api_key', subject: 'k1', expiresAt: null }, NOW, TTL), { kind: 'api_key', value: 'k1', revoked_at: NOW, until: null });
+    assert.deepEqual(toFeedEntry({ kind: 'jti', subject: 'j1', expiresAt: NOW + 60 }, NOW, TTL), {
+      kind: 'jti',
+      value: 'j1',
+      revoked_at: NOW,
+      until: NOW + 60,
+    });
+    assert.deepEqual(toFeedEntry({ kind: 'sid', subject: 's1', expiresAt: NOW + TTL }, NOW, TTL), {
+      kind: 'sid',
+      value: 's1',
+      revoked_at: NOW,
+      until: NOW + TTL,
+    });
+    assert.deepEqual(toFeedEntry({ kind: 'api_key', subject: 'k1', expiresAt: null }, NOW, TTL), {
+      kind: 'api_key',
+      value: 'k1',
+      revoked_at: NOW,
+      until: null,
+    });
   });
 
   it('turns a user cutoff into a sub entry revoked at the cutoff', () => {
@@ -22,7 +37,12 @@ describe('toFeedEntry: the revocation set as resource services see it', () => {
   });
 
   it('turns a deleted client into a sub entry that ends with its last access token', () => {
-    assert.deepEqual(toFeedEntry({ kind: 'client', subject: 'svc', expiresAt: null }, NOW, TTL), { kind: 'sub', value: 'svc', revoked_at: NOW, until: NOW + TTL });
+    assert.deepEqual(toFeedEntry({ kind: 'client', subject: 'svc', expiresAt: null }, NOW, TTL), {
+      kind: 'sub',
+      value: 'svc',
+      revoked_at: NOW,
+      until: NOW + TTL,
+    });
   });
 
   it('adds nothing for user_off, which is always written with a user cutoff', () => {

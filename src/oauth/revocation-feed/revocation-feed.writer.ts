@@ -20,7 +20,12 @@ export function toFeedEntry(entry: RevocationEntry, now: number, accessTokenTtl:
     case 'api_key':
       return { kind: entry.kind, value: entry.subject, revoked_at: now, until };
     case 'user':
-      return { kind: 'sub', value: entry.subject, revoked_at: entry.cutoff ?? now, until: until ?? now + accessTokenTtl };
+      return {
+        kind: 'sub',
+        value: entry.subject,
+        revoked_at: entry.cutoff ?? now,
+        until: until ?? now + accessTokenTtl,
+      };
     case 'client':
       // Its last access token expires one TTL from now, whatever the open-ended in-memory entry says.
       return { kind: 'sub', value: entry.subject, revoked_at: now, until: now + accessTokenTtl };
