@@ -20,6 +20,8 @@ interface Page {
   error?: string;
 }
 
+const sidOf = (jwt: string): string =>
+  (JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString()) as { sid: string }).sid;
 const jtiOf = (jwt: string): string =>
   (JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString()) as { jti: string }).jti;
 
@@ -150,7 +152,7 @@ describe('revocation feed: GET /oauth/revocations and /oauth/revocations/stream'
     assert.ok(!all.body.items.some((e) => e.value === 'long-gone'));
   });
 
-  it('records every kind of revocation: refresh family, disabled user, API key, deleted client', async () => {
+  it('records every kind of revocation: refresh family, reuse, disabled user, API key, deleted client', async () => {
     const start = await head();
     const { token: admin } = await adminSession(app);
     const user = await createUser(app);
@@ -166,7 +168,22 @@ describe('revocation feed: GET /oauth/revocations and /oauth/revocations/stream'
     );
     const key = await createApiKey(app, { token: admin }, { scope: 'users:read' });
     assert.equal((await request('DELETE', `${app.url}/v1/api-keys/${key.id}`, { token: admin })).status, 204);
-    const doomed = await createClient(app);
+    const rotated = await createApiKey(app, { token: admin }, { scope: 'users:read' });
+    const rotation = await request('POST', `${app.url}/v1/api-keys/${rotated.id}/rotate`, { token: admin, json: {} });
+    assert.equal(rotation.status, 201, rotation.text);
+    const reused = await login(app, await createUser(app));
+    const reusedSid = sidOf(reused.access_token);
+    const refresh = { grant_type: 'refresh_token', client_id: 'cli', refresh_token: reused.refresh_token! };
+    assert.equal((await postForm(`${app.url}/oauth/token`, refresh)).status, 200);
+    assert.equal((await postForm(`${app.url}/oauth/token`, refresh)).status, 400, 'reuse');
+    const doomed = await createClient(app, { confidential: false });
+    const viaDoomed = await postForm<TokenBody>(`${app.url}/oauth/token`, {
+      grant_type: 'password',
+      client_id: doomed.clientId,
+      username: user.username,
+      password: user.password,
+    });
+    assert.equal(viaDoomed.status, 200, viaDoomed.text);
     assert.equal((await request('DELETE', `${app.url}/v1/clients/${doomed.clientId}`, { token: admin })).status, 204);
 
     const { entries } = await allAfter(start);
@@ -183,6 +200,9 @@ describe('revocation feed: GET /oauth/revocations and /oauth/revocations/stream'
     assert.ok(off.until! >= off.revoked_at + app.config.accessTokenTtl - 1);
     assert.equal(find('api_key', key.id)?.until, null, 'a key without expiry: until null');
     assert.ok(find('sub', doomed.clientId), 'sub entry for the deleted client');
+    assert.ok(find('sid', sidOf(viaDoomed.body.access_token)), 'sid entry for a session through the deleted client');
+    assert.ok(find('sid', reusedSid), 'sid entry for a family revoked on refresh-token reuse');
+    assert.ok(find('api_key', rotated.id), 'api_key entry for a key rotated without grace');
   });
 
   it('streams only entries newer than the connection without Last-Event-ID', async () => {

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { toFeedEntry } from './revocation-feed.writer';
+import { MIN_ENTRY_SECONDS, toFeedEntry, withMinimumLife } from './revocation-feed.writer';
 
 const NOW = 1_800_000_000;
 const TTL = 900;
@@ -47,5 +47,15 @@ describe('toFeedEntry: the revocation set as resource services see it', () => {
 
   it('adds nothing for user_off, which is always written with a user cutoff', () => {
     assert.equal(toFeedEntry({ kind: 'user_off', subject: 'u1', expiresAt: null }, NOW, TTL), null);
+  });
+});
+
+describe('withMinimumLife', () => {
+  it('keeps an entry that dies as it is written long enough for readers to see it', () => {
+    const now = { kind: 'api_key' as const, value: 'k', revoked_at: NOW, until: NOW };
+    assert.equal(withMinimumLife(now).until, NOW + MIN_ENTRY_SECONDS);
+    const later = { ...now, until: NOW + 10 * MIN_ENTRY_SECONDS };
+    assert.equal(withMinimumLife(later).until, NOW + 10 * MIN_ENTRY_SECONDS);
+    assert.equal(withMinimumLife({ ...now, until: null }).until, null);
   });
 });

@@ -7,6 +7,19 @@ import { RevocationFeedRepository } from './revocation-feed.repository';
 import { FEED_APPENDED, FeedEntry } from './revocation-feed.types';
 
 /**
+ * The shortest life of an entry. Some die as they are written (a key rotated
+ * without grace "expires" now), yet a reader must still see them: a kit
+ * keeps introspection answers for API keys up to 30 s, and clocks drift.
+ */
+export const MIN_ENTRY_SECONDS = 120;
+
+/** `until` never earlier than MIN_ENTRY_SECONDS after the revocation (null stays null: for ever). */
+export function withMinimumLife(entry: FeedEntry): FeedEntry {
+  if (entry.until === null) return entry;
+  return { ...entry, until: Math.max(entry.until, entry.revoked_at + MIN_ENTRY_SECONDS) };
+}
+
+/**
  * The revocation set's entry as a resource service must see it, or null when
  * it adds nothing a token check can use. `user_off` (a disabled user) is
  * always written with a `user` cutoff, which is the `sub` entry; `client`
@@ -61,7 +74,7 @@ export class RevocationFeedWriter {
         await this.events.publish(tx, { type: FEED_APPENDED });
       });
     }
-    entries.push(entry);
+    entries.push(withMinimumLife(entry));
   }
 
   /** The feed side of RevocationService.revoke. */
