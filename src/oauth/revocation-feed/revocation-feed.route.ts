@@ -69,8 +69,9 @@ export class RevocationFeedRoute implements OnModuleInit {
   ): Promise<FastifyReply> {
     try {
       const caller = await this.callers.authenticate(request.headers, {}, 'introspect');
-      if (!caller.permissions.has('tokens:introspect'))
+      if (!caller.permissions.has('tokens:introspect')) {
         throw new OAuthError('insufficient_scope', 'caller lacks tokens:introspect');
+      }
       return await work();
     } catch (err) {
       return sendError(request, reply, err, this.logger);
@@ -96,10 +97,13 @@ export class RevocationFeedRoute implements OnModuleInit {
     // A long-lived response: idle-socket timeouts must not cut it (heartbeats keep proxies awake).
     request.raw.socket.setTimeout(0);
     // The response's close: the reader went away (or the stream ended); the request's fires too early.
-    reply.raw.once('close', () => {
+    const close = (): void => {
       unsubscribe();
       body.destroy();
-    });
+    };
+    // The reader may have gone while its starting point was read.
+    if (request.raw.socket.destroyed) close();
+    else reply.raw.once('close', close);
     return reply
       .header('content-type', 'text/event-stream; charset=utf-8')
       .header('cache-control', 'no-store')
