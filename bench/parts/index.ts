@@ -1,6 +1,7 @@
 import { apiKeyIntrospection } from './api-keys';
 import { audit } from './audit';
 import { revocationFanout } from './fanout';
+import { revocationFeed } from './feed';
 import { clientCredentials, refreshToken } from './grants';
 import { introspectInvalid, introspectMany, introspectOne, introspectUnderLogin } from './introspection';
 import { kitGuard } from './kit';
@@ -20,6 +21,7 @@ export const PARTS: Part[] = [
   revocationFanout,
   kitGuard,
   audit,
+  revocationFeed,
 ];
 
 /** Names for several parts at once in --only. */

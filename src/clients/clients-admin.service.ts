@@ -8,7 +8,9 @@ import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database.service';
 import { RbacPolicy } from '../rbac/rbac-policy.service';
 import { RolesRepository } from '../rbac/roles.repository';
+import { RevocationFeedWriter } from '../revocation/revocation-feed.writer';
 import { RevocationService } from '../revocation/revocation.service';
+import { TOKEN_EXCHANGE } from './client.types';
 import { ClientStore } from './client-store.service';
 import { ClientAdminRow, ClientsRepository } from './clients.repository';
 import { ClientDto } from './dto/client.dto';
@@ -25,6 +27,7 @@ const toDto = (c: ClientAdminRow): ClientDto => ({
   confidential: c.confidential,
   grant_types: c.grant_types,
   roles: c.roles,
+  token_exchange_audiences: c.token_exchange_audiences,
   created_at: c.created_at.toISOString(),
 });
 const notFound = (): ProblemError => ProblemError.notFound('No such client.');
@@ -45,6 +48,7 @@ export class ClientsAdminService {
     private readonly roles: RolesRepository,
     private readonly policy: RbacPolicy,
     private readonly revocations: RevocationService,
+    private readonly feed: RevocationFeedWriter,
     private readonly audit: AuditService,
   ) {}
 
@@ -68,6 +72,7 @@ export class ClientsAdminService {
     const unknown = roles.filter((r) => !known.has(r));
     if (unknown.length > 0) throw ProblemError.validation(unknown.map((r) => ({ field: 'roles', message: `unknown role ${r}` })));
     await this.policy.assertCanAssignRoles(principal, roles);
+    const audiences = await this.exchangeAudiences(dto, grantTypes);
 
     const clientId = generateIdentifier(16);
     const secret = dto.confidential ? generateSecret('cs_') : undefined;
@@ -79,6 +84,7 @@ export class ClientsAdminService {
         grantTypes,
         secretHash: secret ? sha256(secret) : null,
         roles,
+        tokenExchangeAudiences: audiences,
       });
       // A lookup of this id may have been cached as unknown; drop it everywhere.
       await this.store.changed(tx, clientId);
@@ -87,7 +93,12 @@ export class ClientsAdminService {
         outcome: 'success',
         actor: auditActor(principal),
         subject: { type: 'client', id: clientId },
-        details: { confidential: dto.confidential, grant_types: grantTypes, roles },
+        details: {
+          confidential: dto.confidential,
+          grant_types: grantTypes,
+          roles,
+          token_exchange_audiences: audiences,
+        },
       });
       return inserted;
     });
@@ -129,11 +140,40 @@ export class ClientsAdminService {
       const id = await this.clients.softDelete(tx, clientId);
       if (!id) throw notFound();
       await this.revocations.revoke(tx, { kind: 'client', subject: clientId, expiresAt: null });
-      await this.clients.revokeRefreshTokens(tx, id);
+      const families = await this.clients.revokeRefreshTokens(tx, id);
+      // Resource services drop the user tokens issued through it too (the `sub` entry names only its own).
+      const now = Math.floor(Date.now() / 1000);
+      const until = now + this.config.accessTokenTtl;
+      for (const sid of families) this.feed.append(tx, { kind: 'sid', value: sid, revoked_at: now, until });
       await this.clients.revokeApiKeys(tx, id);
       await this.store.changed(tx, clientId);
       await this.audit.record(tx, { eventType: 'client.deleted', outcome: 'success', actor: auditActor(principal), subject: { type: 'client', id: clientId } });
     });
+  }
+
+  /** RFC 8693 audiences: only with the grant, only for a confidential client, only existing clients. */
+  private async exchangeAudiences(dto: CreateClientDto, grantTypes: string[]): Promise<string[]> {
+    const audiences = [...new Set(dto.token_exchange_audiences ?? [])].sort();
+    const field = 'token_exchange_audiences';
+    if (!grantTypes.includes(TOKEN_EXCHANGE)) {
+      if (audiences.length > 0) {
+        throw ProblemError.validation([{ field, message: `requires the ${TOKEN_EXCHANGE} grant` }]);
+      }
+      return audiences;
+    }
+    if (!dto.confidential) {
+      const message = 'token exchange requires a confidential client';
+      throw ProblemError.validation([{ field: 'grant_types', message }]);
+    }
+    const unknown: string[] = [];
+    for (const audience of audiences) {
+      const client = await this.store.get(audience);
+      if (!client || client.deleted) unknown.push(audience);
+    }
+    if (unknown.length > 0) {
+      throw ProblemError.validation(unknown.map((a) => ({ field, message: `unknown client ${a}` })));
+    }
+    return audiences;
   }
 
   private async findLive(clientId: string): Promise<ClientAdminRow> {

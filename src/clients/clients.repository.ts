@@ -10,6 +10,7 @@ interface ClientDbRow {
   confidential: boolean;
   grant_types: GrantType[];
   roles: string[];
+  token_exchange_audiences: string[];
   secret_hash: Buffer | null;
   previous_secret_hash: Buffer | null;
   previous_secret_expires_at: Date | null;
@@ -32,11 +33,12 @@ export interface ClientAdminRow {
   confidential: boolean;
   grant_types: GrantType[];
   roles: string[];
+  token_exchange_audiences: string[];
   created_at: Date;
 }
 
 const SELECT_LIVE = `
-  SELECT c.id, c.client_id, c.name, c.confidential, c.grant_types, c.created_at,
+  SELECT c.id, c.client_id, c.name, c.confidential, c.grant_types, c.token_exchange_audiences, c.created_at,
     COALESCE(array_agg(cr.role_name ORDER BY cr.role_name) FILTER (WHERE cr.role_name IS NOT NULL), '{}') AS roles
   FROM clients c LEFT JOIN client_roles cr ON cr.client_id = c.id
   WHERE c.deleted_at IS NULL`;
@@ -49,6 +51,7 @@ export function toRecord(row: ClientDbRow): ClientRecord {
     confidential: row.confidential,
     grantTypes: row.grant_types,
     roles: row.roles,
+    tokenExchangeAudiences: row.token_exchange_audiences ?? [],
     secretHash: row.secret_hash,
     previousSecretHash: row.previous_secret_hash,
     previousSecretExpiresAt: row.previous_secret_expires_at,
@@ -71,11 +74,27 @@ export class ClientsRepository {
 
   async insert(
     q: Queryable,
-    client: { clientId: string; name: string; confidential: boolean; grantTypes: GrantType[]; secretHash: Buffer | null; roles: string[] },
+    client: {
+      clientId: string;
+      name: string;
+      confidential: boolean;
+      grantTypes: GrantType[];
+      secretHash: Buffer | null;
+      roles: string[];
+      tokenExchangeAudiences?: string[];
+    },
   ): Promise<ClientRow> {
     const [row] = await q.query<{ id: string }>(
-      `INSERT INTO clients (client_id, name, confidential, grant_types, secret_hash) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-      [client.clientId, client.name, client.confidential, client.grantTypes, client.secretHash],
+      `INSERT INTO clients (client_id, name, confidential, grant_types, secret_hash, token_exchange_audiences)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      [
+        client.clientId,
+        client.name,
+        client.confidential,
+        client.grantTypes,
+        client.secretHash,
+        client.tokenExchangeAudiences ?? [],
+      ],
     );
     if (client.roles.length > 0) {
       await q.query('INSERT INTO client_roles (client_id, role_name) SELECT $1, unnest($2::text[])', [row.id, client.roles]);
@@ -132,9 +151,13 @@ export class ClientsRepository {
   // The two cascades of a client's deletion, kept here so they run in its transaction. They write
   // other tables; api-keys/ imports clients/, so the api_keys one cannot live in its repository.
 
-  /** Every live refresh token issued through the client (user logins included). */
-  async revokeRefreshTokens(q: Queryable, id: string): Promise<void> {
-    await q.query('UPDATE refresh_tokens SET revoked_at = now() WHERE client_id = $1 AND revoked_at IS NULL', [id]);
+  /** Every live refresh token issued through the client (user logins included); returns their families. */
+  async revokeRefreshTokens(q: Queryable, id: string): Promise<string[]> {
+    const rows = await q.query<{ family_id: string }>(
+      'UPDATE refresh_tokens SET revoked_at = now() WHERE client_id = $1 AND revoked_at IS NULL RETURNING family_id',
+      [id],
+    );
+    return [...new Set(rows.map((r) => r.family_id))];
   }
 
   async revokeApiKeys(q: Queryable, id: string): Promise<void> {

@@ -60,6 +60,8 @@ export class AppConfig {
   revocationStalenessSeconds: number;
   /** How far `created` of a signed request may be from now (API.md "Signed requests"). */
   signatureMaxSkewSeconds: number;
+  /** Seconds between comment lines on each revocation stream (keeps proxies from closing idle streams). */
+  revocationFeedHeartbeatSeconds: number;
   redisUrl?: string;
   rateLimits: RateLimitConfig;
   corsOrigins: string[];
@@ -130,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     adminMfaRequired: r.bool('ADMIN_MFA_REQUIRED', true),
     revocationStalenessSeconds: r.int('REVOCATION_STALENESS_SECONDS', 5, 1, 3_600),
     signatureMaxSkewSeconds: r.int('SIGNATURE_MAX_SKEW_SECONDS', 300, 1, 3_600),
+    revocationFeedHeartbeatSeconds: r.int('REVOCATION_FEED_HEARTBEAT_SECONDS', 10, 1, 15),
     redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:']),
     rateLimits: {
       tokenPerIp: r.int('RATE_LIMIT_TOKEN_PER_IP', 100, 1, 10_000_000),

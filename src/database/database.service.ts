@@ -29,6 +29,7 @@ export class Database {
     try {
       await runner.startTransaction();
       const result = await work(tx);
+      await tx.runPreCommitHooks();
       await runner.commitTransaction();
       tx.runCommitHooks();
       return result;

@@ -8,6 +8,7 @@ import type { QueryRunner } from 'typeorm';
  */
 export class Tx {
   private readonly commitHooks: (() => void)[] = [];
+  private readonly preCommitHooks: (() => Promise<void>)[] = [];
 
   constructor(private readonly runner: QueryRunner) {}
 
@@ -22,6 +23,20 @@ export class Tx {
 
   afterCommit(hook: () => void): void {
     this.commitHooks.push(hook);
+  }
+
+  /**
+   * Runs as the last work of the transaction, just before COMMIT: for a write
+   * that must take a short-lived lock without holding it through the rest of
+   * the work (the revocation feed's ordered append).
+   */
+  beforeCommit(hook: () => Promise<void>): void {
+    this.preCommitHooks.push(hook);
+  }
+
+  /** @internal run by Database just before COMMIT. */
+  async runPreCommitHooks(): Promise<void> {
+    for (const hook of this.preCommitHooks.splice(0)) await hook();
   }
 
   /** @internal run by Database once the transaction committed. */

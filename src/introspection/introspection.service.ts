@@ -36,7 +36,8 @@ export class IntrospectionService {
     if (!this.events.isFresh()) throw new OAuthError('temporarily_unavailable', 'revocation feed stale');
     if (token.startsWith(API_KEY_PREFIX)) return ((await this.authenticators.introspectApiKey(token)) as IntrospectionResponse | null) ?? INACTIVE;
     if (token.startsWith(REFRESH_PREFIX)) return this.refresh(token);
-    const claims = await this.bearer.activeClaims(token);
+    // A token exchanged for another service is still this service's token to vouch for.
+    const claims = await this.bearer.activeClaims(token, true);
     return claims ? accessTokenAnswer(claims) : INACTIVE;
   }
 
@@ -73,5 +74,7 @@ function accessTokenAnswer(c: AccessTokenClaims): IntrospectionResponse {
     jti: c.jti,
   };
   if (isUserToken(c)) Object.assign(answer, { username: c.username, amr: c.amr });
+  // RFC 8693 §4.1: an exchanged token names who acts for the subject.
+  if (c.act !== undefined) answer.act = c.act;
   return answer;
 }

@@ -17,14 +17,18 @@ import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { GRANT_HANDLERS, GrantHandler } from './grants/grant';
 import { PasswordGrant } from './grants/password.grant';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
+import { TokenExchangeGrant } from './grants/token-exchange.grant';
+import { RevocationFeedModule } from './revocation-feed/revocation-feed.module';
+import { FeedListAction } from './actions/feed-list.action';
+import { FeedStreamAction } from './actions/feed-stream.action';
 import { TokenService } from './token.service';
 
-const GRANTS = [PasswordGrant, RefreshTokenGrant, ClientCredentialsGrant];
+const GRANTS = [PasswordGrant, RefreshTokenGrant, ClientCredentialsGrant, TokenExchangeGrant];
 /** Every action of the protocol edge; app.factory binds them on both adapters through the route table. */
-const ACTIONS = [TokenAction, IntrospectAction, RevokeAction, SignatureVerifyAction];
+const ACTIONS = [TokenAction, IntrospectAction, RevokeAction, SignatureVerifyAction, FeedListAction, FeedStreamAction];
 
 @Module({
-  imports: [ClientsModule, RbacModule, TokensModule, UsersModule, IntrospectionModule, RevokeModule, SignaturesModule],
+  imports: [ClientsModule, RbacModule, TokensModule, UsersModule, IntrospectionModule, RevokeModule, SignaturesModule, RevocationFeedModule],
   controllers: [DiscoveryController],
   providers: [
     ...GRANTS,

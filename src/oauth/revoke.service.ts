@@ -57,7 +57,7 @@ export class RevokeService {
   }
 
   private async revokeAccess(caller: Principal, anyToken: boolean, token: string): Promise<void> {
-    const claims = await this.verifier.verify(token);
+    const claims = await this.verifier.verify(token, true);
     if (!claims || (!anyToken && claims.client_id !== caller.clientId)) return;
     await this.db.transaction(async (tx) => {
       await this.revocations.revoke(tx, { kind: 'jti', subject: claims.jti, expiresAt: claims.exp });

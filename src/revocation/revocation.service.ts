@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ClusterEvents } from './cluster-events.service';
 import { Tx } from '../database/tx';
+import { RevocationFeedWriter } from './revocation-feed.writer';
 import { REVOCATION_ADDED, REVOCATION_REMOVED, RevocationEntry, RevocationKind } from './revocation.types';
 
 const toDate = (ms: number | null | undefined): Date | null => (ms ? new Date(ms) : null);
@@ -11,7 +12,10 @@ const toDate = (ms: number | null | undefined): Date | null => (ms ? new Date(ms
  */
 @Injectable()
 export class RevocationService {
-  constructor(private readonly events: ClusterEvents) {}
+  constructor(
+    private readonly events: ClusterEvents,
+    private readonly feed: RevocationFeedWriter,
+  ) {}
 
   async revoke(tx: Tx, entry: RevocationEntry): Promise<void> {
     await tx.query(
@@ -23,6 +27,8 @@ export class RevocationService {
       [entry.kind, entry.subject, toDate(entry.cutoffMs), toDate(entry.expiresAt && entry.expiresAt * 1000)],
     );
     await this.events.publish(tx, { type: REVOCATION_ADDED, entry });
+    // Resource services learn it from the revocation feed, committed with the same transaction.
+    this.feed.appendRevocation(tx, entry);
   }
 
   /** Lifts an open-ended entry (a re-enabled user). */

@@ -37,8 +37,17 @@ export class AccessTokenVerifier {
     private readonly metrics: MetricsService,
   ) {}
 
-  /** The claims of a valid, unexpired token, or null. */
-  async verify(token: string): Promise<AccessTokenClaims | null> {
+  /**
+   * The claims of a valid, unexpired token, or null. `anyAudience`: also a token
+   * exchanged for another service (introspection, revocation, token exchange);
+   * never for a credential presented to this service itself.
+   */
+  async verify(token: string, anyAudience = false): Promise<AccessTokenClaims | null> {
+    const claims = await this.verifyAnyAudience(token);
+    return claims && (anyAudience || this.audienceOk(claims.aud)) ? claims : null;
+  }
+
+  private async verifyAnyAudience(token: string): Promise<AccessTokenClaims | null> {
     const now = Math.floor(Date.now() / 1000);
     const cacheKey = sha256Hex(token);
     const cached = this.cache.get(cacheKey);
@@ -60,9 +69,9 @@ export class AccessTokenVerifier {
     const key = await this.keys.verificationKey(header.kid);
     // The alg must be the key's own: the token does not choose how it is checked.
     if (!key || header.alg !== key.alg) return null;
-    const { issuer, accessTokenAudience: audience } = this.config;
-    const p = verifyAccessJwt(token, { alg: key.alg, publicPem: key.publicPem, issuer, audience, nowSeconds: now });
-    if (!p || !this.audienceOk(p.aud)) return null;
+    // Any audience here; verify() applies this service's own unless the caller accepts any.
+    const p = verifyAccessJwt(token, { alg: key.alg, publicPem: key.publicPem, issuer: this.config.issuer, nowSeconds: now });
+    if (!p || (typeof p.aud !== 'string' && !Array.isArray(p.aud))) return null;
     // jsonwebtoken checks exp and nbf only when present; RFC 9068 requires them.
     if (!isNumber(p.exp) || !isNumber(p.iat) || !isNumber(p.nbf) || p.exp <= now || p.nbf > now) return null;
     if (!isString(p.sub) || !isString(p.jti) || !isString(p.client_id) || typeof p.scope !== 'string') return null;

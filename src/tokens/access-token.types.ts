@@ -1,3 +1,9 @@
+/** RFC 8693 §4.1: who acts on the subject's behalf, nesting earlier actors. */
+export interface ActorClaim {
+  sub: string;
+  act?: ActorClaim;
+}
+
 /** RFC 9068 access-token claims as this service issues them. */
 export interface AccessTokenClaims {
   iss: string;
@@ -19,6 +25,7 @@ export interface AccessTokenClaims {
    * as held on /v1 (API.md). Absent (older tokens) reads as narrowed.
    */
   scope_narrowed?: boolean;
+  act?: ActorClaim;
 }
 
 export interface IssueAccessToken {
@@ -31,6 +38,11 @@ export interface IssueAccessToken {
   amr?: readonly string[];
   /** See AccessTokenClaims.scope_narrowed; omitted means narrowed. */
   scopeNarrowed?: boolean;
+  /** Token exchange: the target service instead of ACCESS_TOKEN_AUDIENCE. */
+  audience?: string;
+  act?: ActorClaim;
+  /** Token exchange: never outlive the subject token (seconds since epoch). */
+  notAfter?: number;
 }
 
 /**

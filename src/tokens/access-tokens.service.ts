@@ -20,8 +20,8 @@ export class AccessTokens {
     const claims: AccessTokenClaims = {
       iss: this.config.issuer,
       sub: input.sub,
-      aud: this.config.accessTokenAudience,
-      exp: now + this.config.accessTokenTtl,
+      aud: input.audience ?? this.config.accessTokenAudience,
+      exp: Math.min(now + this.config.accessTokenTtl, input.notAfter ?? Number.POSITIVE_INFINITY),
       iat: now,
       nbf: now,
       // A version 7 UUID: it carries the issue time to the ms, which revocation cutoffs compare with.
@@ -33,6 +33,7 @@ export class AccessTokens {
     if (input.username !== undefined) claims.username = input.username;
     if (input.sid !== undefined) claims.sid = input.sid;
     if (input.amr !== undefined) claims.amr = [...input.amr];
+    if (input.act !== undefined) claims.act = input.act;
     claims.scope_narrowed = input.scopeNarrowed !== false;
     const token = this.pool.sign(claims, this.keys.signer());
     // A caller whose transaction fails never awaits the token: that rejection is not unhandled.

@@ -37,9 +37,9 @@ export class BearerPrincipals implements BearerAuthenticator, OnModuleInit {
     this.authenticators.registerBearer(this);
   }
 
-  /** Claims of an active (valid and unrevoked) token, or null. */
-  async activeClaims(token: string): Promise<AccessTokenClaims | null> {
-    const claims = await this.verifier.verify(token);
+  /** Claims of an active (valid and unrevoked) token, or null; `anyAudience` as in AccessTokenVerifier.verify. */
+  async activeClaims(token: string, anyAudience = false): Promise<AccessTokenClaims | null> {
+    const claims = await this.verifier.verify(token, anyAudience);
     if (!claims || this.revocations.isRevoked(revocationSubjectOf(claims))) return null;
     return claims;
   }

@@ -53,7 +53,8 @@ export interface VerifyExpectations {
   alg: SigningAlgorithm;
   publicPem: string;
   issuer: string;
-  audience: string;
+  /** Omitted: any audience (the caller decides, e.g. introspection of an exchanged token). */
+  audience?: string;
   nowSeconds: number;
 }
 

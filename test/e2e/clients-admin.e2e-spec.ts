@@ -48,7 +48,8 @@ describe('clients admin API', () => {
       const res = await create({ name: 'Billing service', confidential: true, grant_types: ['client_credentials'], roles: [role] });
       assert.equal(res.status, 201, res.text);
       const c = res.body;
-      assert.deepEqual(Object.keys(c).sort(), ['client_id', 'client_secret', 'confidential', 'created_at', 'grant_types', 'name', 'roles']);
+      const fields = ['client_id', 'client_secret', 'confidential', 'created_at', 'grant_types', 'name', 'roles'];
+      assert.deepEqual(Object.keys(c).sort(), [...fields, 'token_exchange_audiences']);
       assert.match(c.client_id, /^[A-Za-z0-9]{16,}$/);
       assert.match(c.client_secret!, /^cs_[A-Za-z0-9_-]{43,}$/);
       assert.deepEqual([c.name, c.confidential, c.grant_types, c.roles], ['Billing service', true, ['client_credentials'], [role]]);

@@ -22,7 +22,12 @@ describe('discovery, JWKS and stock clients', () => {
     assert.equal(m.jwks_uri, `${app.config.issuer}/.well-known/jwks.json`);
     assert.equal(m.introspection_endpoint, `${app.config.issuer}/oauth/introspect`);
     assert.equal(m.revocation_endpoint, `${app.config.issuer}/oauth/revoke`);
-    assert.deepEqual([...(m.grant_types_supported as string[])].sort(), ['client_credentials', 'password', 'refresh_token']);
+    assert.deepEqual([...(m.grant_types_supported as string[])].sort(), [
+      'client_credentials',
+      'password',
+      'refresh_token',
+      'urn:ietf:params:oauth:grant-type:token-exchange',
+    ]);
     assert.deepEqual(m.token_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post', 'none']);
     assert.ok(Array.isArray(m.introspection_endpoint_auth_methods_supported));
     assert.ok(Array.isArray(m.revocation_endpoint_auth_methods_supported));

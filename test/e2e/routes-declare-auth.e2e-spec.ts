@@ -5,6 +5,8 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { MetadataScanner, ModulesContainer } from '@nestjs/core';
 import { ANY_USER, IS_PUBLIC, Public, REQUIRED_PERMISSIONS, RequirePermissions, RequireUser } from '../../src/common/auth/decorators';
 import { request } from '../support/http';
+
+const FORM = 'application/x-www-form-urlencoded';
 import { startTestApp, TestApp } from '../support/test-app';
 import { assertProblem } from '../factories/admin';
 
@@ -132,6 +134,8 @@ describe('deny by default: every route declares its authentication', () => {
       'GET /v1/signing-keys',
       'POST /v1/signing-keys/rotate',
       'GET /v1/audit-events',
+      'GET /oauth/revocations',
+      'GET /oauth/revocations/stream',
     ]) {
       assert.ok(seen.has(expected), `${expected} not found among ${[...seen].join(', ')}`);
     }
@@ -174,10 +178,8 @@ describe('deny by default: every route declares its authentication', () => {
     for (const r of edge) {
       assert.ok(app.started.edge.match(r.method, r.path), `${r.method} ${r.path} is not on the lane`);
       assert.notEqual(r.protocolAuth, 'none', `${r.method} ${r.path} authenticates nobody`);
-      const res = await request(r.method, `${app.url}${r.path}`, {
-        body: 'grant_type=client_credentials&token=x',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      });
+      const form = { body: 'grant_type=client_credentials&token=x', headers: { 'content-type': FORM } };
+      const res = await request(r.method, `${app.url}${r.path}`, r.method === 'GET' ? {} : form);
       assert.equal(res.status, 401, `${r.method} ${r.path}: ${res.text}`);
       assert.equal(res.body.error, 'invalid_client');
     }
@@ -197,7 +199,18 @@ describe('deny by default: every route declares its authentication', () => {
       oneOf: { title: string; required: string[] }[];
     };
     const grants = Object.fromEntries(token.oneOf.map((g) => [g.title, g.required]));
-    assert.deepEqual(Object.keys(grants).sort(), ['client_credentials', 'password', 'refresh_token']);
+    assert.deepEqual(Object.keys(grants).sort(), [
+      'client_credentials',
+      'password',
+      'refresh_token',
+      'urn:ietf:params:oauth:grant-type:token-exchange',
+    ]);
+    assert.deepEqual(grants['urn:ietf:params:oauth:grant-type:token-exchange'], [
+      'grant_type',
+      'subject_token',
+      'subject_token_type',
+      'audience',
+    ]);
     assert.deepEqual(grants.password, ['grant_type', 'username', 'password']);
     assert.deepEqual(grants.refresh_token, ['grant_type', 'refresh_token']);
   });

@@ -168,6 +168,9 @@ describe('security: request parsing attacks', () => {
     // Headers over node's limit never reach Fastify's router.
     const big = await raw.send({ method: 'GET', path: '/health/live', headers: { 'x-big': 'a'.repeat(20_000) } });
     assertProblem(big, 431);
+    // On /oauth/* the RFC 6749 shape, read from the request line the parser got.
+    const bigOAuth = await raw.send({ method: 'GET', path: '/oauth/revocations/stream', headers: { 'x-big': 'a'.repeat(20_000) } });
+    assertOAuthError(bigOAuth, 431, 'invalid_request');
     // Bytes that are not HTTP at all.
     for (const garbage of ['GARBAGE\r\n\r\n', 'GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab', 'GET /\u0000 HTTP/1.1\r\n\r\n']) {
       const answer = await rawExchange(garbage);

@@ -18,6 +18,9 @@ export class ClientDto {
   @ApiProperty({ type: [String] })
   roles: string[];
 
+  @ApiProperty({ type: [String], description: 'The client_ids it may exchange tokens for (RFC 8693 audience)' })
+  token_exchange_audiences: string[];
+
   @ApiProperty({ format: 'date-time' })
   created_at: string;
 }

@@ -29,4 +29,20 @@ export class CreateClientDto {
   @IsString({ each: true })
   @Matches(ROLE_NAME, { each: true, message: 'each value in roles must be a role name' })
   roles?: string[];
+
+  @ApiPropertyOptional({
+    type: [String],
+    default: [],
+    example: ['k3Jx9QvTnR2bLwA8yZc5dE'],
+    description: 'With the token-exchange grant: the client_ids (existing clients) this client may exchange tokens for',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(32)
+  @IsString({ each: true })
+  @Matches(/^[\x21-\x7E]{1,128}$/, {
+    each: true,
+    message: 'each value in token_exchange_audiences must be a client_id',
+  })
+  token_exchange_audiences?: string[];
 }

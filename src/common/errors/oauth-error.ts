@@ -5,6 +5,7 @@ export type OAuthErrorCode =
   | 'unauthorized_client'
   | 'unsupported_grant_type'
   | 'invalid_scope'
+  | 'invalid_target'
   | 'mfa_required'
   | 'insufficient_scope'
   | 'unsupported_token_type'
@@ -26,6 +27,7 @@ const PUBLIC: Record<OAuthErrorCode, { status: number; description: string }> = 
   unauthorized_client: { status: 400, description: 'The client is not allowed to use this grant type.' },
   unsupported_grant_type: { status: 400, description: 'The grant type is not supported.' },
   invalid_scope: { status: 400, description: 'The requested scope is invalid or exceeds what the principal holds.' },
+  invalid_target: { status: 400, description: 'The requested audience is unknown or not allowed for this client.' },
   mfa_required: { status: 403, description: 'A one-time password (otp) is required for this account.' },
   insufficient_scope: { status: 403, description: 'The caller lacks the permission this endpoint requires.' },
   unsupported_token_type: { status: 400, description: 'The token type is not supported.' },

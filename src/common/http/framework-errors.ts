@@ -30,6 +30,16 @@ const CLIENT_ERRORS: Record<string, [number, string]> = {
 };
 
 /**
+ * The path of the request line, when the parser read that far (`rawPacket`):
+ * an /oauth/* request gets the RFC 6749 shape even when its headers are refused.
+ */
+function requestPathOf(err: Error & { rawPacket?: Buffer }): string {
+  const line = err.rawPacket?.subarray(0, 4096).toString('latin1').split('\r\n', 1)[0] ?? '';
+  const target = line.split(' ')[1] ?? '';
+  return target.startsWith('/') ? target : '/';
+}
+
+/**
  * HTTP that does not parse (oversized headers, broken framing): there is no
  * request, so no route and no hook. Answers a problem with a fresh request
  * id and closes the connection, as Fastify's default does.
@@ -39,7 +49,8 @@ export function handleClientError(err: Error & { code?: string }, socket: Socket
   const [status, reason] = CLIENT_ERRORS[err.code ?? ''] ?? [400, 'Bad Request'];
   const id = acceptRequestId(undefined);
   const detail = status === 431 ? 'The request headers are too large.' : status === 408 ? 'The request took too long to arrive.' : 'The request is not valid HTTP.';
-  const rendered = renderError('/', id, new ProblemError(status, reason.toLowerCase().replace(/\s+/g, '_'), detail));
+  const problem = new ProblemError(status, reason.toLowerCase().replace(/\s+/g, '_'), detail);
+  const rendered = renderError(requestPathOf(err), id, problem);
   const body = JSON.stringify(rendered.body);
   if (socket.writable) {
     socket.write(

@@ -48,6 +48,7 @@ const request = (origin?: string): EdgeRequest => ({
   ip: '127.0.0.1',
   headers: origin ? { origin } : {},
   body: {},
+  query: {},
   routeOptions: { url: '/oauth/introspect' },
 });
 const send = (...args: Parameters<EdgeResponder['send']> extends [unknown, ...infer R] ? R : never): Recorder => {

@@ -52,7 +52,7 @@ export class EdgeResponder {
     request: EdgeRequest,
     result: Extract<ActionResult, { kind: 'stream' }>,
   ): number {
-    const head = this.base(request, result.contentType);
+    const head = [...this.base(request, result.contentType), ...flatten(result.headers ?? {})];
     this.addCors(head, request);
     head.push('x-request-id', request.id);
     if (res.destroyed) return 499;
@@ -60,6 +60,9 @@ export class EdgeResponder {
     const sink: StreamSink = {
       write: (chunk) => res.write(chunk),
       end: () => res.end(),
+      get buffered() {
+        return res.writableLength;
+      },
       onClose: (listener) => res.once('close', listener),
       get closed() {
         return res.destroyed || res.writableEnded;

@@ -6,6 +6,8 @@ import type { RequestView } from '../../common/http/request-view';
 export interface EdgeRequest extends RequestView {
   /** The strictly parsed form body (empty for a GET). */
   body: Record<string, string>;
+  /** A GET's query string, parsed as strictly as a form (empty for a POST: its parameters are in the body). */
+  query: Record<string, string>;
   /** The route's path, what rate-limit groups and metrics key on. */
   readonly routeOptions: { readonly url: string };
 }
@@ -32,6 +34,8 @@ export type Caller =
 export interface StreamSink {
   write(chunk: string): boolean;
   end(): void;
+  /** Bytes written but not yet sent: a reader that falls this far behind can be cut off. */
+  readonly buffered: number;
   /** Called once when the client goes away or the stream ends. */
   onClose(listener: () => void): void;
   readonly closed: boolean;
@@ -45,7 +49,12 @@ export interface StreamSink {
 export type ActionResult =
   | { readonly kind: 'json'; readonly body: unknown; readonly status?: number }
   | { readonly kind: 'empty'; readonly status?: number }
-  | { readonly kind: 'stream'; readonly contentType: string; write(sink: StreamSink): void | Promise<void> };
+  | {
+      readonly kind: 'stream';
+      readonly contentType: string;
+      readonly headers?: Readonly<Record<string, string>>;
+      write(sink: StreamSink): void | Promise<void>;
+    };
 
 /** One `/oauth/*` endpoint: its table entry says how it is reached and documented; the action does the work. */
 export interface OAuthAction {

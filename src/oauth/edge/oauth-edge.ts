@@ -84,6 +84,7 @@ export class OAuthEdge implements LaneTarget<BoundRoute> {
       ip: meta.ip,
       headers: req.headers,
       body: {},
+      query: {},
       routeOptions: { url: path },
     };
     void RequestContext.run(requestMeta(request), async () => {
@@ -101,7 +102,12 @@ export class OAuthEdge implements LaneTarget<BoundRoute> {
   }
 
   private async run(req: IncomingMessage, request: EdgeRequest, bound: BoundRoute): Promise<ActionResult> {
-    if (bound.route.method === 'POST' && bodyExpected(req)) {
+    if (bound.route.method === 'GET') {
+      const url = req.url ?? '';
+      const mark = url.indexOf('?');
+      // The same strict rules as a form body: malformed or repeated parameters are 400.
+      if (mark !== -1) request.query = parseFormBody(url.slice(mark + 1));
+    } else if (bound.route.method === 'POST' && bodyExpected(req)) {
       if (mediaType(req.headers) !== FORM_TYPE) throw new BodyReadError(415, 'not a form');
       request.body = parseFormBody(await readBody(req, this.parts.bodyLimitBytes));
     }

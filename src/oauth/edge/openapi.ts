@@ -59,6 +59,27 @@ const BODIES: Record<Exclude<ResponseBody, 'empty'>, Schema> = {
       expires: { type: 'integer' },
     },
   },
+  feed: {
+    type: 'object',
+    required: ['items', 'next_cursor'],
+    properties: {
+      items: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['kind', 'value', 'revoked_at', 'until'],
+          properties: {
+            kind: { type: 'string', enum: ['jti', 'sid', 'sub', 'api_key', 'kid'] },
+            value: { type: 'string' },
+            revoked_at: { type: 'integer' },
+            until: { type: 'integer', nullable: true },
+          },
+        },
+      },
+      next_cursor: { type: 'string' },
+    },
+  },
+  event_stream: { type: 'string', description: 'Server-sent events (text/event-stream).' },
   oauth_error: OAUTH_ERROR,
 };
 
@@ -107,7 +128,8 @@ export function pathItem(route: OAuthRoute): Schema {
   const responses: Record<string, Schema> = {};
   for (const [status, r] of Object.entries(route.responses)) {
     const codes = r.errors ? ` Codes: ${r.errors.map((e) => `\`${e}\``).join(', ')}.` : '';
-    const body = r.body === 'empty' ? {} : { content: { [JSON_TYPE]: { schema: BODIES[r.body] } } };
+    const type = r.body === 'event_stream' ? 'text/event-stream' : JSON_TYPE;
+    const body = r.body === 'empty' ? {} : { content: { [type]: { schema: BODIES[r.body] } } };
     responses[status] = { description: r.description + codes, headers: HEADERS, ...body };
   }
   const operation: Schema = {
@@ -119,6 +141,14 @@ export function pathItem(route: OAuthRoute): Schema {
   };
   if (route.method === 'POST')
     operation.requestBody = { required: true, content: { [FORM]: { schema: requestSchema(route) } } };
+  else if (route.fields.length > 0)
+    operation.parameters = route.fields.map((f) => ({
+      name: f.name,
+      in: 'query',
+      required: f.required ?? false,
+      description: f.description,
+      schema: { type: 'string' },
+    }));
   return { [route.method.toLowerCase()]: operation };
 }
 

@@ -15,7 +15,7 @@ export interface GrantForm {
   readonly fields: readonly FormField[];
 }
 
-export type ResponseBody = 'token' | 'introspection' | 'signature' | 'empty' | 'oauth_error';
+export type ResponseBody = 'token' | 'introspection' | 'signature' | 'feed' | 'event_stream' | 'empty' | 'oauth_error';
 
 export interface RouteResponse {
   readonly description: string;
@@ -80,6 +80,8 @@ export const TOKEN_PATH = '/oauth/token';
 export const INTROSPECT_PATH = '/oauth/introspect';
 export const REVOKE_PATH = '/oauth/revoke';
 export const SIGNATURE_VERIFY_PATH = '/oauth/signatures/verify';
+export const FEED_PATH = '/oauth/revocations';
+export const FEED_STREAM_PATH = '/oauth/revocations/stream';
 
 export const OAUTH_ROUTES: readonly OAuthRoute[] = [
   {
@@ -113,6 +115,21 @@ export const OAUTH_ROUTES: readonly OAuthRoute[] = [
         summary: 'A confidential client acts as itself, with the permissions of its roles',
         fields: [SCOPE],
       },
+      {
+        grantType: 'urn:ietf:params:oauth:grant-type:token-exchange',
+        summary: 'RFC 8693: a service calls another on a user\'s behalf (audience allow-listed per client)',
+        fields: [
+          { name: 'subject_token', description: 'An active access token of this service.', required: true },
+          {
+            name: 'subject_token_type',
+            description: 'The subject token\'s type.',
+            required: true,
+            enum: ['urn:ietf:params:oauth:token-type:access_token'],
+          },
+          { name: 'audience', description: 'The target service\'s client_id (in token_exchange_audiences).', required: true },
+          { name: 'scope', description: 'Narrower than the subject token\'s scope; default: the same.' },
+        ],
+      },
     ],
     responses: {
       '200': {
@@ -122,7 +139,14 @@ export const OAUTH_ROUTES: readonly OAuthRoute[] = [
       '400': {
         description: 'Missing or bad parameter, bad grant, grant not allowed for the client, bad scope.',
         body: 'oauth_error',
-        errors: ['invalid_request', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope'],
+        errors: [
+          'invalid_request',
+          'invalid_grant',
+          'unauthorized_client',
+          'unsupported_grant_type',
+          'invalid_scope',
+          'invalid_target',
+        ],
       },
       '401': { description: 'Client authentication failed.', body: 'oauth_error', errors: ['invalid_client'] },
       '403': {
@@ -205,6 +229,39 @@ export const OAUTH_ROUTES: readonly OAuthRoute[] = [
       '400': { description: 'A malformed form.', body: 'oauth_error', errors: ['invalid_request'] },
       '401': { description: 'No or bad caller credentials.', body: 'oauth_error', errors: ['invalid_client'] },
       '403': { description: 'The caller lacks signatures:verify.', body: 'oauth_error', errors: ['insufficient_scope'] },
+      ...COMMON_ERRORS,
+    },
+  },
+  {
+    method: 'GET',
+    path: FEED_PATH,
+    auth: 'caller',
+    operationId: 'revocationFeed',
+    summary: 'Revocation feed: entries oldest first; without `after`, every entry still in force',
+    fields: [
+      { name: 'after', description: 'A cursor (`next_cursor` of the last page, or an event id of the stream).' },
+      { name: 'limit', description: 'Entries per page, 1 to 1000 (default 500).' },
+    ],
+    responses: {
+      '200': { description: '`{"items": [...], "next_cursor"}`; next_cursor is never null.', body: 'feed' },
+      '400': { description: 'A malformed cursor or limit.', body: 'oauth_error', errors: ['invalid_request'] },
+      '401': { description: 'No or bad caller credentials.', body: 'oauth_error', errors: ['invalid_client'] },
+      '403': { description: 'The caller lacks tokens:introspect.', body: 'oauth_error', errors: ['insufficient_scope'] },
+      ...COMMON_ERRORS,
+    },
+  },
+  {
+    method: 'GET',
+    path: FEED_STREAM_PATH,
+    auth: 'caller',
+    operationId: 'revocationStream',
+    summary: 'Revocation feed as server-sent events; resumes after Last-Event-ID; a comment at least every 15 s',
+    fields: [],
+    responses: {
+      '200': { description: 'text/event-stream: `id:` the cursor, `data:` the entry JSON.', body: 'event_stream' },
+      '400': { description: 'A malformed Last-Event-ID.', body: 'oauth_error', errors: ['invalid_request'] },
+      '401': { description: 'No or bad caller credentials.', body: 'oauth_error', errors: ['invalid_client'] },
+      '403': { description: 'The caller lacks tokens:introspect.', body: 'oauth_error', errors: ['insufficient_scope'] },
       ...COMMON_ERRORS,
     },
   },

@@ -3,6 +3,8 @@ import type { ClientRecord, GrantType } from '../../clients/client.types';
 export interface TokenResponse {
   access_token: string;
   token_type: 'Bearer';
+  /** RFC 8693 responses only. */
+  issued_token_type?: string;
   expires_in: number;
   refresh_token?: string;
   scope: string;
