@@ -142,7 +142,9 @@ export const introspectUnderLogin: Part = {
         headers: { 'content-type': FORM },
         bodies: logins,
         expectInBody: '"access_token"',
-        connections: 8,
+        // Enough to keep bcrypt's pool busy without outgrowing the login queue's bound
+        // (LOGIN_QUEUE_MAX_WAIT_MS, 2 s): past it the queue answers 503 by design, and those are not logins.
+        connections: 4,
           // Outlasts the introspection window on both ends.
           duration: ctx.options.duration + 2,
         },
