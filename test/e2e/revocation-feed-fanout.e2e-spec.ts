@@ -48,7 +48,9 @@ describe('revocation feed across instances, outages and many streams', () => {
     stream.entries<{ value: string }>().some((e) => e.value === jti);
 
   before(async () => {
-    [a, b] = await Promise.all([startTestApp({ ISSUER }), startTestApp({ ISSUER })]);
+    // 500 streams from one loopback address: above the default per-IP connection cap (256), which has its own test.
+    const many = { ISSUER, MAX_CONNECTIONS_PER_IP: '2000' };
+    [a, b] = await Promise.all([startTestApp(many), startTestApp({ ISSUER })]);
     const reader = await introspectorClient(a);
     auth = basic(reader.clientId, reader.secret!);
   });
