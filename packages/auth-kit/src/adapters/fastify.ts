@@ -54,14 +54,14 @@ export function fastifyAuthKit(kit: AuthKit, options: AdapterOptions = {}) {
  * `app.decorateRequest('rawBody', undefined); app.addHook('preParsing', captureRawBody)`.
  */
 export async function captureRawBody(
-  request: { rawBody?: Uint8Array | string },
+  request: object,
   _reply: unknown,
   payload: AsyncIterable<Buffer | string>,
 ): Promise<Readable> {
   const chunks: Buffer[] = [];
   for await (const chunk of payload) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   const body = Buffer.concat(chunks);
-  request.rawBody = body;
+  (request as { rawBody?: Uint8Array }).rawBody = body;
   const replay = Readable.from([body]) as Readable & { receivedEncodedLength?: number };
   replay.receivedEncodedLength = body.length;
   return replay;
