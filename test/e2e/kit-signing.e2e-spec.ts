@@ -60,7 +60,8 @@ describe('kit: signed requests against the auth service', () => {
   });
 
   const signedHeaders = async (body: string): Promise<Headers> => {
-    const headers = new Headers({ authorization: `Bearer ${await tokens.getToken()}`, 'content-type': 'application/json' });
+    const authorization = `Bearer ${await tokens.getToken()}`;
+    const headers = new Headers({ authorization, 'content-type': 'application/json' });
     await signRequest({ method: 'POST', url: `${example.url}/lyrics`, headers, body }, secret);
     return headers;
   };

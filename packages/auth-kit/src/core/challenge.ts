@@ -30,7 +30,8 @@ export function refusalFor(err: unknown, realm: string): Refusal {
     detail = err.message;
     code = err.code;
     headers['www-authenticate'] = `Bearer realm="${q(realm)}"`;
-    headers['accept-signature'] = 'sig1=("@method" "@target-uri" "content-digest");alg="hmac-sha256";tag="auth-service"';
+    headers['accept-signature'] =
+      'sig1=("@method" "@target-uri" "content-digest");alg="hmac-sha256";tag="auth-service"';
   } else if (err instanceof InvalidTokenError) {
     status = 401;
     detail = err.message;

@@ -28,7 +28,12 @@ class SongsController {
 }
 
 /** A request to the app with the Host a caller would use (`songs.internal`), signed or not. */
-function send(port: number, method: string, headers: Headers, body?: string): Promise<{ status: number; text: string }> {
+function send(
+  port: number,
+  method: string,
+  headers: Headers,
+  body?: string,
+): Promise<{ status: number; text: string }> {
   const plain: Record<string, string> = { host: 'songs.internal' };
   headers.forEach((value, name) => (plain[name] = value));
   return new Promise((resolve, reject) => {

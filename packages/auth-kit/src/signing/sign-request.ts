@@ -34,7 +34,11 @@ const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
  * tag="auth-service". Sets `Content-Digest`, `Signature-Input` and `Signature` on `request.headers`.
  * A request must be signed afresh for every send: the service accepts each nonce once.
  */
-export async function signRequest(request: RequestToSign, key: SigningSecret, options: SignOptions = {}): Promise<void> {
+export async function signRequest(
+  request: RequestToSign,
+  key: SigningSecret,
+  options: SignOptions = {},
+): Promise<void> {
   if (!key.keyid || !key.secret) throw new ConfigurationError('signing needs a keyid and a secret');
   const validity = options.validitySec ?? 300;
   if (!(validity > 0 && validity <= 300)) throw new ConfigurationError('validitySec must be in (0, 300]');

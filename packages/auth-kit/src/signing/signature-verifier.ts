@@ -88,7 +88,10 @@ export class SignatureVerifier {
       url,
       init: {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basicAuth(clientId, clientSecret) },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: basicAuth(clientId, clientSecret),
+        },
         body: new URLSearchParams(form).toString(),
       },
       fetch: this.fetchImpl,
@@ -126,6 +129,8 @@ function coveredComponents(input: string): string[] {
 
 function stringHeaders(headers: ReceivedRequest['headers']): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name.toLowerCase()] = one(value) ?? '';
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) out[name.toLowerCase()] = one(value) ?? '';
+  }
   return out;
 }

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import Fastify, { FastifyInstance } from 'fastify';
+import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { httpbis } from 'http-message-signatures';
 import { captureRawBody, fastifyAuthKit } from '../adapters/fastify';
 import { AuthKit } from '../core/auth-kit';
-import { Principal } from '../core/types';
 import { FakeIssuer } from '../testing/fake-issuer';
 import { createServiceFetch } from '../token/service-fetch';
 import { contentDigest, contentDigestMatches } from './content-digest';
@@ -30,18 +29,17 @@ describe('RFC 9421 signing (createServiceFetch) and checking (adapters, signed: 
     app.decorateRequest('rawBody', undefined);
     app.addHook('preParsing', captureRawBody);
     const options = { issuer: issuer.url, audience: 'lyrics', credentials: { clientId: 'rs', clientSecret: 's' } };
-    // The port is only known after listen: bind first, then register routes with the kit that needs it.
-    await app.register(async (scope) => {
-      scope.post('/songs', { preHandler: (r, p) => fastifyAuthKit(kit, { signed: true })(r, p) }, async (req) => ({
-        signature: (req as { principal?: Principal }).principal?.signature,
-        body: req.body,
-      }));
-      scope.get('/songs', { preHandler: (r, p) => fastifyAuthKit(kit, { signed: true })(r, p) }, async () => ({}));
-      scope.get('/other', { preHandler: (r, p) => fastifyAuthKit(elsewhere, { signed: true })(r, p) }, async () => ({}));
+    // The kits need the port (their authority), known only after listen: the hooks look them up late.
+    const signedBy = (pick: () => AuthKit) => ({
+      preHandler: (r: FastifyRequest, p: FastifyReply) => fastifyAuthKit(pick(), { signed: true })(r, p),
     });
+    app.post('/songs', signedBy(() => kit), async (req) => ({ signature: req.principal?.signature, body: req.body }));
+    app.get('/songs', signedBy(() => kit), async () => ({}));
+    app.get('/other', signedBy(() => elsewhere), async () => ({}));
     url = await app.listen({ port: 0, host: '127.0.0.1' });
     kit = new AuthKit({ ...options, signatures: { authority: new URL(url).host }, revocation: { enabled: false } });
-    elsewhere = new AuthKit({ ...options, signatures: { authority: 'lyrics.internal' }, revocation: { enabled: false } });
+    const revocation = { enabled: false };
+    elsewhere = new AuthKit({ ...options, signatures: { authority: 'lyrics.internal' }, revocation });
     await kit.start();
     await elsewhere.start();
   });
@@ -54,7 +52,8 @@ describe('RFC 9421 signing (createServiceFetch) and checking (adapters, signed: 
 
   it('signRequest covers @method, @target-uri and content-digest with the profile parameters', async () => {
     const headers = new Headers({ 'content-type': 'application/json' });
-    await signRequest({ method: 'post', url: 'https://lyrics.internal/v1/songs?x=1', headers, body: '{"a":1}' }, SECRET);
+    const url = 'https://lyrics.internal/v1/songs?x=1';
+    await signRequest({ method: 'post', url, headers, body: '{"a":1}' }, SECRET);
     assert.equal(headers.get('content-digest'), contentDigest('{"a":1}'));
     assert.ok(contentDigestMatches(headers.get('content-digest') ?? '', Buffer.from('{"a":1}')));
     const input = headers.get('signature-input') ?? '';
@@ -83,7 +82,8 @@ describe('RFC 9421 signing (createServiceFetch) and checking (adapters, signed: 
     assert.equal(body.signature.clientId, 'cli');
     assert.deepEqual(body.signature.scope, ['songs:write']);
     const sent = issuer.verifyRequests.at(-1);
-    assert.match(sent?.get('signature_base') ?? '', /^"@method": POST\n"@target-uri": http:\/\/127\.0\.0\.1:\d+\/songs\n/);
+    const base = sent?.get('signature_base') ?? '';
+    assert.match(base, /^"@method": POST\n"@target-uri": http:\/\/127\.0\.0\.1:\d+\/songs\n/);
     assert.equal((await api(`${url}/songs`)).status, 200, 'a signed GET passes too');
   });
 
