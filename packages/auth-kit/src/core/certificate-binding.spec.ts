@@ -7,7 +7,9 @@ import { FakeIssuer } from '../testing/fake-issuer';
 import { makeTestCertificates, TestCertificates } from '../testing/test-certificates';
 import { createServiceFetch } from '../token/service-fetch';
 import { createTlsFetch } from '../token/tls-fetch';
+import { TokenSource } from '../token/token-source';
 import { AuthKit } from './auth-kit';
+import { certificateThumbprint } from './certificate-binding';
 
 /** An HTTPS GET presenting no client certificate (fetch cannot trust a private CA without undici). */
 function getWithoutCertificate(url: string, ca: string, token: string): Promise<number> {
@@ -39,6 +41,17 @@ describe('cnf: certificate-bound tokens over real mutual TLS (RFC 8705)', () => 
     app = Fastify({ https: { ...certs.server, ca: certs.ca, requestCert: true, rejectUnauthorized: false } });
     app.decorateRequest('principal', undefined);
     app.get('/lyrics', { preHandler: fastifyAuthKit(kit) }, async (req) => ({ sub: req.principal?.subject }));
+    // A token endpoint authenticating by certificate (tls_client_auth) and binding what it issues.
+    app.get('/.well-known/oauth-authorization-server', async () => ({ issuer: url, token_endpoint: `${url}/oauth/token`,
+      jwks_uri: `${issuer.url}/jwks` }));
+    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
+      done(null, Object.fromEntries(new URLSearchParams(String(body)))));
+    app.post('/oauth/token', async (req) => {
+      const thumbprint = certificateThumbprint(req.raw.socket);
+      const clientId = (req.body as Record<string, string>).client_id;
+      const access = await issuer.sign({ sub: clientId, client_id: clientId, cnf: { 'x5t#S256': thumbprint } });
+      return { access_token: access, token_type: 'Bearer', expires_in: 300 };
+    });
     url = await app.listen({ port: 0, host: '127.0.0.1' });
     bound = await issuer.sign({ sub: 'svc', cnf: { 'x5t#S256': certs.clients[0].thumbprint } });
   });
@@ -76,6 +89,16 @@ describe('cnf: certificate-bound tokens over real mutual TLS (RFC 8705)', () => 
     assert.equal(await getWithoutCertificate(`${url}/lyrics`, certs.ca, plain), 200);
     const dpop = await issuer.sign({ cnf: { jkt: 'abc' } });
     assert.equal((await withCertificate(0, dpop)).status, 401);
+  });
+
+  it('TokenSource with tls_client_auth gets a token bound to its certificate, usable only with it', async () => {
+    const tls = { cert: certs.clients[1].cert, key: certs.clients[1].key, ca: certs.ca };
+    const tokens = new TokenSource({ issuer: url, clientId: 'svc-b', authMethod: 'tls_client_auth', tls });
+    const res = await createServiceFetch({ tokens, tls })(`${url}/lyrics`);
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { sub: 'svc-b' });
+    assert.equal((await withCertificate(0, await tokens.getToken())).status, 401, 'the other certificate');
+    assert.throws(() => new TokenSource({ issuer: url, clientId: 'x', authMethod: 'tls_client_auth' }), /tls/);
   });
 
   it('createTlsFetch refuses http: URLs and sends bodies', async () => {
