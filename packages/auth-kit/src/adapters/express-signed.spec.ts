@@ -21,13 +21,14 @@ describe('expressAuthKit with signed: true (body kept as rawBody, as express.jso
     issuer = await FakeIssuer.start();
     issuer.signingSecrets.set(SECRET.keyid, { ...SECRET, clientId: 'cli', scope: '' });
     token = await issuer.sign({ client_id: 'cli' });
-    let middleware: ReturnType<typeof expressAuthKit> | undefined;
+    // The kit needs the port (its authority): the server looks the middleware up per request.
+    const guard: { middleware?: ReturnType<typeof expressAuthKit> } = {};
     server = createServer((req: IncomingMessage & { rawBody?: Buffer; principal?: Principal }, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         req.rawBody = Buffer.concat(chunks);
-        middleware?.(req, res, () => res.end(JSON.stringify({ signer: req.principal?.signature?.clientId })));
+        guard.middleware?.(req, res, () => res.end(JSON.stringify({ signer: req.principal?.signature?.clientId })));
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -36,7 +37,7 @@ describe('expressAuthKit with signed: true (body kept as rawBody, as express.jso
     kit = new AuthKit({ issuer: issuer.url, audience: 'lyrics', credentials: { clientId: 'rs', clientSecret: 's' },
       revocation: { enabled: false }, signatures: { authority: `127.0.0.1:${port}` } });
     await kit.start();
-    middleware = expressAuthKit(kit, { signed: true });
+    guard.middleware = expressAuthKit(kit, { signed: true });
   });
   after(async () => {
     await new Promise((r) => server.close(r));
