@@ -56,6 +56,9 @@ describe('RFC 9421 signing (createServiceFetch) and checking (adapters, signed: 
     await signRequest({ method: 'post', url, headers, body: '{"a":1}' }, SECRET);
     assert.equal(headers.get('content-digest'), contentDigest('{"a":1}'));
     assert.ok(contentDigestMatches(headers.get('content-digest') ?? '', Buffer.from('{"a":1}')));
+    assert.equal(contentDigestMatches('sha-512=:AAAA:', '{"a":1}'), false, 'no sha-256 member: never a match');
+    assert.equal(contentDigestMatches('sha-256=not-bytes', '{"a":1}'), false, 'malformed');
+    assert.equal(contentDigestMatches(contentDigest('{"a":2}'), '{"a":1}'), false);
     const input = headers.get('signature-input') ?? '';
     assert.match(input, /^sig=\("@method" "@target-uri" "content-digest"\);created=\d+;expires=\d+;nonce="[\w-]{22}"/);
     assert.match(input, /;keyid="k1";alg="hmac-sha256";tag="auth-service"$/);
