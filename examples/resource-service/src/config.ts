@@ -15,6 +15,11 @@ export interface ExampleConfig {
   onStale: 'fail-closed' | 'introspect';
   port: number;
   host: string;
+  /**
+   * SIGNATURE_AUTHORITY: the `host[:port]` callers sign for (default `HOST:PORT`); signed requests
+   * for any other authority are refused. The client then also needs `signatures:verify`.
+   */
+  signatureAuthority?: string;
 }
 
 export function loadExampleConfig(env: Record<string, string | undefined> = process.env): ExampleConfig {
@@ -41,5 +46,6 @@ export function loadExampleConfig(env: Record<string, string | undefined> = proc
     onStale,
     port,
     host: env.HOST ?? '127.0.0.1',
+    signatureAuthority: env.SIGNATURE_AUTHORITY,
   };
 }

@@ -1,6 +1,6 @@
-import { BadGatewayException, Controller, ForbiddenException, Get, Headers, Query } from '@nestjs/common';
+import { BadGatewayException, Body, Controller, ForbiddenException, Get, Headers, Post, Query } from '@nestjs/common';
 import { Principal, TokenRequestError } from '@auth-service/auth-kit';
-import { CurrentPrincipal, Public, RequirePermissions } from '@auth-service/auth-kit/nest';
+import { CurrentPrincipal, Public, RequirePermissions, RequireSignedRequest } from '@auth-service/auth-kit/nest';
 import { DownstreamAnswer, OnBehalfService } from './on-behalf.service';
 
 const LYRICS = [{ id: 1, title: 'Song of the issuer', text: 'Tokens come and tokens go...' }];
@@ -26,6 +26,17 @@ export class LyricsController {
   @Get('lyrics')
   lyrics(@CurrentPrincipal() principal: Principal): { items: typeof LYRICS; reader: string } {
     return { items: LYRICS, reader: principal.subject };
+  }
+
+  /**
+   * A write that must be signed (RFC 9421) as well as authorised: the token says who may write,
+   * the signature that this exact request (method, URL, body) came from that client, once.
+   */
+  @RequireSignedRequest()
+  @RequirePermissions('lyrics:write')
+  @Post('lyrics')
+  addLyrics(@CurrentPrincipal() p: Principal, @Body() body: unknown): Record<string, unknown> {
+    return { accepted: body, signer: p.signature?.clientId, keyid: p.signature?.keyid };
   }
 
   /** What this service sees of the caller: the downstream end of the on-behalf-of call. */

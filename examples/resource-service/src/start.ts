@@ -22,6 +22,8 @@ export async function startResourceService(
 ): Promise<RunningExample> {
   const app = await NestFactory.create(ExampleModule.forRoot(config), new FastifyAdapter(), {
     logger: options.logger ?? ['error', 'warn', 'log'],
+    // The exact body bytes, for the Content-Digest check of @RequireSignedRequest() routes.
+    rawBody: true,
   });
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);

@@ -1,10 +1,18 @@
 import { AuthKit } from '../core/auth-kit';
-import { credentialsFrom, refusalFor } from '../core/challenge';
+import { credentialsFrom, receivedRequest, refusalFor } from '../core/challenge';
 import { Principal } from '../core/types';
+import { AdapterOptions } from './fastify';
 
 /** The parts of Express's (or bare node:http's) request and response the middleware touches. */
 export interface ExpressLikeRequest {
   headers: Record<string, string | string[] | undefined>;
+  method?: string;
+  url?: string;
+  /** Express rewrites `url` under a mounted router; the signed target is the original. */
+  originalUrl?: string;
+  socket?: unknown;
+  /** The body bytes as received (`express.json({ verify })`, Nest's `rawBody: true`). */
+  rawBody?: Uint8Array | string;
   principal?: Principal;
 }
 export interface ExpressLikeResponse {
@@ -14,12 +22,17 @@ export interface ExpressLikeResponse {
 }
 
 /** Express middleware over the same core as the Nest guard; the principal lands on `req.principal`. */
-export function expressAuthKit(kit: AuthKit, options: { permissions?: string[]; realm?: string } = {}) {
+export function expressAuthKit(kit: AuthKit, options: AdapterOptions = {}) {
   return (req: ExpressLikeRequest, res: ExpressLikeResponse, next: (err?: unknown) => void): void => {
     kit
-      .authenticate(credentialsFrom(req.headers))
-      .then((principal) => {
+      .authenticate(credentialsFrom(req.headers, req.socket))
+      .then(async (principal) => {
         kit.authorize(principal, options.permissions ?? []);
+        if (!options.signed) return principal;
+        const raw = { method: req.method, url: req.originalUrl ?? req.url, headers: req.headers };
+        return kit.verifySignature(receivedRequest(raw, req.socket, req.rawBody), principal);
+      })
+      .then((principal) => {
         req.principal = principal;
       })
       // next() outside the chain's catch: a route's own error must not turn into a 401.

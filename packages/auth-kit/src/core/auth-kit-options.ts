@@ -1,3 +1,4 @@
+import { SignatureOptions } from '../signing/received-request';
 import { Clock, ClientCredentials, FetchLike, RetryOptions } from './types';
 
 export interface AuthKitOptions {
@@ -41,6 +42,11 @@ export interface AuthKitOptions {
     /** Default 5000 ms. */
     negativeTtlMs?: number;
   };
+  /**
+   * Verifying RFC 9421 request signatures (routes with `@RequireSignedRequest()` or the adapters'
+   * `signed: true`). `credentials` must then also hold `signatures:verify`.
+   */
+  signatures?: SignatureOptions;
   /** Retries for discovery, JWKS and introspection calls. */
   retry?: RetryOptions;
   fetch?: FetchLike;
@@ -55,6 +61,8 @@ export interface RequestCredentials {
   authorization?: string;
   /** The `X-API-Key` header. */
   apiKey?: string;
+  /** `x5t#S256` of the connection's client certificate (`certificateThumbprint(socket)`), if any. */
+  certificateThumbprint?: string;
 }
 
 export interface AuthKitStats {

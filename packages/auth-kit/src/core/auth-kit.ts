@@ -1,5 +1,9 @@
-import { ConfigurationError, FeedStaleError, InsufficientPermissionError, InvalidTokenError } from '../errors';
+import { ConfigurationError, FeedStaleError, InsufficientPermissionError, InvalidSignatureError, InvalidTokenError }
+  from '../errors';
+import { ReceivedRequest, VerifiedSignature } from '../signing/received-request';
+import { SignatureVerifier } from '../signing/signature-verifier';
 import { AuthKitOptions, AuthKitStats, RequestCredentials } from './auth-kit-options';
+import { checkCertificateBinding } from './certificate-binding';
 import { Discovery } from './discovery';
 import { Introspector } from './introspector';
 import { JwksCache } from './jwks-cache';
@@ -20,6 +24,7 @@ export class AuthKit {
   private readonly feed?: RevocationFeed;
   private readonly introspector: Introspector;
   private readonly verifier: JwtVerifier;
+  private readonly signatures?: SignatureVerifier;
   private readonly prune: NodeJS.Timeout;
 
   constructor(private readonly options: AuthKitOptions) {
@@ -38,6 +43,10 @@ export class AuthKit {
       retry: options.retry,
     });
     this.verifier = new JwtVerifier(options, this.jwks, now);
+    if (options.signatures) {
+      this.signatures = new SignatureVerifier(options.signatures, this.discovery, fetchImpl, options.credentials,
+        options.retry);
+    }
     if (options.revocation?.enabled !== false) {
       this.feed = new RevocationFeed(this.revoked, this.discovery, fetchImpl, now, {
         credentials: options.credentials,
@@ -62,8 +71,36 @@ export class AuthKit {
     await this.feed?.close();
   }
 
-  /** Who is calling; throws `InvalidTokenError` (401), `FeedStaleError` or `IssuerUnreachableError` (503). */
+  /**
+   * Who is calling; throws `InvalidTokenError` (401), `FeedStaleError` or `IssuerUnreachableError` (503).
+   * A certificate-bound token (`cnf.x5t#S256`) passes only with `credentials.certificateThumbprint` equal.
+   */
   async authenticate(credentials: RequestCredentials): Promise<Principal> {
+    const principal = await this.identify(credentials);
+    checkCertificateBinding(principal, credentials.certificateThumbprint);
+    return principal;
+  }
+
+  /**
+   * Checks the request's RFC 9421 signature through the auth service and adds it to the principal
+   * (`principal.signature`). Throws `InvalidSignatureError` (401); needs the `signatures` option.
+   */
+  async verifySignature(request: ReceivedRequest, principal: Principal): Promise<Principal> {
+    if (!this.signatures) throw new ConfigurationError('a signed route needs the signatures option');
+    const signature: VerifiedSignature = await this.signatures.verify(request);
+    if (this.options.signatures?.bindToClient !== false && principal.clientId !== signature.clientId) {
+      throw new InvalidSignatureError('signed by another client than the token\'s');
+    }
+    return { ...principal, signature };
+  }
+
+  /** Throws `InsufficientPermissionError` (403) unless the principal holds every permission. */
+  authorize(principal: Principal, required: readonly string[]): void {
+    const missing = required.filter((p) => !principal.permissions.includes(p));
+    if (missing.length > 0) throw new InsufficientPermissionError(required);
+  }
+
+  private async identify(credentials: RequestCredentials): Promise<Principal> {
     const bearer = parseBearer(credentials.authorization);
     if (bearer !== undefined) {
       const verified = await this.verifier.verify(bearer);
@@ -71,12 +108,6 @@ export class AuthKit {
     }
     if (credentials.apiKey) return this.opaque(credentials.apiKey, 'api_key');
     throw new InvalidTokenError('no credential', true);
-  }
-
-  /** Throws `InsufficientPermissionError` (403) unless the principal holds every permission. */
-  authorize(principal: Principal, required: readonly string[]): void {
-    const missing = required.filter((p) => !principal.permissions.includes(p));
-    if (missing.length > 0) throw new InsufficientPermissionError(required);
   }
 
   stats(): AuthKitStats {

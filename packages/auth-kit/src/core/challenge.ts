@@ -1,10 +1,13 @@
-import { AuthKitError, InsufficientPermissionError, InvalidTokenError } from '../errors';
+import { AuthKitError, InsufficientPermissionError, InvalidSignatureError, InvalidTokenError } from '../errors';
+import { ReceivedRequest } from '../signing/received-request';
+import { certificateThumbprint } from './certificate-binding';
 
 /** What an adapter sends when the guard refuses: status, headers and an RFC 9457 body. */
 export interface Refusal {
   status: number;
   headers: Record<string, string>;
-  body: { type: string; title: string; status: number; detail: string };
+  /** `code` is set where `detail` alone would not tell a client what to fix (`invalid_signature`). */
+  body: { type: string; title: string; status: number; detail: string; code?: string };
 }
 
 const TITLES: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 503: 'Service Unavailable' };
@@ -19,7 +22,17 @@ export function refusalFor(err: unknown, realm: string): Refusal {
   const q = (s: string): string => s.replace(/["\\]/g, '');
   let status = 500;
   let detail = 'internal error';
-  if (err instanceof InvalidTokenError) {
+  let code: string | undefined;
+  if (err instanceof InvalidSignatureError) {
+    // The token may be fine: no invalid_token (a client would only fetch a new one); RFC 9421 §5.1
+    // Accept-Signature says what a signature must cover.
+    status = 401;
+    detail = err.message;
+    code = err.code;
+    headers['www-authenticate'] = `Bearer realm="${q(realm)}"`;
+    headers['accept-signature'] =
+      'sig1=("@method" "@target-uri" "content-digest");alg="hmac-sha256";tag="auth-service"';
+  } else if (err instanceof InvalidTokenError) {
     status = 401;
     detail = err.message;
     headers['www-authenticate'] = err.missing
@@ -36,14 +49,31 @@ export function refusalFor(err: unknown, realm: string): Refusal {
     headers['retry-after'] = '5';
   }
   const title = TITLES[status] ?? 'Internal Server Error';
-  return { status, headers, body: { type: 'about:blank', title, status, detail } };
+  const body: Refusal['body'] = { type: 'about:blank', title, status, detail };
+  if (code) body.code = code;
+  return { status, headers, body };
 }
 
-/** Reads the kit's inputs from Node-style headers (lower-cased keys, maybe arrays). */
-export function credentialsFrom(headers: Record<string, string | string[] | undefined>): {
+/**
+ * Reads the kit's inputs from Node-style headers (lower-cased keys, maybe arrays) and, given the
+ * request's socket, the thumbprint of its TLS client certificate (for `cnf` checks).
+ */
+export function credentialsFrom(headers: Record<string, string | string[] | undefined>, socket?: unknown): {
   authorization?: string;
   apiKey?: string;
+  certificateThumbprint?: string;
 } {
   const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
-  return { authorization: one(headers.authorization), apiKey: one(headers['x-api-key']) };
+  const credentials = { authorization: one(headers.authorization), apiKey: one(headers['x-api-key']) };
+  return socket === undefined ? credentials : { ...credentials, certificateThumbprint: certificateThumbprint(socket) };
+}
+
+/** A Node request (node:http, Express, Fastify's `request.raw`) as the signature check reads it. */
+export function receivedRequest(
+  req: { method?: string; url?: string; headers: ReceivedRequest['headers'] },
+  socket: unknown,
+  rawBody: Uint8Array | string | undefined,
+): ReceivedRequest {
+  const encrypted = !!socket && (socket as { encrypted?: unknown }).encrypted === true;
+  return { method: (req.method ?? 'GET').toUpperCase(), url: req.url ?? '/', headers: req.headers, rawBody, encrypted };
 }

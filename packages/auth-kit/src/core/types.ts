@@ -1,3 +1,5 @@
+import type { VerifiedSignature } from '../signing/received-request';
+
 /** The `fetch` signature the kit calls; inject your own (proxy, mTLS agent, test double). */
 export type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>;
 
@@ -37,6 +39,8 @@ export interface Principal {
   expiresAt?: number;
   /** The raw bearer token, for token exchange on the user's behalf (never log it). */
   token?: string;
+  /** On signed routes: the request signature the auth service verified. */
+  signature?: VerifiedSignature;
   /** Every verified claim, or the introspection answer. */
   claims: Readonly<Record<string, unknown>>;
 }

@@ -5,3 +5,4 @@ export { InsufficientPermissionError } from './insufficient-permission-error';
 export { InvalidTokenError } from './invalid-token-error';
 export { IssuerUnreachableError } from './issuer-unreachable-error';
 export { TokenRequestError } from './token-request-error';
+export { InvalidSignatureError } from './invalid-signature-error';

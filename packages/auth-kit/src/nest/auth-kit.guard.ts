@@ -1,19 +1,27 @@
 import { CanActivate, ExecutionContext, HttpException, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthKit } from '../core/auth-kit';
-import { credentialsFrom, refusalFor } from '../core/challenge';
+import { credentialsFrom, receivedRequest, refusalFor } from '../core/challenge';
 import { Principal } from '../core/types';
-import { IS_PUBLIC, PERMISSIONS } from './decorators';
+import { IS_PUBLIC, PERMISSIONS, SIGNED } from './decorators';
 import { AUTH_KIT } from './tokens';
 
+/** Nest's request on Fastify (`raw` is the node request) or on Express (the node request itself). */
 interface GuardedRequest {
   headers: Record<string, string | string[] | undefined>;
+  method?: string;
+  url?: string;
+  originalUrl?: string;
+  raw?: { url?: string; socket?: unknown };
+  socket?: unknown;
+  rawBody?: Uint8Array | string;
   principal?: Principal;
 }
 
 interface RouteMeta {
   isPublic: boolean;
   permissions: string[];
+  signed: boolean;
 }
 
 interface AnyReply {
@@ -32,13 +40,19 @@ export class AuthKitGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const { isPublic, permissions } = this.routeMeta(context);
+    const { isPublic, permissions, signed } = this.routeMeta(context);
     if (isPublic) return true;
     const http = context.switchToHttp();
     const request = http.getRequest<GuardedRequest>();
     try {
-      const principal = await this.kit.authenticate(credentialsFrom(request.headers));
+      const socket = request.raw?.socket ?? request.socket;
+      let principal = await this.kit.authenticate(credentialsFrom(request.headers, socket));
       this.kit.authorize(principal, permissions);
+      if (signed) {
+        const url = request.raw?.url ?? request.originalUrl ?? request.url;
+        const raw = { method: request.method, url, headers: request.headers };
+        principal = await this.kit.verifySignature(receivedRequest(raw, socket, request.rawBody), principal);
+      }
       request.principal = principal;
       return true;
     } catch (err) {
@@ -62,6 +76,7 @@ export class AuthKitGuard implements CanActivate {
       meta = {
         isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) === true,
         permissions: this.reflector.getAllAndMerge<string[]>(PERMISSIONS, targets) ?? [],
+        signed: this.reflector.getAllAndOverride<boolean>(SIGNED, targets) === true,
       };
       this.meta.set(handler, meta);
     }

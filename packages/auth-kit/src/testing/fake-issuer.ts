@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { JoseKey, loadJose } from '../core/jose';
@@ -20,6 +20,11 @@ export class FakeIssuer {
   expiresIn = 100;
   introspection = new Map<string, Json>();
   tokenRequests: URLSearchParams[] = [];
+  /** Signing secrets by keyid, with the client and scope `signatures/verify` answers with. */
+  signingSecrets = new Map<string, { secret: string; clientId: string; scope: string }>();
+  /** The forms `POST /oauth/signatures/verify` received. */
+  verifyRequests: URLSearchParams[] = [];
+  private readonly nonces = new Set<string>();
   url = '';
   private server?: Server;
   private keys: { kid: string; privateKey: JoseKey; jwk: Json }[] = [];
@@ -94,6 +99,8 @@ export class FakeIssuer {
         const token = new URLSearchParams(body).get('token') ?? '';
         return send(200, this.introspection.get(token) ?? { active: false });
       }
+      case '/oauth/signatures/verify':
+        return send(200, this.verify(new URLSearchParams(body)));
       case '/oauth/revocations':
         if (this.feed.down) return send(503, { error: 'temporarily_unavailable' });
         return send(200, this.feed.list(url.searchParams.get('after')));
@@ -105,6 +112,27 @@ export class FakeIssuer {
       default:
         return send(404, { error: 'not_found' });
     }
+  }
+
+  /**
+   * The service's check, reduced to what the kit relies on: the last base line names exactly the
+   * Signature-Input member, the MAC over the base matches the keyid's secret, a nonce is used once.
+   */
+  private verify(form: URLSearchParams): Json {
+    this.verifyRequests.push(form);
+    const input = form.get('signature_input') ?? '';
+    const base = form.get('signature_base') ?? '';
+    const member = input.slice(input.indexOf('=') + 1);
+    const keyid = /;keyid="([^"]+)"/.exec(member)?.[1] ?? '';
+    const nonce = /;nonce="([^"]+)"/.exec(member)?.[1] ?? '';
+    const key = this.signingSecrets.get(keyid);
+    const mac = /=:([^:]+):/.exec(form.get('signature') ?? '')?.[1];
+    if (!key || !mac || !base.endsWith(`\n"@signature-params": ${member}`)) return { valid: false };
+    if (createHmac('sha256', key.secret).update(base).digest('base64') !== mac) return { valid: false };
+    if (this.nonces.has(`${keyid} ${nonce}`)) return { valid: false };
+    this.nonces.add(`${keyid} ${nonce}`);
+    const created = Number(/;created=(\d+)/.exec(member)?.[1]);
+    return { valid: true, client_id: key.clientId, keyid, scope: key.scope, created, expires: created + 300 };
   }
 
   private async token(form: URLSearchParams, send: (s: number, j: Json) => void): Promise<void> {

@@ -3,6 +3,7 @@ import { Discovery } from '../core/discovery';
 import { basicAuth, callIssuer, readJson } from '../core/http';
 import { Clock, FetchLike } from '../core/types';
 import { ConfigurationError, TokenRequestError } from '../errors';
+import { createTlsFetch } from './tls-fetch';
 import { IssuedToken, TokenCache } from './token-cache';
 import { TokenProvider, TokenSourceOptions } from './token-source-options';
 
@@ -20,12 +21,15 @@ export class TokenSource implements TokenProvider {
   private readonly now: Clock;
 
   constructor(private readonly options: TokenSourceOptions) {
-    if (!options.clientId || !options.clientSecret) {
+    const byCertificate = options.authMethod === 'tls_client_auth';
+    if (!options.clientId || (!byCertificate && !options.clientSecret)) {
       throw new ConfigurationError('clientId and clientSecret are required');
     }
+    if (byCertificate && !options.tls) throw new ConfigurationError('tls_client_auth needs the tls option');
+    if (options.tls && options.fetch) throw new ConfigurationError('pass either tls or fetch, not both');
     const renewAt = options.renewAt ?? 0.8;
     if (!(renewAt > 0 && renewAt <= 1)) throw new ConfigurationError('renewAt must be in (0, 1]');
-    this.fetchImpl = options.fetch ?? fetch;
+    this.fetchImpl = options.tls ? createTlsFetch(options.tls) : (options.fetch ?? fetch);
     this.now = options.now ?? Date.now;
     this.discovery = new Discovery(options.issuer, this.fetchImpl, options.retry);
     this.cache = new TokenCache(this.now, renewAt);
@@ -71,11 +75,14 @@ export class TokenSource implements TokenProvider {
       accept: 'application/json',
     };
     const body = new URLSearchParams(form);
-    if (this.options.authMethod === 'client_secret_post') {
+    const secret = this.options.clientSecret ?? '';
+    if (this.options.authMethod === 'tls_client_auth') {
       body.set('client_id', this.options.clientId);
-      body.set('client_secret', this.options.clientSecret);
+    } else if (this.options.authMethod === 'client_secret_post') {
+      body.set('client_id', this.options.clientId);
+      body.set('client_secret', secret);
     } else {
-      headers.authorization = basicAuth(this.options.clientId, this.options.clientSecret);
+      headers.authorization = basicAuth(this.options.clientId, secret);
     }
     const startedAt = this.now();
     const res = await callIssuer({
