@@ -46,8 +46,7 @@ describe('kit: signed requests against the auth service', () => {
       clientSecret: resource.secret ?? '',
       audience: [a.config.accessTokenAudience],
       downstreamAudience: resource.clientId,
-      // The auth service has no revocation feed yet (another branch): JWTs are introspected instead.
-      onStale: 'introspect',
+      onStale: 'fail-closed',
       port,
       host: '127.0.0.1',
       signatureAuthority: `127.0.0.1:${port}`,
