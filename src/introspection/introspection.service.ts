@@ -73,5 +73,7 @@ function accessTokenAnswer(c: AccessTokenClaims): IntrospectionResponse {
     jti: c.jti,
   };
   if (isUserToken(c)) Object.assign(answer, { username: c.username, amr: c.amr });
+  // RFC 8705 §3.2: the resource server checks the binding against the certificate it sees.
+  if (c.cnf !== undefined) Object.assign(answer, { cnf: c.cnf });
   return answer;
 }

@@ -19,6 +19,8 @@ export interface AccessTokenClaims {
    * as held on /v1 (API.md). Absent (older tokens) reads as narrowed.
    */
   scope_narrowed?: boolean;
+  /** RFC 8705 §3.1: the token is bound to the client certificate with this SHA-256 thumbprint. */
+  cnf?: { 'x5t#S256': string };
 }
 
 export interface IssueAccessToken {
@@ -31,6 +33,8 @@ export interface IssueAccessToken {
   amr?: readonly string[];
   /** See AccessTokenClaims.scope_narrowed; omitted means narrowed. */
   scopeNarrowed?: boolean;
+  /** Bind the token to this client certificate (`cnf.x5t#S256`, RFC 8705 §3). */
+  certificateThumbprint?: string;
 }
 
 /**

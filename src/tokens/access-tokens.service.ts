@@ -34,6 +34,7 @@ export class AccessTokens {
     if (input.sid !== undefined) claims.sid = input.sid;
     if (input.amr !== undefined) claims.amr = [...input.amr];
     claims.scope_narrowed = input.scopeNarrowed !== false;
+    if (input.certificateThumbprint !== undefined) claims.cnf = { 'x5t#S256': input.certificateThumbprint };
     const token = this.pool.sign(claims, this.keys.signer());
     // A caller whose transaction fails never awaits the token: that rejection is not unhandled.
     token.catch(() => undefined);

@@ -85,6 +85,8 @@ export class OAuthEdge implements LaneTarget<BoundRoute> {
       headers: req.headers,
       body: {},
       routeOptions: { url: path },
+      // Both adapters hand over the raw request, so the certificate comes from the same place on either.
+      socket: req.socket,
     };
     void RequestContext.run(requestMeta(request), async () => {
       let result: ActionResult | undefined;
