@@ -24,6 +24,8 @@ interface Loaded {
 export class TrustFiles {
   private loaded: Loaded = { stamp: '', cas: [], revoked: new Set() };
   private checkedAt = 0;
+  /** The stamp of files that did not parse: warned about once, read again each check until they do. */
+  private refused = '';
 
   constructor(
     private readonly caFile: string | undefined,
@@ -50,7 +52,8 @@ export class TrustFiles {
       const revoked = this.crlFile ? revokedSerials(readFileSync(this.crlFile)) : new Set<string>();
       this.loaded = { stamp, cas, revoked };
     } catch (err) {
-      this.loaded = { ...this.loaded, stamp };
+      if (this.refused === stamp) return this.loaded;
+      this.refused = stamp;
       // Never the contents: only that the new files were refused.
       this.logger.warn({ err: err instanceof Error ? err.message : 'unknown' }, 'client CA or CRL file not reloaded');
     }
