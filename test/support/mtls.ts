@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { request as httpsRequest } from 'node:https';
+import { Agent, request as httpsRequest } from 'node:https';
 import { adminSession } from '../factories';
 import { request } from './http';
 import type { PkiLeaf } from './pki';
@@ -13,13 +13,23 @@ export interface MtlsAnswer {
   text: string;
 }
 
-/** A form POST over HTTPS that trusts `caFile` and presents `leaf` as client certificate (or none). */
-export function mtlsPost(app: TestApp, caFile: string, path: string, form: Record<string, string>, leaf?: PkiLeaf): Promise<MtlsAnswer> {
+/**
+ * A form POST over HTTPS that trusts `caFile` and presents `leaf` as client
+ * certificate (or none); a new connection each time unless given an agent.
+ */
+export function mtlsPost(
+  app: TestApp,
+  caFile: string,
+  path: string,
+  form: Record<string, string>,
+  leaf?: PkiLeaf,
+  agent: Agent | false = false,
+): Promise<MtlsAnswer> {
   const tls = leaf ? { cert: leaf.certPem, key: leaf.keyPem } : {};
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
       `${app.url}${path}`,
-      { method: 'POST', ca: readFileSync(caFile), agent: false, headers: { 'content-type': 'application/x-www-form-urlencoded' }, ...tls },
+      { method: 'POST', ca: readFileSync(caFile), agent, headers: { 'content-type': 'application/x-www-form-urlencoded' }, ...tls },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
