@@ -1,17 +1,31 @@
 import assert from 'node:assert/strict';
-import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { makePki } from '../../test/support/pki';
-import { revokedSerials } from './crl-serials';
+import { normaliseSerial, revokedSerials } from './crl-serials';
+
+/** A CRL made by `openssl ca -gencrl` (test/support/pki.ts) after revoking serial 0x1003. */
+const CRL = `-----BEGIN X509 CRL-----
+MIHGMG4wCgYIKoZIzj0EAwIwKzESMBAGA1UECgwJQXV0aCBUZXN0MRUwEwYDVQQD
+DAxBdXRoIFRlc3QgQ0EXDTI2MTEyODE5NTEwOVoXDTI2MTEyOTE5NTEwOVowFTAT
+AgIQAxcNMjYxMTI4MTk1MTA5WjAKBggqhkjOPQQDAgNIADBFAiBJ4gxqEVdSJV5p
+LbMIe6Zd+rMHxjLhPmd8cnqI2exalwIhAJsRAxNEeig9ZxSCWvvOOKPln4CAb3+w
+mFB0GW3wxK3j
+-----END X509 CRL-----
+`;
 
 describe('revokedSerials (CRL reader)', () => {
-  const pki = makePki();
+  it('lists the revoked serial of an openssl CRL, and not another', () => {
+    const serials = revokedSerials(Buffer.from(CRL));
+    assert.deepEqual([...serials], ['1003']);
+  });
 
-  it('lists the revoked certificate of an openssl CRL, and not the valid one', () => {
-    const serials = revokedSerials(readFileSync(pki.crlFile));
-    assert.ok(serials.has(new X509Certificate(pki.revoked.certPem).serialNumber));
-    assert.ok(!serials.has(new X509Certificate(pki.client.certPem).serialNumber));
+  it('reads the same CRL in DER form', () => {
+    const der = Buffer.from(CRL.replace(/-----[A-Z0-9 ]+-----|\s/g, ''), 'base64');
+    assert.deepEqual([...revokedSerials(der)], ['1003']);
+  });
+
+  it('spells serials as X509Certificate.serialNumber does', () => {
+    assert.equal(normaliseSerial('00ab01'), 'AB01');
+    assert.equal(normaliseSerial('00'), '0');
   });
 
   it('throws on a file that is not a CRL rather than reading it as empty', () => {
