@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { createClient } from '../factories';
+import { createClient, createUser } from '../factories';
 import { introspectorClient, createRole } from '../factories/oauth';
 import { basic, postForm } from '../support/http';
 import { claimsOf, mtlsPost, registerClient, thumbprint } from '../support/mtls';
@@ -112,5 +112,22 @@ describe('mutual TLS client authentication and certificate-bound tokens (RFC 870
     const res = await mtlsPost(tls, pki.caFile, '/oauth/token', { ...CC, client_id: client.clientId, client_secret: client.secret! }, pki.client);
     assert.equal(res.status, 200, res.text);
     assert.equal(claimsOf(res.body.access_token).cnf, undefined);
+  });
+
+  it('binds user tokens of a certificate client too: password grant and refresh', async () => {
+    const app = await registerClient(plain, {
+      token_endpoint_auth_method: 'tls_client_auth',
+      tls_client_auth_san_dns: 'svc-a.internal',
+      grant_types: ['password', 'refresh_token'],
+    });
+    const user = await createUser(plain);
+    const login = await token(app, pki.client, { grant_type: 'password', username: user.username, password: user.password });
+    assert.equal(login.status, 200, login.text);
+    assert.deepEqual(claimsOf(login.body.access_token).cnf, { 'x5t#S256': thumbprint(pki.client) });
+    const refreshed = await token(app, pki.client, { grant_type: 'refresh_token', refresh_token: String(login.body.refresh_token) });
+    assert.equal(refreshed.status, 200, refreshed.text);
+    assert.deepEqual(claimsOf(refreshed.body.access_token).cnf, { 'x5t#S256': thumbprint(pki.client) });
+    const stolen = await mtlsPost(tls, pki.caFile, '/oauth/token', { grant_type: 'refresh_token', client_id: app, refresh_token: String(refreshed.body.refresh_token) });
+    assert.equal(stolen.status, 401, 'a refresh token of a certificate client is useless without the certificate');
   });
 });
