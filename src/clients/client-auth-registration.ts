@@ -30,7 +30,8 @@ function publicKeys(jwks: Record<string, unknown>): JsonWebKey[] {
     throw invalid('jwks', `jwks must be {"keys": [...]} with 1 to ${MAX_KEYS} keys`);
   }
   return keys.map((key: unknown) => {
-    if (typeof key !== 'object' || key === null || Array.isArray(key)) throw invalid('jwks', 'each key must be a JWK object');
+    if (typeof key !== 'object' || key === null || Array.isArray(key))
+      throw invalid('jwks', 'each key must be a JWK object');
     if (PRIVATE_MEMBERS.some((member) => member in key)) throw invalid('jwks', 'jwks must hold public keys only');
     try {
       const exported = createPublicKey({ key: key as JsonWebKey, format: 'jwk' }).export({ format: 'jwk' });
@@ -46,7 +47,10 @@ function validDn(dn: string): boolean {
   return rfc4514Rdns(dn).every((rdn) => !rdn.startsWith('?') && !rdn.endsWith('='));
 }
 
-function certificateBinding(method: 'tls_client_auth' | 'self_signed_tls_client_auth', dto: CreateClientDto): CertificateBinding {
+function certificateBinding(
+  method: 'tls_client_auth' | 'self_signed_tls_client_auth',
+  dto: CreateClientDto,
+): CertificateBinding {
   const dn = dto.tls_client_auth_subject_dn;
   const san = dto.tls_client_auth_san_dns;
   if (method === 'self_signed_tls_client_auth') {
@@ -58,9 +62,13 @@ function certificateBinding(method: 'tls_client_auth' | 'self_signed_tls_client_
   }
   if (dto.jwks !== undefined) throw invalid('jwks', 'jwks is for self_signed_tls_client_auth');
   if ((dn === undefined) === (san === undefined)) {
-    throw invalid('tls_client_auth_subject_dn', 'tls_client_auth requires exactly one of tls_client_auth_subject_dn and tls_client_auth_san_dns');
+    throw invalid(
+      'tls_client_auth_subject_dn',
+      'tls_client_auth requires exactly one of tls_client_auth_subject_dn and tls_client_auth_san_dns',
+    );
   }
-  if (dn !== undefined && !validDn(dn)) throw invalid('tls_client_auth_subject_dn', 'not an RFC 4514 distinguished name');
+  if (dn !== undefined && !validDn(dn))
+    throw invalid('tls_client_auth_subject_dn', 'not an RFC 4514 distinguished name');
   if (san !== undefined && !DNS_NAME.test(san)) throw invalid('tls_client_auth_san_dns', 'not a DNS name');
   return { method, subjectDn: dn ?? null, sanDns: san?.toLowerCase() ?? null };
 }
@@ -74,13 +82,23 @@ function certificateBinding(method: 'tls_client_auth' | 'self_signed_tls_client_
 export function clientAuthRegistration(dto: CreateClientDto): ClientAuthRegistration {
   const method = dto.token_endpoint_auth_method ?? (dto.confidential ? 'client_secret_basic' : 'none');
   if ((method === 'none') === dto.confidential) {
-    throw invalid('token_endpoint_auth_method', dto.confidential ? 'a confidential client must authenticate' : 'a public client uses none');
+    throw invalid(
+      'token_endpoint_auth_method',
+      dto.confidential ? 'a confidential client must authenticate' : 'a public client uses none',
+    );
   }
   if (method === 'tls_client_auth' || method === 'self_signed_tls_client_auth') {
     return { method, usesSecret: false, certificate: certificateBinding(method, dto) };
   }
-  if (dto.tls_client_auth_subject_dn !== undefined || dto.tls_client_auth_san_dns !== undefined || dto.jwks !== undefined) {
-    throw invalid('token_endpoint_auth_method', 'certificate fields need tls_client_auth or self_signed_tls_client_auth');
+  if (
+    dto.tls_client_auth_subject_dn !== undefined ||
+    dto.tls_client_auth_san_dns !== undefined ||
+    dto.jwks !== undefined
+  ) {
+    throw invalid(
+      'token_endpoint_auth_method',
+      'certificate fields need tls_client_auth or self_signed_tls_client_auth',
+    );
   }
   return { method, usesSecret: dto.confidential, certificate: null };
 }

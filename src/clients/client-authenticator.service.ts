@@ -64,7 +64,9 @@ export class ClientAuthenticator implements ClientAuthenticatorPort, OnModuleIni
   async authenticateClient(presented: PresentedClient, certificate?: ClientCertificate): Promise<Principal> {
     const cert = presented.method === 'none' ? certificate : undefined;
     const proof = cert === undefined ? '' : `${cert.thumbprint}:${cert.chained}`;
-    const key = sha256Hex(`${presented.method}\u0000${presented.clientId}\u0000${presented.secret ?? ''}\u0000${proof}`);
+    const key = sha256Hex(
+      `${presented.method}\u0000${presented.clientId}\u0000${presented.secret ?? ''}\u0000${proof}`,
+    );
     const hit = this.principals.get(key);
     this.metrics.cacheLookups.inc({ cache: 'client_credentials', result: hit ? 'hit' : 'miss' });
     if (hit) return hit.principal;
@@ -72,7 +74,10 @@ export class ClientAuthenticator implements ClientAuthenticatorPort, OnModuleIni
     return (await this.principals.getOrLoad(key, () => this.load(presented, cert))).principal;
   }
 
-  private async load(presented: PresentedClient, cert?: ClientCertificate): Promise<{ principal: Principal; until: number }> {
+  private async load(
+    presented: PresentedClient,
+    cert?: ClientCertificate,
+  ): Promise<{ principal: Principal; until: number }> {
     const client = await this.authenticateRecord(presented, cert);
     const principal = await this.principalOf(client);
     if (client.certificate !== null && cert !== undefined) {

@@ -43,7 +43,8 @@ export class ClientCertificates {
   of(request: CertificateSource): ClientCertificate | undefined {
     const socket = request.socket;
     if (socket === undefined) return undefined;
-    if (this.header !== undefined && this.trusted(socket.remoteAddress ?? '', 0)) return this.forwarded(request.headers[this.header]);
+    if (this.header !== undefined && this.trusted(socket.remoteAddress ?? '', 0))
+      return this.forwarded(request.headers[this.header]);
     if (!(socket instanceof TLSSocket)) return undefined;
     const certificate = socket.getPeerX509Certificate();
     if (certificate === undefined) return undefined;

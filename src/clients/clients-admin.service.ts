@@ -98,7 +98,12 @@ export class ClientsAdminService {
         outcome: 'success',
         actor: auditActor(principal),
         subject: { type: 'client', id: clientId },
-        details: { confidential: dto.confidential, grant_types: grantTypes, roles, token_endpoint_auth_method: auth.method },
+        details: {
+          confidential: dto.confidential,
+          grant_types: grantTypes,
+          roles,
+          token_endpoint_auth_method: auth.method,
+        },
       });
       return inserted;
     });
@@ -110,7 +115,8 @@ export class ClientsAdminService {
   async rotateSecret(principal: Principal, clientId: string, graceSeconds: number): Promise<RotatedClientSecretDto> {
     const client = await this.findLive(clientId);
     if (!client.confidential) throw ProblemError.conflict('A public client has no secret to rotate.');
-    if (client.token_endpoint_auth_method === 'tls_client_auth' || client.token_endpoint_auth_method === 'self_signed_tls_client_auth') {
+    const method = client.token_endpoint_auth_method;
+    if (method === 'tls_client_auth' || method === 'self_signed_tls_client_auth') {
       throw ProblemError.conflict('A client that authenticates by certificate has no secret to rotate.');
     }
     const secret = generateSecret('cs_');

@@ -12,7 +12,14 @@ import { ClientsRepository } from './clients.repository';
 @Module({
   imports: [RbacModule, RevocationCoreModule],
   controllers: [ClientsAdminController],
-  providers: [ClientsRepository, ClientStore, ClientAuthenticator, ClientCertificates, BootstrapClient, ClientsAdminService],
+  providers: [
+    ClientsRepository,
+    ClientStore,
+    ClientAuthenticator,
+    ClientCertificates,
+    BootstrapClient,
+    ClientsAdminService,
+  ],
   exports: [ClientsRepository, ClientStore, ClientAuthenticator, ClientCertificates],
 })
 export class ClientsModule {}

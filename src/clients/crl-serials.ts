@@ -37,7 +37,7 @@ function readTlv(der: Buffer, offset: number, limit: number): Tlv {
 
 function children(der: Buffer, parent: Tlv): Tlv[] {
   const out: Tlv[] = [];
-  for (let offset = parent.start; offset < parent.end; ) {
+  for (let offset = parent.start; offset < parent.end;) {
     const child = readTlv(der, offset, parent.end);
     out.push(child);
     offset = child.end;

@@ -48,7 +48,9 @@ export class TrustFiles {
     const stamp = [this.caFile, this.crlFile].map((f) => (f ? this.mtime(f) : '-')).join('|');
     if (stamp === this.loaded.stamp) return this.loaded;
     try {
-      const cas = this.caFile ? (readFileSync(this.caFile, 'latin1').match(PEM_CERT) ?? []).map((pem) => new X509Certificate(pem)) : [];
+      const cas = this.caFile
+        ? (readFileSync(this.caFile, 'latin1').match(PEM_CERT) ?? []).map((pem) => new X509Certificate(pem))
+        : [];
       const revoked = this.crlFile ? revokedSerials(readFileSync(this.crlFile)) : new Set<string>();
       this.loaded = { stamp, cas, revoked };
     } catch (err) {

@@ -65,7 +65,9 @@ const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]{1,64}$/;
 export function readClientCertificateConfig(r: EnvReader): ClientCertificateConfig {
   const header = r.raw('TLS_CLIENT_CERT_HEADER')?.trim().toLowerCase() || undefined;
   const trustedProxies = r.list('TRUSTED_PROXIES');
-  if (header !== undefined && !HEADER_NAME.test(header)) throw new ConfigError('TLS_CLIENT_CERT_HEADER', 'is not a header name');
+  if (header !== undefined && !HEADER_NAME.test(header)) {
+    throw new ConfigError('TLS_CLIENT_CERT_HEADER', 'is not a header name');
+  }
   if (header !== undefined && trustedProxies.length === 0) {
     throw new ConfigError('TLS_CLIENT_CERT_HEADER', 'needs TRUSTED_PROXIES (the proxies allowed to forward it)');
   }

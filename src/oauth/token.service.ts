@@ -36,7 +36,11 @@ export class TokenService {
   }
 
   /** `certificateThumbprint`: the client proved itself with that certificate (RFC 8705); its tokens are bound to it. */
-  async token(client: ClientRecord, params: Record<string, string>, certificateThumbprint?: string): Promise<TokenResponse> {
+  async token(
+    client: ClientRecord,
+    params: Record<string, string>,
+    certificateThumbprint?: string,
+  ): Promise<TokenResponse> {
     const handler = this.handlerFor(params);
     if (!client.grantTypes.includes(handler.grantType))
       throw new OAuthError('unauthorized_client', `grant ${handler.grantType} not allowed`);

@@ -31,8 +31,14 @@ describe('mutual TLS client authentication and certificate-bound tokens (RFC 870
       TLS_CLIENT_CRL_FILE: pki.crlFile,
     });
     plain = await startTestApp({ ISSUER });
-    byDn = await registerClient(plain, { token_endpoint_auth_method: 'tls_client_auth', tls_client_auth_subject_dn: 'O=Fleet,CN=svc-a' });
-    bySan = await registerClient(plain, { token_endpoint_auth_method: 'tls_client_auth', tls_client_auth_san_dns: 'svc-a.internal' });
+    byDn = await registerClient(plain, {
+      token_endpoint_auth_method: 'tls_client_auth',
+      tls_client_auth_subject_dn: 'O=Fleet,CN=svc-a',
+    });
+    bySan = await registerClient(plain, {
+      token_endpoint_auth_method: 'tls_client_auth',
+      tls_client_auth_san_dns: 'svc-a.internal',
+    });
   });
   after(async () => {
     await tls.close();
@@ -47,7 +53,11 @@ describe('mutual TLS client authentication and certificate-bound tokens (RFC 870
     assert.equal(res.status, 200, res.text);
     assert.deepEqual(claimsOf(res.body.access_token).cnf, { 'x5t#S256': thumbprint(pki.client) });
     const introspector = await introspectorClient(plain);
-    const seen = await postForm(`${plain.url}/oauth/introspect`, { token: String(res.body.access_token) }, basic(introspector.clientId, introspector.secret!));
+    const seen = await postForm(
+      `${plain.url}/oauth/introspect`,
+      { token: String(res.body.access_token) },
+      basic(introspector.clientId, introspector.secret!),
+    );
     assert.equal(seen.body.active, true, seen.text);
     assert.deepEqual(seen.body.cnf, { 'x5t#S256': thumbprint(pki.client) });
   });
@@ -59,10 +69,23 @@ describe('mutual TLS client authentication and certificate-bound tokens (RFC 870
   });
 
   it('refuses an untrusted, an expired and a revoked certificate, and no certificate, with 401 invalid_client', async () => {
-    const expired = await registerClient(plain, { token_endpoint_auth_method: 'tls_client_auth', tls_client_auth_san_dns: 'svc-old.internal' });
-    const revoked = await registerClient(plain, { token_endpoint_auth_method: 'tls_client_auth', tls_client_auth_san_dns: 'svc-revoked.internal' });
-    const cases = { untrusted: await token(byDn, pki.untrusted), expired: await token(expired, pki.expired), revoked: await token(revoked, pki.revoked) };
-    for (const [name, res] of Object.entries({ ...cases, none: await mtlsPost(tls, pki.caFile, '/oauth/token', { ...CC, client_id: byDn }) })) {
+    const expired = await registerClient(plain, {
+      token_endpoint_auth_method: 'tls_client_auth',
+      tls_client_auth_san_dns: 'svc-old.internal',
+    });
+    const revoked = await registerClient(plain, {
+      token_endpoint_auth_method: 'tls_client_auth',
+      tls_client_auth_san_dns: 'svc-revoked.internal',
+    });
+    const cases = {
+      untrusted: await token(byDn, pki.untrusted),
+      expired: await token(expired, pki.expired),
+      revoked: await token(revoked, pki.revoked),
+    };
+    for (const [name, res] of Object.entries({
+      ...cases,
+      none: await mtlsPost(tls, pki.caFile, '/oauth/token', { ...CC, client_id: byDn }),
+    })) {
       assert.equal(res.status, 401, `${name}: ${res.text}`);
       assert.equal(res.body.error, 'invalid_client');
     }
@@ -75,13 +98,19 @@ describe('mutual TLS client authentication and certificate-bound tokens (RFC 870
   });
 
   it('a certificate of the wrong name does not authenticate', async () => {
-    const other = await registerClient(plain, { token_endpoint_auth_method: 'tls_client_auth', tls_client_auth_subject_dn: 'O=Fleet,CN=svc-b' });
+    const other = await registerClient(plain, {
+      token_endpoint_auth_method: 'tls_client_auth',
+      tls_client_auth_subject_dn: 'O=Fleet,CN=svc-b',
+    });
     assert.equal((await token(other)).status, 401);
   });
 
   it('self_signed_tls_client_auth works with the registered key and fails with another', async () => {
     const jwk = new X509Certificate(pki.selfSigned.certPem).publicKey.export({ format: 'jwk' });
-    const self = await registerClient(plain, { token_endpoint_auth_method: 'self_signed_tls_client_auth', jwks: { keys: [jwk] } });
+    const self = await registerClient(plain, {
+      token_endpoint_auth_method: 'self_signed_tls_client_auth',
+      jwks: { keys: [jwk] },
+    });
     const ok = await token(self, pki.selfSigned);
     assert.equal(ok.status, 200, ok.text);
     assert.deepEqual(claimsOf(ok.body.access_token).cnf, { 'x5t#S256': thumbprint(pki.selfSigned) });
@@ -92,7 +121,11 @@ describe('mutual TLS client authentication and certificate-bound tokens (RFC 870
   it('a certificate client introspects and revokes with its certificate, and not without it', async () => {
     // Created through the TLS instance so its permission cache knows the new role.
     const role = await createRole(tls, ['tokens:introspect']);
-    const caller = await registerClient(plain, { token_endpoint_auth_method: 'tls_client_auth', tls_client_auth_san_dns: 'svc-a.internal', roles: [role] });
+    const caller = await registerClient(plain, {
+      token_endpoint_auth_method: 'tls_client_auth',
+      tls_client_auth_san_dns: 'svc-a.internal',
+      roles: [role],
+    });
     const issued = await token(byDn);
     const form = { client_id: caller, token: String(issued.body.access_token) };
     const seen = await mtlsPost(tls, pki.caFile, '/oauth/introspect', form, pki.client);
@@ -103,13 +136,25 @@ describe('mutual TLS client authentication and certificate-bound tokens (RFC 870
     assert.equal(bare.status, 401, bare.text);
     assert.equal((await mtlsPost(tls, pki.caFile, '/oauth/introspect', form, pki.untrusted)).status, 401);
     const own = await token(byDn);
-    const revoked = await mtlsPost(tls, pki.caFile, '/oauth/revoke', { client_id: byDn, token: String(own.body.access_token) }, pki.client);
+    const revoked = await mtlsPost(
+      tls,
+      pki.caFile,
+      '/oauth/revoke',
+      { client_id: byDn, token: String(own.body.access_token) },
+      pki.client,
+    );
     assert.equal(revoked.status, 200, revoked.text);
   });
 
   it('a secret client is unaffected by a certificate it presents: its token is not bound', async () => {
     const client = await createClient(plain, { roles: [] });
-    const res = await mtlsPost(tls, pki.caFile, '/oauth/token', { ...CC, client_id: client.clientId, client_secret: client.secret! }, pki.client);
+    const res = await mtlsPost(
+      tls,
+      pki.caFile,
+      '/oauth/token',
+      { ...CC, client_id: client.clientId, client_secret: client.secret! },
+      pki.client,
+    );
     assert.equal(res.status, 200, res.text);
     assert.equal(claimsOf(res.body.access_token).cnf, undefined);
   });
@@ -121,13 +166,24 @@ describe('mutual TLS client authentication and certificate-bound tokens (RFC 870
       grant_types: ['password', 'refresh_token'],
     });
     const user = await createUser(plain);
-    const login = await token(app, pki.client, { grant_type: 'password', username: user.username, password: user.password });
+    const login = await token(app, pki.client, {
+      grant_type: 'password',
+      username: user.username,
+      password: user.password,
+    });
     assert.equal(login.status, 200, login.text);
     assert.deepEqual(claimsOf(login.body.access_token).cnf, { 'x5t#S256': thumbprint(pki.client) });
-    const refreshed = await token(app, pki.client, { grant_type: 'refresh_token', refresh_token: String(login.body.refresh_token) });
+    const refreshed = await token(app, pki.client, {
+      grant_type: 'refresh_token',
+      refresh_token: String(login.body.refresh_token),
+    });
     assert.equal(refreshed.status, 200, refreshed.text);
     assert.deepEqual(claimsOf(refreshed.body.access_token).cnf, { 'x5t#S256': thumbprint(pki.client) });
-    const stolen = await mtlsPost(tls, pki.caFile, '/oauth/token', { grant_type: 'refresh_token', client_id: app, refresh_token: String(refreshed.body.refresh_token) });
+    const stolen = await mtlsPost(tls, pki.caFile, '/oauth/token', {
+      grant_type: 'refresh_token',
+      client_id: app,
+      refresh_token: String(refreshed.body.refresh_token),
+    });
     assert.equal(stolen.status, 401, 'a refresh token of a certificate client is useless without the certificate');
   });
 });

@@ -33,7 +33,10 @@ describe('a CRL replaced while the service runs (TLS_CLIENT_CRL_FILE)', () => {
   });
 
   it('refuses a certificate revoked after it worked, on new and on kept-alive connections, within seconds', async () => {
-    const clientId = await registerClient(plain, { token_endpoint_auth_method: 'tls_client_auth', tls_client_auth_san_dns: 'svc-a.internal' });
+    const clientId = await registerClient(plain, {
+      token_endpoint_auth_method: 'tls_client_auth',
+      tls_client_auth_san_dns: 'svc-a.internal',
+    });
     const form = { grant_type: 'client_credentials', client_id: clientId };
     const kept = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
@@ -42,7 +45,8 @@ describe('a CRL replaced while the service runs (TLS_CLIENT_CRL_FILE)', () => {
       assert.deepEqual(claimsOf(before.body.access_token).cnf, { 'x5t#S256': thumbprint(pki.client) });
 
       // Revoke with the test CA and write the new CRL over the configured file, as an operator would.
-      const ca = (args: string[]): void => void execFileSync('openssl', ['ca', '-batch', '-config', 'ca.cnf', ...args], { cwd: pki.dir, stdio: 'pipe' });
+      const ca = (args: string[]): void =>
+        void execFileSync('openssl', ['ca', '-batch', '-config', 'ca.cnf', ...args], { cwd: pki.dir, stdio: 'pipe' });
       ca(['-revoke', 'client.crt']);
       ca(['-gencrl', '-out', 'crl-next.pem']);
       writeFileSync(pki.crlFile, readFileSync(join(pki.dir, 'crl-next.pem')));

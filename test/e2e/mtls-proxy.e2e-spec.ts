@@ -20,7 +20,10 @@ describe('a client certificate forwarded by a proxy (TLS_CLIENT_CERT_HEADER, TRU
     const common = { TLS_CLIENT_CA_FILE: pki.caFile, TLS_CLIENT_CRL_FILE: pki.crlFile, TLS_CLIENT_CERT_HEADER: HEADER };
     trusting = await startTestApp({ ...common, TRUSTED_PROXIES: '127.0.0.1' });
     distrusting = await startTestApp({ ...common, TRUSTED_PROXIES: '10.0.0.0/8' });
-    clientId = await registerClient(trusting, { token_endpoint_auth_method: 'tls_client_auth', tls_client_auth_san_dns: 'svc-a.internal' });
+    clientId = await registerClient(trusting, {
+      token_endpoint_auth_method: 'tls_client_auth',
+      tls_client_auth_san_dns: 'svc-a.internal',
+    });
   });
   after(async () => {
     await trusting.close();
@@ -28,7 +31,11 @@ describe('a client certificate forwarded by a proxy (TLS_CLIENT_CERT_HEADER, TRU
   });
 
   const token = (app: TestApp, pem: string, id = clientId) =>
-    postForm(`${app.url}/oauth/token`, { grant_type: 'client_credentials', client_id: id }, { [HEADER]: encodeURIComponent(pem) });
+    postForm(
+      `${app.url}/oauth/token`,
+      { grant_type: 'client_credentials', client_id: id },
+      { [HEADER]: encodeURIComponent(pem) },
+    );
 
   it('honours the forwarded certificate from a trusted proxy and binds the token to it', async () => {
     const res = await token(trusting, pki.client.certPem);
@@ -43,8 +50,14 @@ describe('a client certificate forwarded by a proxy (TLS_CLIENT_CERT_HEADER, TRU
   });
 
   it('judges a forwarded certificate like a presented one: untrusted, expired, revoked or garbage is no certificate', async () => {
-    const expired = await registerClient(trusting, { token_endpoint_auth_method: 'tls_client_auth', tls_client_auth_san_dns: 'svc-old.internal' });
-    const revoked = await registerClient(trusting, { token_endpoint_auth_method: 'tls_client_auth', tls_client_auth_san_dns: 'svc-revoked.internal' });
+    const expired = await registerClient(trusting, {
+      token_endpoint_auth_method: 'tls_client_auth',
+      tls_client_auth_san_dns: 'svc-old.internal',
+    });
+    const revoked = await registerClient(trusting, {
+      token_endpoint_auth_method: 'tls_client_auth',
+      tls_client_auth_san_dns: 'svc-revoked.internal',
+    });
     const answers = {
       untrusted: await token(trusting, pki.untrusted.certPem),
       expired: await token(trusting, pki.expired.certPem, expired),

@@ -29,12 +29,24 @@ export function mtlsPost(
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
       `${app.url}${path}`,
-      { method: 'POST', ca: readFileSync(caFile), agent, headers: { 'content-type': 'application/x-www-form-urlencoded' }, ...tls },
+      {
+        method: 'POST',
+        ca: readFileSync(caFile),
+        agent,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        ...tls,
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            text,
+            body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+          }),
+        );
       },
     );
     req.on('error', reject);
@@ -55,7 +67,10 @@ export function claimsOf(token: unknown): Record<string, unknown> {
 /** Registers a client through the admin API of a plain-HTTP instance; returns its client_id. */
 export async function registerClient(app: TestApp, body: Record<string, unknown>): Promise<string> {
   const { token } = await adminSession(app);
-  const res = await request('POST', `${app.url}/v1/clients`, { token, json: { name: 'mtls', confidential: true, grant_types: ['client_credentials'], ...body } });
+  const res = await request('POST', `${app.url}/v1/clients`, {
+    token,
+    json: { name: 'mtls', confidential: true, grant_types: ['client_credentials'], ...body },
+  });
   assert.equal(res.status, 201, res.text);
   assert.equal(res.body.client_secret, undefined);
   return String(res.body.client_id);

@@ -44,21 +44,28 @@ export class CreateClientDto {
   @ApiPropertyOptional({
     enum: TOKEN_ENDPOINT_AUTH_METHODS,
     description:
-      'Default client_secret_basic for confidential clients (client_secret_post is accepted alike), none for public ones. ' +
+      'Default client_secret_basic for confidential clients (client_secret_post is accepted alike), ' +
+      'none for public ones. ' +
       'tls_client_auth and self_signed_tls_client_auth (RFC 8705) make a confidential client without a secret',
   })
   @IsOptional()
   @IsIn(TOKEN_ENDPOINT_AUTH_METHODS)
   token_endpoint_auth_method?: TokenEndpointAuthMethod;
 
-  @ApiPropertyOptional({ example: 'CN=svc-a,O=Fleet', description: 'tls_client_auth: the RFC 4514 subject DN of the certificate' })
+  @ApiPropertyOptional({
+    example: 'O=Fleet,CN=svc-a',
+    description: 'tls_client_auth: the RFC 4514 subject DN (as `openssl x509 -nameopt RFC2253` prints it)',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 1024)
   @NoControlChars()
   tls_client_auth_subject_dn?: string;
 
-  @ApiPropertyOptional({ example: 'svc-a.internal', description: 'tls_client_auth: a DNS name among the certificate\'s SANs' })
+  @ApiPropertyOptional({
+    example: 'svc-a.internal',
+    description: "tls_client_auth: a DNS name among the certificate's SANs",
+  })
   @IsOptional()
   @IsString()
   @Length(1, 253)
@@ -67,7 +74,8 @@ export class CreateClientDto {
   @ApiPropertyOptional({
     type: Object,
     example: { keys: [{ kty: 'EC', crv: 'P-256', x: '...', y: '...' }] },
-    description: 'self_signed_tls_client_auth: the public keys (JWK Set) the client certificate may carry; no private members',
+    description:
+      'self_signed_tls_client_auth: the public keys (JWK Set) the client certificate may carry; no private members',
   })
   @IsOptional()
   @IsObject()

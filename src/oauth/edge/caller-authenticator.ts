@@ -45,12 +45,17 @@ export class CallerAuthenticator {
     if (route.auth === 'client') {
       if (presented.client === undefined) throw new OAuthError('invalid_client', 'no client authentication');
       const client = await this.clients.authenticateRecord(presented.client, certificate);
-      return { kind: 'client', client, certificateThumbprint: client.certificate ? certificate?.thumbprint : undefined };
+      const certificateThumbprint = client.certificate ? certificate?.thumbprint : undefined;
+      return { kind: 'client', client, certificateThumbprint };
     }
     return this.caller(route, presented, certificate);
   }
 
-  private async caller(route: OAuthRoute, presented: PresentedCredentials, certificate?: ClientCertificate): Promise<Caller> {
+  private async caller(
+    route: OAuthRoute,
+    presented: PresentedCredentials,
+    certificate?: ClientCertificate,
+  ): Promise<Caller> {
     const kinds = [presented.apiKey, presented.bearer, presented.client].filter((c) => c !== undefined).length;
     if (kinds !== 1) return this.fail(route, kinds === 0 ? 'no_credentials' : 'several_credentials');
     if (presented.client !== undefined) {
