@@ -187,3 +187,33 @@ describe('mutual TLS client authentication and certificate-bound tokens (RFC 870
     assert.equal(stolen.status, 401, 'a refresh token of a certificate client is useless without the certificate');
   });
 });
+
+describe('mutual TLS through the Fastify adapter of the edge', () => {
+  let pki: Pki;
+  let tls: TestApp;
+  let plain: TestApp;
+
+  before(async () => {
+    pki = makePki();
+    plain = await startTestApp();
+    const env = { TLS_CERT_FILE: pki.serverCert, TLS_KEY_FILE: pki.serverKey, TLS_CLIENT_CA_FILE: pki.caFile };
+    // The node:http lane takes nothing: every edge request reaches the edge through Fastify.
+    tls = await startTestApp(env, { laneTakes: () => false });
+  });
+  after(async () => {
+    await tls.close();
+    await plain.close();
+  });
+
+  it('reads the client certificate from the connection there too', async () => {
+    const clientId = await registerClient(plain, {
+      token_endpoint_auth_method: 'tls_client_auth',
+      tls_client_auth_san_dns: 'svc-a.internal',
+    });
+    const before = tls.started.lane.served();
+    const res = await mtlsPost(tls, pki.caFile, '/oauth/token', { ...CC, client_id: clientId }, pki.client);
+    assert.equal(res.status, 200, res.text);
+    assert.deepEqual(claimsOf(res.body.access_token).cnf, { 'x5t#S256': thumbprint(pki.client) });
+    assert.equal(tls.started.lane.served(), before, 'the lane took no request');
+  });
+});
