@@ -10,6 +10,7 @@ import { RbacPolicy } from '../rbac/rbac-policy.service';
 import { RolesRepository } from '../rbac/roles.repository';
 import { RevocationFeedWriter } from '../revocation/revocation-feed.writer';
 import { RevocationService } from '../revocation/revocation.service';
+import { clientAuthRegistration } from './client-auth-registration';
 import { TOKEN_EXCHANGE } from './client.types';
 import { ClientStore } from './client-store.service';
 import { ClientAdminRow, ClientsRepository } from './clients.repository';
@@ -21,15 +22,22 @@ import { RotatedClientSecretDto } from './dto/rotated-client-secret.dto';
 /** The client ids the token endpoint accepts; anything else names no client (404, never SQL). */
 const CLIENT_ID = /^[\x21-\x7E]{1,128}$/;
 
-const toDto = (c: ClientAdminRow): ClientDto => ({
-  client_id: c.client_id,
-  name: c.name,
-  confidential: c.confidential,
-  grant_types: c.grant_types,
-  roles: c.roles,
-  token_exchange_audiences: c.token_exchange_audiences,
-  created_at: c.created_at.toISOString(),
-});
+function toDto(c: ClientAdminRow): ClientDto {
+  const dto: ClientDto = {
+    client_id: c.client_id,
+    name: c.name,
+    confidential: c.confidential,
+    grant_types: c.grant_types,
+    roles: c.roles,
+    token_exchange_audiences: c.token_exchange_audiences,
+    created_at: c.created_at.toISOString(),
+    token_endpoint_auth_method: c.token_endpoint_auth_method ?? (c.confidential ? 'client_secret_basic' : 'none'),
+  };
+  if (c.tls_client_auth_subject_dn !== null) dto.tls_client_auth_subject_dn = c.tls_client_auth_subject_dn;
+  if (c.tls_client_auth_san_dns !== null) dto.tls_client_auth_san_dns = c.tls_client_auth_san_dns;
+  if (c.jwks !== null) dto.jwks = c.jwks as unknown as { keys: Record<string, unknown>[] };
+  return dto;
+}
 const notFound = (): ProblemError => ProblemError.notFound('No such client.');
 
 /**
@@ -67,6 +75,7 @@ export class ClientsAdminService {
     if (!dto.confidential && grantTypes.includes('client_credentials')) {
       throw ProblemError.validation([{ field: 'grant_types', message: 'client_credentials requires a confidential client' }]);
     }
+    const auth = clientAuthRegistration(dto);
     const roles = [...new Set(dto.roles ?? [])].sort();
     const known = new Set(await this.roles.existing(roles));
     const unknown = roles.filter((r) => !known.has(r));
@@ -75,7 +84,7 @@ export class ClientsAdminService {
     const audiences = await this.exchangeAudiences(dto, grantTypes);
 
     const clientId = generateIdentifier(16);
-    const secret = dto.confidential ? generateSecret('cs_') : undefined;
+    const secret = auth.usesSecret ? generateSecret('cs_') : undefined;
     const row = await this.db.transaction(async (tx) => {
       const inserted = await this.clients.insert(tx, {
         clientId,
@@ -85,6 +94,8 @@ export class ClientsAdminService {
         secretHash: secret ? sha256(secret) : null,
         roles,
         tokenExchangeAudiences: audiences,
+        authMethod: auth.method,
+        certificate: auth.certificate,
       });
       // A lookup of this id may have been cached as unknown; drop it everywhere.
       await this.store.changed(tx, clientId);
@@ -98,6 +109,7 @@ export class ClientsAdminService {
           grant_types: grantTypes,
           roles,
           token_exchange_audiences: audiences,
+          token_endpoint_auth_method: auth.method,
         },
       });
       return inserted;
@@ -110,6 +122,10 @@ export class ClientsAdminService {
   async rotateSecret(principal: Principal, clientId: string, graceSeconds: number): Promise<RotatedClientSecretDto> {
     const client = await this.findLive(clientId);
     if (!client.confidential) throw ProblemError.conflict('A public client has no secret to rotate.');
+    const method = client.token_endpoint_auth_method;
+    if (method === 'tls_client_auth' || method === 'self_signed_tls_client_auth') {
+      throw ProblemError.conflict('A client that authenticates by certificate has no secret to rotate.');
+    }
     const secret = generateSecret('cs_');
     const rotated = await this.db.transaction(async (tx) => {
       const result = await this.clients.rotateSecret(tx, clientId, sha256(secret), graceSeconds);

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database.service';
 import { Queryable } from '../database/queryable';
-import { ClientRecord, GrantType } from './client.types';
+import type { JsonWebKey } from 'node:crypto';
+import type { CertificateAuthMethod, CertificateBinding } from './certificate-binding';
+import { ClientRecord, GrantType, TokenEndpointAuthMethod } from './client.types';
 
 interface ClientDbRow {
   id: string;
@@ -17,9 +19,27 @@ interface ClientDbRow {
   deleted_at: Date | null;
   created_at: Date;
   updated_at: Date;
+  token_endpoint_auth_method: TokenEndpointAuthMethod | null;
+  tls_client_auth_subject_dn: string | null;
+  tls_client_auth_san_dns: string | null;
+  jwks: { keys: JsonWebKey[] } | null;
 }
 
 export type ClientRow = ClientDbRow;
+
+export interface NewClient {
+  clientId: string;
+  name: string;
+  confidential: boolean;
+  grantTypes: GrantType[];
+  secretHash: Buffer | null;
+  roles: string[];
+  /** Omitted: the default of the client's kind (a secret, or none when public). */
+  authMethod?: TokenEndpointAuthMethod;
+  certificate?: CertificateBinding | null;
+  /** RFC 8693: the client_ids this client may exchange tokens for. */
+  tokenExchangeAudiences?: string[];
+}
 
 const SELECT_CLIENT = `
   SELECT c.*, COALESCE(array_agg(cr.role_name ORDER BY cr.role_name) FILTER (WHERE cr.role_name IS NOT NULL), '{}') AS roles
@@ -35,10 +55,27 @@ export interface ClientAdminRow {
   roles: string[];
   token_exchange_audiences: string[];
   created_at: Date;
+  token_endpoint_auth_method: TokenEndpointAuthMethod | null;
+  tls_client_auth_subject_dn: string | null;
+  tls_client_auth_san_dns: string | null;
+  jwks: { keys: JsonWebKey[] } | null;
+}
+
+/** What a client's certificate must show, or null for the secret and public methods. */
+function bindingOf(row: ClientDbRow): CertificateBinding | null {
+  const method = row.token_endpoint_auth_method;
+  if (method !== 'tls_client_auth' && method !== 'self_signed_tls_client_auth') return null;
+  return {
+    method: method satisfies CertificateAuthMethod,
+    subjectDn: row.tls_client_auth_subject_dn,
+    sanDns: row.tls_client_auth_san_dns,
+    jwks: row.jwks?.keys ?? null,
+  };
 }
 
 const SELECT_LIVE = `
   SELECT c.id, c.client_id, c.name, c.confidential, c.grant_types, c.token_exchange_audiences, c.created_at,
+    c.token_endpoint_auth_method, c.tls_client_auth_subject_dn, c.tls_client_auth_san_dns, c.jwks,
     COALESCE(array_agg(cr.role_name ORDER BY cr.role_name) FILTER (WHERE cr.role_name IS NOT NULL), '{}') AS roles
   FROM clients c LEFT JOIN client_roles cr ON cr.client_id = c.id
   WHERE c.deleted_at IS NULL`;
@@ -56,6 +93,7 @@ export function toRecord(row: ClientDbRow): ClientRecord {
     previousSecretHash: row.previous_secret_hash,
     previousSecretExpiresAt: row.previous_secret_expires_at,
     deleted: row.deleted_at !== null,
+    certificate: bindingOf(row),
   };
 }
 
@@ -74,25 +112,22 @@ export class ClientsRepository {
 
   async insert(
     q: Queryable,
-    client: {
-      clientId: string;
-      name: string;
-      confidential: boolean;
-      grantTypes: GrantType[];
-      secretHash: Buffer | null;
-      roles: string[];
-      tokenExchangeAudiences?: string[];
-    },
+    client: NewClient,
   ): Promise<ClientRow> {
     const [row] = await q.query<{ id: string }>(
-      `INSERT INTO clients (client_id, name, confidential, grant_types, secret_hash, token_exchange_audiences)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      `INSERT INTO clients (client_id, name, confidential, grant_types, secret_hash, token_endpoint_auth_method,
+         tls_client_auth_subject_dn, tls_client_auth_san_dns, jwks, token_exchange_audiences)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
       [
         client.clientId,
         client.name,
         client.confidential,
         client.grantTypes,
         client.secretHash,
+        client.authMethod ?? null,
+        client.certificate?.subjectDn ?? null,
+        client.certificate?.sanDns ?? null,
+        client.certificate?.jwks ? JSON.stringify({ keys: client.certificate.jwks }) : null,
         client.tokenExchangeAudiences ?? [],
       ],
     );
@@ -131,6 +166,7 @@ export class ClientsRepository {
          secret_hash = $2,
          updated_at = now()
        WHERE client_id = $1 AND deleted_at IS NULL AND confidential
+         AND COALESCE(token_endpoint_auth_method, '') NOT IN ('tls_client_auth', 'self_signed_tls_client_auth')
        RETURNING COALESCE(previous_secret_expires_at, now()) AS previous_expires_at`,
       [clientId, secretHash, graceSeconds],
     );

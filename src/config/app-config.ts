@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { AuditConfig, loadAuditConfig } from './audit-config';
-import { readTlsConfig, TlsConfig } from './tls-config';
+import { ClientCertificateConfig, readClientCertificateConfig, readTlsConfig, TlsConfig } from './tls-config';
 import { ConfigError, EnvReader } from './env-reader';
 
 export type SigningAlgorithm = 'RS256' | 'ES256';
@@ -70,6 +70,8 @@ export class AppConfig {
   audit: AuditConfig;
   /** HTTPS only when set (TLS_CERT_FILE, TLS_KEY_FILE, ...). */
   tls?: TlsConfig;
+  /** RFC 8705: the client CAs, and a certificate header forwarded by TRUSTED_PROXIES. */
+  clientCertificates: ClientCertificateConfig;
 }
 
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
@@ -145,6 +147,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     trustProxy: r.bool('TRUST_PROXY', false),
     audit: loadAuditConfig(r),
     tls,
+    clientCertificates: readClientCertificateConfig(r),
   });
   if (config.passwordMinLength > config.passwordMaxLength) {
     throw new ConfigError('PASSWORD_MIN_LENGTH', `must not exceed ${config.passwordMaxLength}`);

@@ -76,5 +76,7 @@ function accessTokenAnswer(c: AccessTokenClaims): IntrospectionResponse {
   if (isUserToken(c)) Object.assign(answer, { username: c.username, amr: c.amr });
   // RFC 8693 §4.1: an exchanged token names who acts for the subject.
   if (c.act !== undefined) answer.act = c.act;
+  // RFC 8705 §3.2: the resource server checks the binding against the certificate it sees.
+  if (c.cnf !== undefined) Object.assign(answer, { cnf: c.cnf });
   return answer;
 }

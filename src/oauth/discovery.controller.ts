@@ -18,7 +18,8 @@ export class DiscoveryController {
   @Header('cache-control', 'public, max-age=300')
   async metadata(): Promise<Record<string, unknown>> {
     const issuer = this.config.issuer;
-    const callerAuth = ['client_secret_basic', 'client_secret_post'];
+    // RFC 8705 §2.1.1 and §2.2.1: certificate clients authenticate on all three endpoints.
+    const callerAuth = ['client_secret_basic', 'client_secret_post', 'tls_client_auth', 'self_signed_tls_client_auth'];
     return {
       issuer,
       token_endpoint: `${issuer}/oauth/token`,
@@ -33,6 +34,8 @@ export class DiscoveryController {
       scopes_supported: await this.permissions.allPermissions(),
       token_endpoint_auth_signing_alg_values_supported: undefined,
       service_documentation: `${issuer}/docs`,
+      // RFC 8705 §3.3: tokens of a client authenticated by certificate carry its cnf.x5t#S256.
+      tls_client_certificate_bound_access_tokens: true,
     };
   }
 }

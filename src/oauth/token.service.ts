@@ -35,14 +35,19 @@ export class TokenService {
     }
   }
 
-  async token(client: ClientRecord, params: Record<string, string>): Promise<TokenResponse> {
+  /** `certificateThumbprint`: the client proved itself with that certificate (RFC 8705); its tokens are bound to it. */
+  async token(
+    client: ClientRecord,
+    params: Record<string, string>,
+    certificateThumbprint?: string,
+  ): Promise<TokenResponse> {
     const handler = this.handlerFor(params);
     if (!client.grantTypes.includes(handler.grantType))
       throw new OAuthError('unauthorized_client', `grant ${handler.grantType} not allowed`);
     for (const name of handler.requiredParams) {
       if (!params[name]) throw new OAuthError('invalid_request', `${name} missing`);
     }
-    const issued = await handler.handle({ client, params });
+    const issued = await handler.handle({ client, params, certificateThumbprint });
     this.metrics.tokensIssued.inc({ grant_type: handler.grantType });
     return issued;
   }

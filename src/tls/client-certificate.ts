@@ -39,9 +39,14 @@ export function clientCertificate(socket: Socket): ClientCertificate | undefined
   if (!(socket instanceof TLSSocket)) return undefined;
   const certificate = socket.getPeerX509Certificate();
   if (certificate === undefined) return undefined;
+  return describeCertificate(certificate, socket.authorized);
+}
+
+/** The fields of a certificate that client authentication reads; `chained` as the caller established it. */
+export function describeCertificate(certificate: X509Certificate, chained: boolean): ClientCertificate {
   return {
     thumbprint: sha256(certificate.raw).toString('base64url'),
-    chained: socket.authorized,
+    chained,
     subject: certificate.subject,
     sanDns: dnsNames(certificate),
     publicKey: certificate.publicKey.export({ format: 'jwk' }),

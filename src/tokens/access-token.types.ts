@@ -26,6 +26,8 @@ export interface AccessTokenClaims {
    */
   scope_narrowed?: boolean;
   act?: ActorClaim;
+  /** RFC 8705 §3.1: the token is bound to the client certificate with this SHA-256 thumbprint. */
+  cnf?: { 'x5t#S256': string };
 }
 
 export interface IssueAccessToken {
@@ -43,6 +45,8 @@ export interface IssueAccessToken {
   act?: ActorClaim;
   /** Token exchange: never outlive the subject token (seconds since epoch). */
   notAfter?: number;
+  /** Bind the token to this client certificate (`cnf.x5t#S256`, RFC 8705 §3). */
+  certificateThumbprint?: string;
 }
 
 /**

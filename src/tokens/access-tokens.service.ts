@@ -35,6 +35,7 @@ export class AccessTokens {
     if (input.amr !== undefined) claims.amr = [...input.amr];
     if (input.act !== undefined) claims.act = input.act;
     claims.scope_narrowed = input.scopeNarrowed !== false;
+    if (input.certificateThumbprint !== undefined) claims.cnf = { 'x5t#S256': input.certificateThumbprint };
     const token = this.pool.sign(claims, this.keys.signer());
     // A caller whose transaction fails never awaits the token: that rejection is not unhandled.
     token.catch(() => undefined);

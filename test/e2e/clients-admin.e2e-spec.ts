@@ -15,6 +15,7 @@ interface Client {
   grant_types: string[];
   roles: string[];
   created_at: string;
+  token_endpoint_auth_method?: string;
 }
 interface Rotated {
   client_id: string;
@@ -48,8 +49,18 @@ describe('clients admin API', () => {
       const res = await create({ name: 'Billing service', confidential: true, grant_types: ['client_credentials'], roles: [role] });
       assert.equal(res.status, 201, res.text);
       const c = res.body;
-      const fields = ['client_id', 'client_secret', 'confidential', 'created_at', 'grant_types', 'name', 'roles'];
-      assert.deepEqual(Object.keys(c).sort(), [...fields, 'token_exchange_audiences']);
+      assert.deepEqual(Object.keys(c).sort(), [
+        'client_id',
+        'client_secret',
+        'confidential',
+        'created_at',
+        'grant_types',
+        'name',
+        'roles',
+        'token_endpoint_auth_method',
+        'token_exchange_audiences',
+      ]);
+      assert.equal(c.token_endpoint_auth_method, 'client_secret_basic');
       assert.match(c.client_id, /^[A-Za-z0-9]{16,}$/);
       assert.match(c.client_secret!, /^cs_[A-Za-z0-9_-]{43,}$/);
       assert.deepEqual([c.name, c.confidential, c.grant_types, c.roles], ['Billing service', true, ['client_credentials'], [role]]);
@@ -121,7 +132,7 @@ describe('clients admin API', () => {
         const page: HttpResult<{ items: Client[]; next_cursor: string | null }> = await request('GET', url(`/clients?limit=3${cursor ? `&cursor=${cursor}` : ''}`), { token: reader.token });
         assert.equal(page.status, 200);
         assert.ok(page.body.items.length <= 3);
-        assertNoSecret(page.text, ['cs_', 'secret']);
+        assertNoSecret(page.text, ['cs_', '"client_secret"', 'secret_hash']);
         seen.push(...page.body.items.map((c) => c.client_id));
         cursor = page.body.next_cursor;
       } while (cursor);

@@ -28,7 +28,14 @@ describe('discovery, JWKS and stock clients', () => {
       'refresh_token',
       'urn:ietf:params:oauth:grant-type:token-exchange',
     ]);
-    assert.deepEqual(m.token_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post', 'none']);
+    assert.deepEqual(m.token_endpoint_auth_methods_supported, [
+      'client_secret_basic',
+      'client_secret_post',
+      'tls_client_auth',
+      'self_signed_tls_client_auth',
+      'none',
+    ]);
+    assert.equal(m.tls_client_certificate_bound_access_tokens, true);
     assert.ok(Array.isArray(m.introspection_endpoint_auth_methods_supported));
     assert.ok(Array.isArray(m.revocation_endpoint_auth_methods_supported));
     assert.ok((m.scopes_supported as string[]).includes('tokens:introspect'));

@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { GRANT_TYPES, GrantType } from '../client.types';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { GRANT_TYPES, GrantType, TOKEN_ENDPOINT_AUTH_METHODS, TokenEndpointAuthMethod } from '../client.types';
 
 /** A client as the admin API shows it: never a secret or a hash of one. */
 export class ClientDto {
@@ -23,4 +23,16 @@ export class ClientDto {
 
   @ApiProperty({ format: 'date-time' })
   created_at: string;
+
+  @ApiProperty({ enum: TOKEN_ENDPOINT_AUTH_METHODS })
+  token_endpoint_auth_method: TokenEndpointAuthMethod;
+
+  @ApiPropertyOptional()
+  tls_client_auth_subject_dn?: string;
+
+  @ApiPropertyOptional()
+  tls_client_auth_san_dns?: string;
+
+  @ApiPropertyOptional({ type: Object, description: 'Public keys only' })
+  jwks?: { keys: Record<string, unknown>[] };
 }

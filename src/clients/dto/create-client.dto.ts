@@ -1,8 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+} from 'class-validator';
 import { NoControlChars } from '../../common/http/validators';
 import { ROLE_NAME } from '../../rbac/rbac-names';
-import { GRANT_TYPES, GrantType } from '../client.types';
+import { GRANT_TYPES, GrantType, TOKEN_ENDPOINT_AUTH_METHODS, TokenEndpointAuthMethod } from '../client.types';
 
 export class CreateClientDto {
   @ApiProperty({ minLength: 1, maxLength: 200, example: 'billing-service' })
@@ -45,4 +56,44 @@ export class CreateClientDto {
     message: 'each value in token_exchange_audiences must be a client_id',
   })
   token_exchange_audiences?: string[];
+
+  @ApiPropertyOptional({
+    enum: TOKEN_ENDPOINT_AUTH_METHODS,
+    description:
+      'Default client_secret_basic for confidential clients (client_secret_post is accepted alike), ' +
+      'none for public ones. ' +
+      'tls_client_auth and self_signed_tls_client_auth (RFC 8705) make a confidential client without a secret',
+  })
+  @IsOptional()
+  @IsIn(TOKEN_ENDPOINT_AUTH_METHODS)
+  token_endpoint_auth_method?: TokenEndpointAuthMethod;
+
+  @ApiPropertyOptional({
+    example: 'O=Fleet,CN=svc-a',
+    description: 'tls_client_auth: the RFC 4514 subject DN (as `openssl x509 -nameopt RFC2253` prints it)',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 1024)
+  @NoControlChars()
+  tls_client_auth_subject_dn?: string;
+
+  @ApiPropertyOptional({
+    example: 'svc-a.internal',
+    description: "tls_client_auth: a DNS name among the certificate's SANs",
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 253)
+  tls_client_auth_san_dns?: string;
+
+  @ApiPropertyOptional({
+    type: Object,
+    example: { keys: [{ kty: 'EC', crv: 'P-256', x: '...', y: '...' }] },
+    description:
+      'self_signed_tls_client_auth: the public keys (JWK Set) the client certificate may carry; no private members',
+  })
+  @IsOptional()
+  @IsObject()
+  jwks?: Record<string, unknown>;
 }

@@ -23,6 +23,8 @@ export interface Principal {
    * permissions the principal's roles gained since count as held (RbacPolicy).
    */
   scopeNarrowed?: boolean;
+  /** A client authenticated by its certificate (RFC 8705): the certificate's `x5t#S256`. */
+  certificateThumbprint?: string;
 }
 
 /**

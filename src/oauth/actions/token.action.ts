@@ -17,6 +17,6 @@ export class TokenAction implements OAuthAction {
 
   async handle(request: EdgeRequest, caller: Caller): Promise<ActionResult> {
     if (caller.kind !== 'client') throw new OAuthError('invalid_client', 'no client authentication');
-    return { kind: 'json', body: await this.tokens.token(caller.client, request.body) };
+    return { kind: 'json', body: await this.tokens.token(caller.client, request.body, caller.certificateThumbprint) };
   }
 }

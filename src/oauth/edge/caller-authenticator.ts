@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { FailureAudit } from '../../audit/failure-audit.service';
 import { ClientAuthenticator } from '../../clients/client-authenticator.service';
+import { ClientCertificates } from '../../clients/client-certificates.service';
 import { Authenticators } from '../../common/auth/authenticators';
 import { PresentedCredentials, readCredentials } from '../../common/auth/credentials';
 import { Principal } from '../../common/auth/principal';
 import { OAuthError } from '../../common/errors/oauth-error';
 import { RequestContext } from '../../common/http/request-context';
+import type { ClientCertificate } from '../../tls/client-certificate';
 import type { Caller, EdgeRequest } from './edge.types';
 import type { OAuthRoute } from './route-table';
 
@@ -26,6 +28,7 @@ export class CallerAuthenticator {
     private readonly authenticators: Authenticators,
     private readonly clients: ClientAuthenticator,
     private readonly failures: FailureAudit,
+    private readonly certificates: ClientCertificates,
   ) {}
 
   async authenticate(route: OAuthRoute, request: EdgeRequest): Promise<Caller> {
@@ -37,28 +40,41 @@ export class CallerAuthenticator {
       if (err instanceof OAuthError && err.code === 'invalid_client') return this.fail(route, err.reason, err.headers);
       throw err;
     }
+    // Only a bare client_id can be proven by a certificate (RFC 8705 §2); a secret is judged as a secret.
+    const certificate = presented.client?.method === 'none' ? this.certificates.of(request) : undefined;
     if (route.auth === 'client') {
       if (presented.client === undefined) throw new OAuthError('invalid_client', 'no client authentication');
-      return { kind: 'client', client: await this.clients.authenticateRecord(presented.client) };
+      const client = await this.clients.authenticateRecord(presented.client, certificate);
+      const certificateThumbprint = client.certificate ? certificate?.thumbprint : undefined;
+      return { kind: 'client', client, certificateThumbprint };
     }
-    return this.caller(route, presented);
+    return this.caller(route, presented, certificate);
   }
 
-  private async caller(route: OAuthRoute, presented: PresentedCredentials): Promise<Caller> {
+  private async caller(
+    route: OAuthRoute,
+    presented: PresentedCredentials,
+    certificate?: ClientCertificate,
+  ): Promise<Caller> {
     const kinds = [presented.apiKey, presented.bearer, presented.client].filter((c) => c !== undefined).length;
     if (kinds !== 1) return this.fail(route, kinds === 0 ? 'no_credentials' : 'several_credentials');
     if (presented.client !== undefined) {
-      const publicClient = presented.client.method === 'none';
-      // A bare client_id proves nothing: anybody can send it. Refused before any
-      // lookup, so a public client's id and an unknown one get the same answer.
-      if (publicClient && route.auth !== 'caller_or_public_client') return this.fail(route, 'client_id_without_secret');
+      const bare = presented.client.method === 'none';
+      // A bare client_id without a certificate proves nothing: anybody can send it. Refused
+      // before any lookup, so a public client's id and an unknown one get the same answer.
+      if (bare && certificate === undefined && route.auth !== 'caller_or_public_client') {
+        return this.fail(route, 'client_id_without_secret');
+      }
       let principal: Principal;
       try {
-        principal = await this.authenticators.client(presented.client);
+        principal = await this.clients.authenticateClient(presented.client, certificate);
       } catch (err) {
         if (err instanceof OAuthError) return this.fail(route, err.reason, err.headers);
         throw err;
       }
+      // A bare client_id that a certificate did not prove is a public client's.
+      const publicClient = bare && principal.certificateThumbprint === undefined;
+      if (publicClient && route.auth !== 'caller_or_public_client') return this.fail(route, 'client_id_without_secret');
       return { kind: 'principal', principal, publicClient };
     }
     const principal =

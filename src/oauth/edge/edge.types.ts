@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { ClientRecord } from '../../clients/client.types';
 import type { Principal } from '../../common/auth/principal';
 import type { RequestView } from '../../common/http/request-view';
@@ -10,12 +11,15 @@ export interface EdgeRequest extends RequestView {
   query: Record<string, string>;
   /** The route's path, what rate-limit groups and metrics key on. */
   readonly routeOptions: { readonly url: string };
+  /** The connection it came on: its TLS client certificate (or a trusted proxy's forwarded one) is read from here. */
+  readonly socket?: Socket;
 }
 
 /**
  * Who may call a route, i.e. which link of the one authentication chain runs:
- * - `client`: an OAuth client (client_secret_basic / client_secret_post, or a
- *   public client's bare `client_id`): the token endpoint;
+ * - `client`: an OAuth client (client_secret_basic / client_secret_post, its
+ *   certificate with its `client_id` (RFC 8705), or a public client's bare
+ *   `client_id`): the token endpoint;
  * - `caller`: a caller proving itself (X-API-Key, Bearer access token, or a
  *   confidential client's secret); a bare client_id is no proof: introspection;
  * - `caller_or_public_client`: as `caller`, and a public client by client_id,
@@ -26,7 +30,7 @@ export type CallerPolicy = 'client' | 'caller' | 'caller_or_public_client' | 'no
 
 /** What the chain established. */
 export type Caller =
-  | { readonly kind: 'client'; readonly client: ClientRecord }
+  | { readonly kind: 'client'; readonly client: ClientRecord; readonly certificateThumbprint?: string }
   | { readonly kind: 'principal'; readonly principal: Principal; readonly publicClient: boolean }
   | { readonly kind: 'none' };
 

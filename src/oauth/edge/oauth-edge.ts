@@ -86,6 +86,8 @@ export class OAuthEdge implements LaneTarget<BoundRoute> {
       body: {},
       query: {},
       routeOptions: { url: path },
+      // Both adapters hand over the raw request, so the certificate comes from the same place on either.
+      socket: req.socket,
     };
     void RequestContext.run(requestMeta(request), async () => {
       let result: ActionResult | undefined;

@@ -25,7 +25,7 @@ export class ClientCredentialsGrant implements GrantHandler {
     private readonly audit: AuditBatchWriter,
   ) {}
 
-  async handle({ client, params }: GrantRequest): Promise<TokenResponse> {
+  async handle({ client, params, certificateThumbprint }: GrantRequest): Promise<TokenResponse> {
     if (!client.confidential)
       throw new OAuthError('unauthorized_client', 'public client cannot use client_credentials');
     try {
@@ -37,6 +37,7 @@ export class ClientCredentialsGrant implements GrantHandler {
         scope,
         roles: client.roles,
         scopeNarrowed: isNarrowed(scope, held),
+        certificateThumbprint,
       });
       const { jti, scope: granted } = access.claims;
       const [token] = await Promise.all([

@@ -13,6 +13,8 @@ export interface TokenResponse {
 export interface GrantRequest {
   client: ClientRecord;
   params: Record<string, string>;
+  /** The client authenticated with this certificate (RFC 8705): access tokens carry it as `cnf.x5t#S256`. */
+  certificateThumbprint?: string;
 }
 
 /** One file per grant: its type, the parameters it requires, and its handler. */

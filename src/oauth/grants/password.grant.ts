@@ -41,7 +41,7 @@ export class PasswordGrant implements GrantHandler {
 
   /** The login success row, the counter reset, the refresh family and `token.issued` commit together. */
   private async issue(
-    { client }: GrantRequest,
+    { client, certificateThumbprint }: GrantRequest,
     login: LoginResult,
     requested: string[] | undefined,
   ): Promise<TokenResponse> {
@@ -60,6 +60,8 @@ export class PasswordGrant implements GrantHandler {
         sid: family.familyId,
         amr,
         scopeNarrowed: isNarrowed(scope, held),
+        // RFC 8705 §3: every access token of a client that authenticated by certificate is bound to it.
+        certificateThumbprint,
       });
       await this.audit.record(tx, {
         eventType: 'token.issued',

@@ -41,6 +41,7 @@ export class RefreshTokenGrant implements GrantHandler {
   private async rotate({
     client,
     params,
+    certificateThumbprint,
   }: GrantRequest): Promise<{ token: Promise<string>; response: Omit<TokenResponse, 'access_token'> }> {
     const requested = parseScope(params.scope);
     await this.permissions.allPermissions(); // warm the cache outside the transaction
@@ -61,6 +62,8 @@ export class RefreshTokenGrant implements GrantHandler {
         amr: row.amr,
         // Narrowed unless it carries everything the user holds now (the family's scope may be narrower).
         scopeNarrowed: isNarrowed(scope, current),
+        // RFC 8705 §3: bound to the certificate the client authenticated with on this request.
+        certificateThumbprint,
       });
       await this.audit.record(tx, {
         eventType: 'token.refreshed',

@@ -32,7 +32,7 @@ export class TokenExchangeGrant implements GrantHandler {
     private readonly audit: AuditService,
   ) {}
 
-  async handle({ client, params }: GrantRequest): Promise<TokenResponse> {
+  async handle({ client, params, certificateThumbprint }: GrantRequest): Promise<TokenResponse> {
     if (!client.confidential) throw new OAuthError('unauthorized_client', 'public client cannot exchange tokens');
     if (params.actor_token !== undefined || params.actor_token_type !== undefined) {
       throw new OAuthError('invalid_request', 'actor_token not supported');
@@ -63,6 +63,8 @@ export class TokenExchangeGrant implements GrantHandler {
       audience,
       act: actorChain(client.clientId, subject.act),
       notAfter: subject.exp,
+      // RFC 8705: the caller authenticated by certificate gets a token bound to that certificate.
+      certificateThumbprint,
     });
     await this.audit.recordAlone({
       eventType: 'token.exchanged',
