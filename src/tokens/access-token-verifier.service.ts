@@ -15,6 +15,9 @@ interface Verified {
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+/** RFC 9068 §2.2: `aud` is required: a non-empty string, or a non-empty list of them. */
+const audiencePresent = (aud: unknown): boolean =>
+  isString(aud) || (Array.isArray(aud) && aud.length > 0 && aud.every(isString));
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /**
@@ -71,7 +74,7 @@ export class AccessTokenVerifier {
     if (!key || header.alg !== key.alg) return null;
     // Any audience here; verify() applies this service's own unless the caller accepts any.
     const p = verifyAccessJwt(token, { alg: key.alg, publicPem: key.publicPem, issuer: this.config.issuer, nowSeconds: now });
-    if (!p || (typeof p.aud !== 'string' && !Array.isArray(p.aud))) return null;
+    if (!p || !audiencePresent(p.aud)) return null;
     // jsonwebtoken checks exp and nbf only when present; RFC 9068 requires them.
     if (!isNumber(p.exp) || !isNumber(p.iat) || !isNumber(p.nbf) || p.exp <= now || p.nbf > now) return null;
     if (!isString(p.sub) || !isString(p.jti) || !isString(p.client_id) || typeof p.scope !== 'string') return null;

@@ -187,16 +187,32 @@ describe('security: JWT attacks', () => {
     await assertRejected('no exp', resign(genuine, { payload: ({ exp: _exp, ...p }) => p }, ourSigner()));
   });
 
-  it('a wrong iss or aud is refused, even when signed with our key', async () => {
+  it('a wrong iss, or an empty or missing aud, is refused, even when signed with our key', async () => {
     const issuer = app.config.issuer;
     for (const iss of ['https://evil.example', `${issuer}/`, `${issuer}.evil.example`, issuer.toUpperCase(), '', null]) {
       await assertRejected(`iss ${String(iss)}`, resign(genuine, { payload: (p) => ({ ...p, iss }) }, ourSigner()));
     }
     await assertRejected('no iss', resign(genuine, { payload: ({ iss: _iss, ...p }) => p }, ourSigner()));
-    for (const aud of ['https://other-api.example', ['https://other-api.example'], '', [], null]) {
+    for (const aud of ['', [], null]) {
       await assertRejected(`aud ${JSON.stringify(aud)}`, resign(genuine, { payload: (p) => ({ ...p, aud }) }, ourSigner()));
     }
     await assertRejected('no aud', resign(genuine, { payload: ({ aud: _aud, ...p }) => p }, ourSigner()));
+  });
+
+  it("another service's audience: refused by this service's own API, and introspected with that aud", async () => {
+    // Token exchange (RFC 8693) issues tokens for other services: introspection answers for them, naming the
+    // audience, and the resource server checks it (RFC 7662 §2.2); /v1 accepts only its own audience.
+    for (const aud of ['https://other-api.example', ['https://other-api.example']]) {
+      const token = resign(genuine, { payload: (p) => ({ ...p, aud }) }, ourSigner());
+      const answer = await introspect(app, caller, token);
+      assert.equal((answer.body as Json).active, true, answer.text);
+      assert.deepEqual((answer.body as Json).aud, aud);
+      for (const path of PROTECTED) {
+        const res = await getWithBearer(app, path, token);
+        assert.equal(res.status, 401, `aud ${JSON.stringify(aud)}: GET ${path} answered ${res.status}`);
+        assertProblem(res, 401);
+      }
+    }
   });
 
   it('a typ other than at+jwt is refused (RFC 9068 §4), even when signed with our key', async () => {
