@@ -86,14 +86,25 @@ async function runParts(
       failed = true;
       const message = err instanceof Error ? err.message : String(err);
       log(`part ${part.id} failed: ${message}`);
-      rows.push({ id: part.id, label: part.title, pass: false, figures: `ERROR: ${message.split('\n')[0].slice(0, 160)}` });
+      rows.push({
+        id: part.id,
+        label: part.title,
+        pass: false,
+        figures: `ERROR: ${message.split('\n')[0].slice(0, 160)}`,
+      });
     }
   }
   return { rows, skipped, failed, rounds };
 }
 
 function machine(pgVersion: string): Record<string, unknown> {
-  return { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version, postgres: pgVersion, platform: `${process.platform} ${process.arch}` };
+  return {
+    cores: cpus().length,
+    cpu: cpus()[0]?.model,
+    node: process.version,
+    postgres: pgVersion,
+    platform: `${process.platform} ${process.arch}`,
+  };
 }
 
 async function bench(options: BenchOptions, parts: Part[], db: BenchDatabase): Promise<boolean> {
@@ -153,7 +164,12 @@ async function bench(options: BenchOptions, parts: Part[], db: BenchDatabase): P
     env,
     lines,
     skipped,
-    data: { options: { ...options, only: options.only && [...options.only] }, baseline, rows, raw: { ...raw, ...ctx.raw } },
+    data: {
+      options: { ...options, only: options.only && [...options.only] },
+      baseline,
+      rows,
+      raw: { ...raw, ...ctx.raw },
+    },
   });
   return !failed;
 }
@@ -161,12 +177,14 @@ async function bench(options: BenchOptions, parts: Part[], db: BenchDatabase): P
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   if (options.list) {
-    for (const p of PARTS) console.log(`${p.id.padEnd(18)} ${p.title}${p.needs.length ? ` (needs ${p.needs.join(', ')})` : ''}`);
+    for (const p of PARTS)
+      console.log(`${p.id.padEnd(18)} ${p.title}${p.needs.length ? ` (needs ${p.needs.join(', ')})` : ''}`);
     for (const [g, ids] of Object.entries(GROUPS)) console.log(`${g.padEnd(18)} group: ${ids.join(', ')}`);
     return;
   }
   const parts = selectParts(options.only);
-  if (!existsSync(PATHS.serviceMain)) throw new Error(`no service build at ${PATHS.serviceMain}: run npm run build first`);
+  if (!existsSync(PATHS.serviceMain))
+    throw new Error(`no service build at ${PATHS.serviceMain}: run npm run build first`);
   const db = await BenchDatabase.create(options.adminUrl);
   let interrupted = false;
   const onSignal = (): void => {

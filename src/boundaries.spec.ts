@@ -60,7 +60,7 @@ describe('module boundary rule (npm run lint)', () => {
   it('fails on an import from common/ into a feature folder, and on folder cycles', async () => {
     const bad = join(dir, 'bad');
     writeTree(bad, {
-      'src/users/username.ts': "export const MAX = 64;\n",
+      'src/users/username.ts': 'export const MAX = 64;\n',
       'src/common/http/validators.ts': "import { MAX } from '../../users/username';\nexport const LIMIT = MAX;\n",
       // tokens/a -> revocation/b and revocation/c -> tokens/d: no file cycle, but a folder cycle.
       'src/tokens/a.ts': "import { B } from '../revocation/b';\nexport const A = B;\n",

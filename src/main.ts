@@ -14,7 +14,10 @@ async function main(): Promise<void> {
   const logger = createRootLogger(config.logLevel);
   const started = await createApp(config);
   await started.app.listen({ port: config.port, host: config.host });
-  logger.info({ port: config.port, issuer: config.issuer, embedded: started.runtime.embedded }, 'auth service listening');
+  logger.info(
+    { port: config.port, issuer: config.issuer, embedded: started.runtime.embedded },
+    'auth service listening',
+  );
   const shutdown = async (signal: string): Promise<void> => {
     logger.info({ signal }, 'shutting down');
     await started.close();

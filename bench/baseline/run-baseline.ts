@@ -9,7 +9,11 @@ import { freePort, startNode, waitForHttp } from '../lib/processes';
 const BODY = `token=${'x'.repeat(800)}`;
 
 /** Measures the bare node:http server alone, with the same autocannon settings as every service run. */
-export async function measureBaseline(options: BenchOptions, raw: Record<string, unknown>, label: string): Promise<LoadSummary> {
+export async function measureBaseline(
+  options: BenchOptions,
+  raw: Record<string, unknown>,
+  label: string,
+): Promise<LoadSummary> {
   const port = await freePort();
   const server = startNode('baseline server', PATHS.baselineServer, [String(port)], { PATH: process.env.PATH });
   try {
@@ -29,7 +33,9 @@ export async function measureBaseline(options: BenchOptions, raw: Record<string,
       warmup: options.warmup,
     });
     raw[out.summary.title] = out;
-    log(`  -> ${out.summary.rps.toFixed(0)} ok/s, p50 ${out.summary.latency.p50} ms, p99 ${out.summary.latency.p99} ms`);
+    log(
+      `  -> ${out.summary.rps.toFixed(0)} ok/s, p50 ${out.summary.latency.p50} ms, p99 ${out.summary.latency.p99} ms`,
+    );
     return out.summary;
   } finally {
     await server.stop();

@@ -23,7 +23,10 @@ function repoRoot(): string {
 
 /** The main checkout's root when this is a git worktree (its ../shared is the one beside the main clone). */
 function mainCheckout(root: string): string | undefined {
-  const git = spawnSync('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], { cwd: root, encoding: 'utf8' });
+  const git = spawnSync('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   return git.status === 0 ? dirname(git.stdout.trim()) : undefined;
 }
 

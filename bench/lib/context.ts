@@ -67,7 +67,9 @@ export class BenchContext {
       s.extra.sqlPerRequest = sql.total / Math.max(1, s.total + (s.extra.warmupRequests ?? 0));
       out.sql = sql;
     }
-    log(`  -> ${s.rps.toFixed(0)} ok/s, p50 ${s.latency.p50} ms, p99 ${s.latency.p99} ms, non-2xx ${s.non2xx}, errors ${s.errors}, mismatches ${s.mismatches}`);
+    log(
+      `  -> ${s.rps.toFixed(0)} ok/s, p50 ${s.latency.p50} ms, p99 ${s.latency.p99} ms, non-2xx ${s.non2xx}, errors ${s.errors}, mismatches ${s.mismatches}`,
+    );
     return s;
   }
 

@@ -10,7 +10,10 @@ export class BenchDatabase {
   readonly url: string;
   private pool?: Pool;
 
-  private constructor(private readonly admin: Client, adminUrl: string) {
+  private constructor(
+    private readonly admin: Client,
+    adminUrl: string,
+  ) {
     const url = new URL(adminUrl);
     url.pathname = `/${this.name}`;
     this.url = url.toString();

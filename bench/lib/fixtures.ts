@@ -14,7 +14,11 @@ export function introspectionHeaders(ctx: BenchContext): Record<string, string> 
 export const introspectBody = (token: string): string => `token=${encodeURIComponent(token)}`;
 
 export async function clientToken(url: string, client: SeededClient): Promise<string> {
-  const res = await postForm(`${url}/oauth/token`, { grant_type: 'client_credentials' }, basicAuth(client.clientId, client.secret));
+  const res = await postForm(
+    `${url}/oauth/token`,
+    { grant_type: 'client_credentials' },
+    basicAuth(client.clientId, client.secret),
+  );
   return String(expectStatus('client_credentials grant', res).json.access_token);
 }
 
@@ -22,7 +26,9 @@ export async function clientToken(url: string, client: SeededClient): Promise<st
 export function clientTokens(ctx: BenchContext, label: string, count: number): Promise<string[]> {
   return ctx.memo(`tokens:${label}:${count}`, async () => {
     const started = Date.now();
-    const tokens = await mapLimit(Array.from({ length: count }), SETUP_CONCURRENCY, () => clientToken(ctx.service.url, ctx.seeded.cc));
+    const tokens = await mapLimit(Array.from({ length: count }), SETUP_CONCURRENCY, () =>
+      clientToken(ctx.service.url, ctx.seeded.cc),
+    );
     log(`minted ${count} access tokens (${label}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return tokens;
   });

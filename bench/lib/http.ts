@@ -5,7 +5,11 @@ export interface FormResult {
   json: Record<string, unknown>;
 }
 
-export async function postForm(url: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<FormResult> {
+export async function postForm(
+  url: string,
+  form: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<FormResult> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
@@ -15,7 +19,11 @@ export async function postForm(url: string, form: Record<string, string>, header
 }
 
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<FormResult> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   return parse(res);
 }
 
@@ -37,7 +45,11 @@ export function basicAuth(clientId: string, secret: string): Record<string, stri
 }
 
 /** Maps with at most `limit` calls in flight. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const lane = async (): Promise<void> => {
@@ -52,6 +64,7 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
 
 /** Throws with the response text when the status is not the expected one. */
 export function expectStatus(what: string, res: FormResult, status = 200): FormResult {
-  if (res.status !== status) throw new Error(`${what}: expected ${status}, got ${res.status} ${res.text.slice(0, 300)}`);
+  if (res.status !== status)
+    throw new Error(`${what}: expected ${status}, got ${res.status} ${res.text.slice(0, 300)}`);
   return res;
 }

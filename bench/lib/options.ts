@@ -52,7 +52,12 @@ export function parseOptions(argv: string[]): BenchOptions {
     const [, name, value = ''] = /^--([a-z-]+)(?:=(.*))?$/.exec(arg) ?? [];
     switch (name) {
       case 'only':
-        o.only = new Set(value.split(',').map((s) => s.trim()).filter(Boolean));
+        o.only = new Set(
+          value
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        );
         break;
       case 'duration':
         o.duration = int(name, value, 1);

@@ -37,8 +37,12 @@ export async function seedClient(db: BenchDatabase, clientId: string, roles: str
 
 /** A custom role holding only `tokens:introspect`: the least a resource server needs. */
 export async function seedIntrospectorRole(db: BenchDatabase): Promise<void> {
-  await db.query(`INSERT INTO roles (name, description) VALUES ($1, 'benchmark introspection caller')`, [INTROSPECTOR_ROLE]);
-  await db.query(`INSERT INTO role_permissions (role_name, permission_name) VALUES ($1, 'tokens:introspect')`, [INTROSPECTOR_ROLE]);
+  await db.query(`INSERT INTO roles (name, description) VALUES ($1, 'benchmark introspection caller')`, [
+    INTROSPECTOR_ROLE,
+  ]);
+  await db.query(`INSERT INTO role_permissions (role_name, permission_name) VALUES ($1, 'tokens:introspect')`, [
+    INTROSPECTOR_ROLE,
+  ]);
 }
 
 /**

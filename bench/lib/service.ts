@@ -34,6 +34,8 @@ export function serviceEnv(s: ServiceSettings, port: number): NodeJS.ProcessEnv 
     RATE_LIMIT_TOKEN_PER_USERNAME: '10000000',
     RATE_LIMIT_ADMIN_PER_PRINCIPAL: '10000000',
     RATE_LIMIT_INTROSPECT_PER_CALLER: '100000000',
+    // Every load comes from 127.0.0.1: the per-IP connection cap (256) would cut the 500-stream feed part.
+    MAX_CONNECTIONS_PER_IP: '4096',
   };
 }
 
@@ -82,7 +84,11 @@ export class ServiceInstance {
 
 /** True when the route exists: an unknown route is 404, a known one answers 400/401/415 to an empty POST. */
 export async function routeExists(url: string, contentType = 'application/x-www-form-urlencoded'): Promise<boolean> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body: contentType.includes('json') ? '{}' : '' });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body: contentType.includes('json') ? '{}' : '',
+  });
   await res.arrayBuffer();
   return res.status !== 404;
 }

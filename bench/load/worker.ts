@@ -97,7 +97,13 @@ function summarize(spec: LoadSpec, r: autocannon.Result, mode: Mode): LoadSummar
     timeouts: r.timeouts,
     mismatches: r.mismatches,
     statusCodes,
-    latency: { average: r.latency.average, p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
+    latency: {
+      average: r.latency.average,
+      p50: r.latency.p50,
+      p90: r.latency.p90,
+      p99: r.latency.p99,
+      max: r.latency.max,
+    },
     extra: mode.extra(),
   };
 }

@@ -12,9 +12,18 @@ export const apiKeyIntrospection: Part = {
   async run(ctx) {
     const keys = await apiKeys(ctx, ctx.options.tokens + 1);
     const [one, ...many] = keys;
-    const base = { path: '/oauth/introspect', method: 'POST' as const, headers: introspectionHeaders(ctx), expectInBody: '"active":true' };
+    const base = {
+      path: '/oauth/introspect',
+      method: 'POST' as const,
+      headers: introspectionHeaders(ctx),
+      expectInBody: '"active":true',
+    };
     const single = await ctx.load({ ...base, title: 'introspect one API key', body: introspectBody(one) });
-    const rotated = await ctx.load({ ...base, title: `introspect ${many.length} API keys`, bodies: many.map(introspectBody) });
+    const rotated = await ctx.load({
+      ...base,
+      title: `introspect ${many.length} API keys`,
+      bodies: many.map(introspectBody),
+    });
     const rows: Row[] = [
       { id: 'apikey-one', label: '(5a) introspect: one API key', load: single, target: { minReference: 0.8 } },
       {

@@ -21,13 +21,16 @@ function rssMb(pid: number | undefined): number {
 async function lagBuckets(url: string): Promise<Map<string, number>> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const buckets = new Map<string, number>();
-  for (const m of text.matchAll(/^auth_audit_seal_lag_seconds_bucket\{le="([^"]+)"\} (\d+)/gm)) buckets.set(m[1], Number(m[2]));
+  for (const m of text.matchAll(/^auth_audit_seal_lag_seconds_bucket\{le="([^"]+)"\} (\d+)/gm))
+    buckets.set(m[1], Number(m[2]));
   return buckets;
 }
 
 /** The bucket bound under which 99% of the rows sealed between two scrapes fall. */
 function p99Bound(before: Map<string, number>, after: Map<string, number>): { bound: number; rows: number } {
-  const diffs = [...after].map(([le, n]) => [le === '+Inf' ? Infinity : Number(le), n - (before.get(le) ?? 0)] as const);
+  const diffs = [...after].map(
+    ([le, n]) => [le === '+Inf' ? Infinity : Number(le), n - (before.get(le) ?? 0)] as const,
+  );
   const total = diffs.find(([le]) => le === Infinity)?.[1] ?? 0;
   const bound = diffs.find(([, n]) => n >= total * 0.99)?.[0] ?? Infinity;
   return { bound, rows: total };
@@ -114,7 +117,9 @@ async function fill(sql: Client): Promise<{ inserted: number; sealRate: number }
 
 async function verifyRow(ctx: BenchContext, token: string): Promise<Row> {
   const started = Date.now();
-  const res = await fetch(`${ctx.service.url}/v1/audit-events/verify`, { headers: { authorization: `Bearer ${token}` } });
+  const res = await fetch(`${ctx.service.url}/v1/audit-events/verify`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   const body = (await res.json()) as { ok: boolean; checked: number };
   const seconds = (Date.now() - started) / 1000;
   const rate = body.checked / seconds;
@@ -135,7 +140,9 @@ async function exportRow(ctx: BenchContext, token: string): Promise<Row> {
   const started = Date.now();
   let lines = 0;
   try {
-    const res = await fetch(`${ctx.service.url}/v1/audit-events/export?after_seq=0`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${ctx.service.url}/v1/audit-events/export?after_seq=0`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     const reader = res.body!.getReader();
     for (;;) {
       const { done, value } = await reader.read();

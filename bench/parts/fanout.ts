@@ -12,7 +12,8 @@ const GIVE_UP_MS = 5_000;
 
 async function active(url: string, headers: Record<string, string>, token: string): Promise<boolean> {
   const res = await postForm(`${url}/oauth/introspect`, { token }, headers);
-  if (res.status !== 200) throw new Error(`introspection on instance B answered ${res.status} ${res.text.slice(0, 200)}`);
+  if (res.status !== 200)
+    throw new Error(`introspection on instance B answered ${res.status} ${res.text.slice(0, 200)}`);
   return res.json.active === true;
 }
 
@@ -34,7 +35,8 @@ export const revocationFanout: Part = {
     try {
       for (let i = 0; i < ctx.options.revocations; i++) {
         const token = await clientToken(ctx.service.url, ctx.seeded.cc);
-        if (!(await active(b.url, headers, token))) throw new Error('instance B does not accept a fresh token of instance A');
+        if (!(await active(b.url, headers, token)))
+          throw new Error('instance B does not accept a fresh token of instance A');
         await revoke(ctx.service.url, ctx.seeded.cc, token);
         const revokedAt = performance.now();
         let seen = false;
@@ -52,7 +54,9 @@ export const revocationFanout: Part = {
       await b.stop();
     }
     const p = percentiles(delays);
-    log(`fan-out: ${delays.length} seen, ${missed} missed; p50 ${p.p50.toFixed(1)} ms, p99 ${p.p99.toFixed(1)} ms, max ${p.max.toFixed(1)} ms`);
+    log(
+      `fan-out: ${delays.length} seen, ${missed} missed; p50 ${p.p50.toFixed(1)} ms, p99 ${p.p99.toFixed(1)} ms, max ${p.max.toFixed(1)} ms`,
+    );
     ctx.raw['revocation fan-out'] = { delaysMs: delays, missed, pollMs: POLL_MS, giveUpMs: GIVE_UP_MS };
     return [
       {

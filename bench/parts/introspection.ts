@@ -17,10 +17,10 @@ function introspectLoad(
 ): ReturnType<BenchContext['load']> {
   return ctx.load(
     {
-    title,
-    path: '/oauth/introspect',
-    method: 'POST',
-    headers,
+      title,
+      path: '/oauth/introspect',
+      method: 'POST',
+      headers,
       ...(tokens.length === 1 ? { body: introspectBody(tokens[0]) } : { bodies: tokens.map(introspectBody) }),
       expectInBody: expect,
     },
@@ -79,7 +79,12 @@ function garbage(real: string, count: number): string[] {
   const kinds = [
     () => randomBytes(32).toString('base64url'),
     () => [randomBytes(24), randomBytes(64), randomBytes(32)].map(b64).join('.'),
-    () => [b64(JSON.stringify({ ...JSON.parse(Buffer.from(header, 'base64url').toString()), kid: randomUUID() })), payload, signature].join('.'),
+    () =>
+      [
+        b64(JSON.stringify({ ...JSON.parse(Buffer.from(header, 'base64url').toString()), kid: randomUUID() })),
+        payload,
+        signature,
+      ].join('.'),
     () => [header, b64(JSON.stringify({ ...claims, jti: randomUUID() })), signature].join('.'),
   ];
   return Array.from({ length: count }, (_, i) => kinds[i % kinds.length]());
@@ -87,7 +92,10 @@ function garbage(real: string, count: number): string[] {
 
 /** Opaque garbage with the prefixes that route to storage-backed checks (refresh tokens, API keys). */
 function prefixedGarbage(count: number): string[] {
-  return Array.from({ length: count }, (_, i) => `${i % 2 === 0 ? 'rt_' : 'ak_'}${randomBytes(32).toString('base64url')}`);
+  return Array.from(
+    { length: count },
+    (_, i) => `${i % 2 === 0 ? 'rt_' : 'ak_'}${randomBytes(32).toString('base64url')}`,
+  );
 }
 
 /** (3) Garbage and revoked tokens: must all be exactly {"active":false}, without a query per request where avoidable. */
@@ -100,7 +108,12 @@ export const introspectInvalid: Part = {
     const rows = [];
     const junk = await introspectLoad(ctx, 'introspect garbage', garbage(real, ctx.options.tokens), INACTIVE);
     rows.push({ id: 'intro-garbage', label: '(3a) introspect: garbage JWTs/opaque', load: junk, target: {} });
-    const prefixed = await introspectLoad(ctx, 'introspect rt_/ak_ garbage', prefixedGarbage(ctx.options.tokens), INACTIVE);
+    const prefixed = await introspectLoad(
+      ctx,
+      'introspect rt_/ak_ garbage',
+      prefixedGarbage(ctx.options.tokens),
+      INACTIVE,
+    );
     rows.push({
       id: 'intro-garbage-prefixed',
       label: '(3b) introspect: garbage rt_/ak_',
@@ -130,21 +143,22 @@ export const introspectUnderLogin: Part = {
   async run(ctx) {
     const token = await clientToken(ctx.service.url, ctx.seeded.cc);
     const logins = ctx.seeded.loginUsers.map(
-      (u) => `grant_type=password&client_id=cli&username=${encodeURIComponent(u.username)}&password=${encodeURIComponent(u.password)}`,
+      (u) =>
+        `grant_type=password&client_id=cli&username=${encodeURIComponent(u.username)}&password=${encodeURIComponent(u.password)}`,
     );
     const [intro, login] = await Promise.all([
       introspectLoad(ctx, 'introspect during password load', [token], ACTIVE, false),
       ctx.load(
         {
-        title: 'password grants (cost 12) on the side',
-        path: '/oauth/token',
-        method: 'POST',
-        headers: { 'content-type': FORM },
-        bodies: logins,
-        expectInBody: '"access_token"',
-        // Enough to keep bcrypt's pool busy without outgrowing the login queue's bound
-        // (LOGIN_QUEUE_MAX_WAIT_MS, 2 s): past it the queue answers 503 by design, and those are not logins.
-        connections: 4,
+          title: 'password grants (cost 12) on the side',
+          path: '/oauth/token',
+          method: 'POST',
+          headers: { 'content-type': FORM },
+          bodies: logins,
+          expectInBody: '"access_token"',
+          // Enough to keep bcrypt's pool busy without outgrowing the login queue's bound
+          // (LOGIN_QUEUE_MAX_WAIT_MS, 2 s): past it the queue answers 503 by design, and those are not logins.
+          connections: 4,
           // Outlasts the introspection window on both ends.
           duration: ctx.options.duration + 2,
         },
@@ -152,7 +166,12 @@ export const introspectUnderLogin: Part = {
       ),
     ]);
     return [
-      { id: 'intro-under-login', label: '(4) introspect during password grants', load: intro, target: { maxP99Ms: 25 } },
+      {
+        id: 'intro-under-login',
+        label: '(4) introspect during password grants',
+        load: intro,
+        target: { maxP99Ms: 25 },
+      },
       { id: 'password-side', label: '    password grants on the side (cost 12)', load: login, target: {} },
     ];
   },

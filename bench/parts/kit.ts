@@ -15,8 +15,16 @@ const GIVE_UP_MS = 5_000;
 function startExample(ctx: BenchContext): Promise<RunningExample> {
   const { clientId, secret } = ctx.seeded.introspector;
   return startResourceService(
-    { issuer: ctx.settings.issuer, clientId, clientSecret: secret, audience: [ctx.settings.issuer],
-      downstreamAudience: clientId, onStale: 'fail-closed', port: 0, host: '127.0.0.1' },
+    {
+      issuer: ctx.settings.issuer,
+      clientId,
+      clientSecret: secret,
+      audience: [ctx.settings.issuer],
+      downstreamAudience: clientId,
+      onStale: 'fail-closed',
+      port: 0,
+      host: '127.0.0.1',
+    },
     { logger: false },
   );
 }

@@ -30,21 +30,42 @@ export const quietDatabase: Part = {
   async run(ctx) {
     const target = new URL(ctx.settings.databaseUrl);
     const proxy = await PgCountingProxy.start(target.hostname, Number(target.port || 5432));
-    const counted = await ServiceInstance.start('instance C (counted)', { ...ctx.settings, databaseUrl: proxy.urlFor(ctx.settings.databaseUrl) });
+    const counted = await ServiceInstance.start('instance C (counted)', {
+      ...ctx.settings,
+      databaseUrl: proxy.urlFor(ctx.settings.databaseUrl),
+    });
     try {
       const token = await clientToken(ctx.service.url, ctx.seeded.cc);
-      const spec = { url: counted.url, path: '/oauth/introspect', method: 'POST' as const, headers: introspectionHeaders(ctx), body: introspectBody(token) };
-      await ctx.load({ ...spec, title: 'path 1 warm-up (counted instance)', duration: Math.max(ctx.options.warmup, 2), warmup: 0 });
+      const spec = {
+        url: counted.url,
+        path: '/oauth/introspect',
+        method: 'POST' as const,
+        headers: introspectionHeaders(ctx),
+        body: introspectBody(token),
+      };
+      await ctx.load({
+        ...spec,
+        title: 'path 1 warm-up (counted instance)',
+        duration: Math.max(ctx.options.warmup, 2),
+        warmup: 0,
+      });
       const before = proxy.snapshot();
       const started = Date.now();
-      const load = await ctx.load({ ...spec, title: 'path 1 (counted instance)', warmup: 0, expectInBody: '"active":true' });
+      const load = await ctx.load({
+        ...spec,
+        title: 'path 1 (counted instance)',
+        warmup: 0,
+        expectInBody: '"active":true',
+      });
       const during = PgCountingProxy.diff(before, proxy.snapshot());
       const windowMs = Date.now() - started;
       const idleStart = proxy.snapshot();
       await sleep(windowMs);
       const idle = PgCountingProxy.diff(idleStart, proxy.snapshot());
       const excess = during.total - idle.total;
-      log(`no-db: ${load.ok} introspections; statements during load: ${during.total} (${describe(during)}); idle ${windowMs} ms: ${idle.total}`);
+      log(
+        `no-db: ${load.ok} introspections; statements during load: ${during.total} (${describe(during)}); idle ${windowMs} ms: ${idle.total}`,
+      );
       ctx.raw['no-db statements'] = { windowMs, requests: load.ok, during, idle };
       return [
         {

@@ -160,7 +160,10 @@ const COLUMNS = Object.keys(HEADERS) as (keyof TableLine)[];
 export function textTable(lines: TableLine[]): string {
   const all = [HEADERS, ...lines];
   const width = (c: keyof TableLine): number => Math.max(...all.map((l) => l[c].length));
-  const render = (l: TableLine): string => COLUMNS.map((c) => l[c].padEnd(width(c))).join('  ').trimEnd();
+  const render = (l: TableLine): string =>
+    COLUMNS.map((c) => l[c].padEnd(width(c)))
+      .join('  ')
+      .trimEnd();
   const rule = COLUMNS.map((c) => '-'.repeat(width(c))).join('  ');
   return [render(HEADERS), rule, ...lines.map(render)].join('\n');
 }

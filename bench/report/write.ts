@@ -19,11 +19,23 @@ export interface Publication {
 export function publish(p: Publication): void {
   const notes = [...p.skipped.map((s) => `skipped: ${s}`), p.settingsLine, `machine: ${JSON.stringify(p.env)}`];
   console.log(`\n${textTable(p.lines)}\n\n${notes.join('\n')}`);
-  const markdown = [`# Benchmark run ${p.started.toISOString()}`, '', `Command: \`${p.command}\``, '', markdownTable(p.lines), '', ...notes.map((n) => `- ${n}`), ''];
+  const markdown = [
+    `# Benchmark run ${p.started.toISOString()}`,
+    '',
+    `Command: \`${p.command}\``,
+    '',
+    markdownTable(p.lines),
+    '',
+    ...notes.map((n) => `- ${n}`),
+    '',
+  ];
   mkdirSync(PATHS.results, { recursive: true });
   const json = join(PATHS.results, `${p.stamp}.json`);
   const md = join(PATHS.results, `${p.stamp}.md`);
-  writeFileSync(json, `${JSON.stringify({ started: p.started, command: p.command, env: p.env, skipped: p.skipped, ...p.data }, null, 2)}\n`);
+  writeFileSync(
+    json,
+    `${JSON.stringify({ started: p.started, command: p.command, env: p.env, skipped: p.skipped, ...p.data }, null, 2)}\n`,
+  );
   writeFileSync(md, markdown.join('\n'));
   console.log(`results: ${json}\n         ${md}`);
 }

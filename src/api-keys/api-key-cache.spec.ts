@@ -8,7 +8,10 @@ import { ApiKeyRecordRow, ApiKeysRepository } from './api-keys.repository';
 
 function setup() {
   const handlers = new Map<string, (e: ClusterEvent) => void>();
-  const events = { on: (type: string, h: (e: ClusterEvent) => void) => handlers.set(type, h), onSync: () => undefined } as unknown as ClusterEvents;
+  const events = {
+    on: (type: string, h: (e: ClusterEvent) => void) => handlers.set(type, h),
+    onSync: () => undefined,
+  } as unknown as ClusterEvents;
   const rows = new Map<string, ApiKeyRecordRow>();
   let queries = 0;
   let gate: Promise<void> = Promise.resolve();

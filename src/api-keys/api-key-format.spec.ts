@@ -22,7 +22,16 @@ describe('api key format', () => {
 
   it('refuses anything not shaped like a key', () => {
     const good = newApiKey().key;
-    for (const bad of ['', 'ak_', good.slice(0, -1), `${good}x`, good.replace('ak_', 'rt_'), `ak_${'a'.repeat(10_000)}`, good.replace(/_/, '-'), `${good}\n`]) {
+    for (const bad of [
+      '',
+      'ak_',
+      good.slice(0, -1),
+      `${good}x`,
+      good.replace('ak_', 'rt_'),
+      `ak_${'a'.repeat(10_000)}`,
+      good.replace(/_/, '-'),
+      `${good}\n`,
+    ]) {
       assert.equal(parseApiKey(bad), null, bad.slice(0, 30));
     }
   });

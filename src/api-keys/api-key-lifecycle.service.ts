@@ -67,7 +67,12 @@ export class ApiKeyLifecycle {
         outcome: 'success',
         actor: auditActor(principal),
         subject: { type: 'api_key', id: old.id },
-        details: { new_key_id: inserted.id, grace_seconds: graceSeconds, owner_type: old.owner_type, owner_id: old.owner_id },
+        details: {
+          new_key_id: inserted.id,
+          grace_seconds: graceSeconds,
+          owner_type: old.owner_type,
+          owner_id: old.owner_id,
+        },
       });
       return { row: inserted, previous: old };
     });

@@ -16,7 +16,10 @@ export class ApiKeyOwnersRepository {
   }
 
   /** A client (not deleted, unless `includeDeleted`), by row id (uuid) or by public client_id. */
-  async findClient(idOrClientId: string, includeDeleted = false): Promise<{ id: string; client_id: string } | undefined> {
+  async findClient(
+    idOrClientId: string,
+    includeDeleted = false,
+  ): Promise<{ id: string; client_id: string } | undefined> {
     // A public client_id may itself look like a uuid: match either column, the row id first.
     return this.db.one(
       `SELECT id, client_id FROM clients WHERE (client_id = $1 OR id = $2::uuid) AND ($3 OR deleted_at IS NULL)

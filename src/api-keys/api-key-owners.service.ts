@@ -30,10 +30,12 @@ export class ApiKeyOwners {
   ): Promise<ApiKeyOwner> {
     if (id === undefined) {
       const caller = await this.ofCaller(principal);
-      if (type !== undefined && type !== caller.type) throw ownerError(`is required when owner_type differs from the caller's (${caller.type})`);
+      if (type !== undefined && type !== caller.type)
+        throw ownerError(`is required when owner_type differs from the caller's (${caller.type})`);
       return caller;
     }
-    if (type === undefined) throw ProblemError.validation([{ field: 'owner_type', message: 'is required with owner_id' }]);
+    if (type === undefined)
+      throw ProblemError.validation([{ field: 'owner_type', message: 'is required with owner_id' }]);
     const owner = await this.named(type, id);
     await this.assertMayMintFor(principal, owner, held);
     return owner;

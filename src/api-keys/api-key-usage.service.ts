@@ -54,7 +54,10 @@ export class ApiKeyUsage implements OnModuleInit, BeforeApplicationShutdown {
       )
       .catch((err: unknown) => {
         this.tracker.restore(due);
-        this.logger.warn({ err: (err as Error).message, keys: due.length }, 'api key last_used_at flush failed; will retry');
+        this.logger.warn(
+          { err: (err as Error).message, keys: due.length },
+          'api key last_used_at flush failed; will retry',
+        );
       })
       .finally(() => {
         this.flushing = undefined;

@@ -37,7 +37,9 @@ describe('ApiKeyVerifier', () => {
     failures = [];
     touched = [];
     const cache = { get: async (id: string) => (id === record.lookupId ? record : null) } as unknown as ApiKeyCache;
-    const owners = { of: async () => new Set(['users:read', 'users:write', 'roles:read']) } as unknown as OwnerPermissions;
+    const owners = {
+      of: async () => new Set(['users:read', 'users:write', 'roles:read']),
+    } as unknown as OwnerPermissions;
     const events = new ApiKeyEvents();
     events.onUsed((use) => touched.push(use.id));
     events.onFailed((f) => failures.push(f));

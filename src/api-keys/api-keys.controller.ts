@@ -1,5 +1,14 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentPrincipal, RequirePermissions } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/principal';
 import { Page } from '../common/http/pagination';
@@ -52,11 +61,17 @@ export class ApiKeysController {
   @HttpCode(201)
   @RequirePermissions('api_keys:write')
   @Header('cache-control', 'no-store')
-  @ApiOperation({ summary: 'Rotate: a new key with the same name, scope and owner; the old one works for grace_seconds' })
+  @ApiOperation({
+    summary: 'Rotate: a new key with the same name, scope and owner; the old one works for grace_seconds',
+  })
   @ApiCreatedResponse({ type: RotatedApiKey })
   @ApiNotFoundResponse({ description: 'No such key' })
   @ApiConflictResponse({ description: 'The key is revoked, expired or already rotated' })
-  rotate(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() dto: RotateApiKeyDto): Promise<RotatedApiKey> {
+  rotate(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body() dto: RotateApiKeyDto,
+  ): Promise<RotatedApiKey> {
     return this.lifecycle.rotate(principal, id, dto.grace_seconds ?? 0);
   }
 

@@ -53,7 +53,11 @@ export class ApiKeysRepository {
   }
 
   /** Newest first; `after` is the (created_at, id) of the previous page's last row. */
-  async list(limit: number, after: { c: string; i: string } | undefined, owner: ApiKeyOwner | undefined): Promise<ApiKeyRow[]> {
+  async list(
+    limit: number,
+    after: { c: string; i: string } | undefined,
+    owner: ApiKeyOwner | undefined,
+  ): Promise<ApiKeyRow[]> {
     const params: unknown[] = [limit];
     const where: string[] = [];
     if (after) {
@@ -65,7 +69,10 @@ export class ApiKeysRepository {
       where.push(`owner_type = $${params.length - 1} AND owner_id = $${params.length}`);
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    return this.db.query<ApiKeyRow>(`SELECT ${COLUMNS} FROM api_keys ${clause} ORDER BY created_at DESC, id DESC LIMIT $1`, params);
+    return this.db.query<ApiKeyRow>(
+      `SELECT ${COLUMNS} FROM api_keys ${clause} ORDER BY created_at DESC, id DESC LIMIT $1`,
+      params,
+    );
   }
 
   /** Marks an active key rotated; undefined when it was revoked, expired or rotated meanwhile. */
@@ -80,7 +87,10 @@ export class ApiKeysRepository {
 
   /** Marks a key revoked; undefined when it already was. */
   async markRevoked(tx: Tx, id: string): Promise<ApiKeyRow | undefined> {
-    return tx.one<ApiKeyRow>(`UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING ${COLUMNS}`, [id]);
+    return tx.one<ApiKeyRow>(
+      `UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING ${COLUMNS}`,
+      [id],
+    );
   }
 
   async findRecord(lookupId: string): Promise<ApiKeyRecordRow | undefined> {

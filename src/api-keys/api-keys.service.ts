@@ -65,7 +65,13 @@ export class ApiKeysService {
         outcome: 'success',
         actor: auditActor(principal),
         subject: { type: 'api_key', id: inserted.id },
-        details: { name: inserted.name, scope: inserted.scope, owner_type: owner.type, owner_id: owner.id, expires_at: expiresAt?.toISOString() ?? null },
+        details: {
+          name: inserted.name,
+          scope: inserted.scope,
+          owner_type: owner.type,
+          owner_id: owner.id,
+          expires_at: expiresAt?.toISOString() ?? null,
+        },
       });
       return inserted;
     });

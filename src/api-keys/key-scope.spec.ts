@@ -11,7 +11,10 @@ describe('key scope', () => {
   });
   it('refuses malformed scope as a 400 problem', () => {
     for (const bad of ['a"b', 'a\\b', 'x'.repeat(129), Array.from({ length: 257 }, (_, i) => `p${i}`).join(' ')]) {
-      assert.throws(() => parseKeyScope(bad), (e: unknown) => e instanceof ProblemError && e.status === 400);
+      assert.throws(
+        () => parseKeyScope(bad),
+        (e: unknown) => e instanceof ProblemError && e.status === 400,
+      );
     }
   });
   it('lists what is not held', () => {

@@ -29,7 +29,9 @@ export class AuditChainMonitor implements OnApplicationBootstrap, OnApplicationS
   onApplicationBootstrap(): void {
     this.metrics.auditChainOk.set(1);
     this.timer = setInterval(() => {
-      this.current = this.check().catch((err: unknown) => this.logger.warn({ err: (err as Error).message }, 'audit chain check failed to run'));
+      this.current = this.check().catch((err: unknown) =>
+        this.logger.warn({ err: (err as Error).message }, 'audit chain check failed to run'),
+      );
     }, this.config.audit.verifyIntervalSeconds * 1000);
     this.timer.unref();
   }
@@ -48,7 +50,10 @@ export class AuditChainMonitor implements OnApplicationBootstrap, OnApplicationS
     if (result.ok) {
       this.metrics.auditLastVerifiedSeq.set(head.seq);
     } else {
-      this.logger.error({ first_bad_seq: result.first_bad_seq }, 'audit hash chain broken: rows were changed, deleted or inserted by hand');
+      this.logger.error(
+        { first_bad_seq: result.first_bad_seq },
+        'audit hash chain broken: rows were changed, deleted or inserted by hand',
+      );
     }
   }
 }

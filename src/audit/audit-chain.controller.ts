@@ -23,7 +23,9 @@ export class AuditChainController {
   @RequirePermissions('audit:read')
   @ApiOperation({ summary: 'Recompute the hash chain over a seq range and check its signed checkpoints' })
   @ApiOkResponse({ description: '{ok, checked, first_bad_seq, last_checkpoint}' })
-  @ApiBadRequestResponse({ description: 'Non-integer range, from_seq > to_seq, or a range below the first retained row' })
+  @ApiBadRequestResponse({
+    description: 'Non-integer range, from_seq > to_seq, or a range below the first retained row',
+  })
   verify(@Query() query: AuditVerifyQueryDto): Promise<VerifyResult> {
     return this.verifier.verify({ from: seq(query.from_seq), to: seq(query.to_seq) });
   }

@@ -24,7 +24,9 @@ export class AuditChainRepository {
 
   /** Locks the head row: a second line of defence behind the sealer's advisory lock. */
   async lockHead(tx: Queryable): Promise<ChainHead> {
-    const [row] = await tx.query<{ seq: string; hash: string }>('SELECT seq::text AS seq, hash FROM audit_chain_head FOR UPDATE');
+    const [row] = await tx.query<{ seq: string; hash: string }>(
+      'SELECT seq::text AS seq, hash FROM audit_chain_head FOR UPDATE',
+    );
     return { seq: Number(row.seq), hash: row.hash };
   }
 
@@ -53,7 +55,10 @@ export class AuditChainRepository {
        WHERE a.id = v.id`,
       [ids, seqs, hashes],
     );
-    await tx.query('UPDATE audit_chain_head SET seq = $1, hash = $2, sealed_at = now()', [seqs[seqs.length - 1], hashes[hashes.length - 1]]);
+    await tx.query('UPDATE audit_chain_head SET seq = $1, hash = $2, sealed_at = now()', [
+      seqs[seqs.length - 1],
+      hashes[hashes.length - 1],
+    ]);
   }
 
   /** Sealed rows with from <= seq <= to, by seq. */
@@ -86,7 +91,11 @@ export class AuditChainRepository {
               (SELECT e.hash = h.hash FROM audit_events e WHERE e.seq = h.seq) AS matches
        FROM audit_chain_head h`,
     );
-    return { headSeq: Number(row.head), beyondHead: row.beyond === null ? undefined : Number(row.beyond), headRowMatches: row.matches !== false };
+    return {
+      headSeq: Number(row.head),
+      beyondHead: row.beyond === null ? undefined : Number(row.beyond),
+      headRowMatches: row.matches !== false,
+    };
   }
 
   async checkpointsBetween(from: number, to: number): Promise<Checkpoint[]> {
@@ -118,7 +127,9 @@ export class AuditChainRepository {
 
   /** The database clock, in the form checkpoints sign (millisecond RFC 3339, UTC). */
   async now(tx: Queryable): Promise<string> {
-    const [row] = await tx.query<{ now: string }>(`SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS now`);
+    const [row] = await tx.query<{ now: string }>(
+      `SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS now`,
+    );
     return row.now;
   }
 }

@@ -14,7 +14,10 @@ export class AuditEventsController {
 
   @Get()
   @RequirePermissions('audit:read')
-  @ApiOperation({ summary: 'Read audit events, newest first', description: 'Exact-match filters; since and until are RFC 3339 and inclusive.' })
+  @ApiOperation({
+    summary: 'Read audit events, newest first',
+    description: 'Exact-match filters; since and until are RFC 3339 and inclusive.',
+  })
   @ApiOkResponse({ type: AuditEventPageDto })
   @ApiBadRequestResponse({ description: 'Invalid filter, limit or cursor' })
   list(@Query() query: AuditEventsQueryDto): Promise<Page<AuditEventDto>> {

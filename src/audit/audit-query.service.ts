@@ -28,9 +28,22 @@ export class AuditQueryService {
       throw ProblemError.validation([{ field: 'until', message: 'must not be before since' }]);
     }
     const rows = await this.repo.find(
-      { eventType: query.event_type, outcome: query.outcome, actorId: query.actor_id, subjectId: query.subject_id, since, until, beforeId: cursor?.id },
+      {
+        eventType: query.event_type,
+        outcome: query.outcome,
+        actorId: query.actor_id,
+        subjectId: query.subject_id,
+        since,
+        until,
+        beforeId: cursor?.id,
+      },
       limit + 1,
     );
-    return toPage(rows, limit, (r) => r, (r) => ({ id: r.id }));
+    return toPage(
+      rows,
+      limit,
+      (r) => r,
+      (r) => ({ id: r.id }),
+    );
   }
 }

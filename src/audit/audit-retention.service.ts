@@ -33,7 +33,9 @@ export class AuditRetention implements OnApplicationBootstrap, OnApplicationShut
   onApplicationBootstrap(): void {
     const run = (): void => {
       if (this.stopping) return;
-      this.current = this.run().catch((err: unknown) => this.logger.warn({ err: (err as Error).message }, 'audit retention failed'));
+      this.current = this.run().catch((err: unknown) =>
+        this.logger.warn({ err: (err as Error).message }, 'audit retention failed'),
+      );
     };
     run();
     this.timer = setInterval(run, this.config.audit.retentionIntervalSeconds * 1000);

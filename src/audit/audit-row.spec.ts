@@ -27,7 +27,9 @@ describe('chainHash', () => {
       '{"actor_id":"u1","actor_type":"user","details":{"a":"é","b":1},"event_type":"user.login","id":"10",' +
       '"ip":"127.0.0.1","occurred_at":"2026-01-01T00:00:00.000001Z","outcome":"success","request_id":"r",' +
       '"seq":1,"subject_id":"u1","subject_type":"user","user_agent":"ua"}';
-    const expected = createHash('sha256').update(Buffer.from(GENESIS_HASH + jcs, 'utf8')).digest('hex');
+    const expected = createHash('sha256')
+      .update(Buffer.from(GENESIS_HASH + jcs, 'utf8'))
+      .digest('hex');
     assert.equal(chainHash(GENESIS_HASH, row, 1), expected);
     assert.equal(chainHash(GENESIS_HASH, { ...row, hash: 'ignored' }, 1), expected);
   });

@@ -112,7 +112,8 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
     this.running = true;
     this.wanted = false;
     try {
-      const checkpointDue = this.uncheckpointed && Date.now() - this.lastCheckpointCheck >= this.config.audit.checkpointSeconds * 1000;
+      const checkpointDue =
+        this.uncheckpointed && Date.now() - this.lastCheckpointCheck >= this.config.audit.checkpointSeconds * 1000;
       if (!checkpointDue && !(await this.hasUnsealed())) return this.wanted ? NUDGE_MS : IDLE_POLL_MS;
       let result = await this.sealBatch(checkpointDue || !this.checkpointedSinceStart);
       while (result.sealed === BATCH && !this.stopping) result = await this.sealBatch(false);
@@ -135,7 +136,9 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async sealBatch(checkpointCheck: boolean): Promise<BatchResult> {
     const result = await this.db.transaction(async (tx): Promise<BatchResult> => {
-      const [{ locked }] = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [SEAL_LOCK]);
+      const [{ locked }] = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [
+        SEAL_LOCK,
+      ]);
       if (!locked) return { sealed: 0, locked: false, lagsMs: [] };
       const head = await this.chain.lockHead(tx);
       const rows = await this.chain.unsealed(tx, BATCH);
@@ -153,7 +156,12 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
       }
       if (rows.length > 0) await this.chain.seal(tx, ids, seqs, hashes);
       const checkpoint = rows.length > 0 || checkpointCheck ? await this.maybeCheckpoint(tx, { seq, hash }) : undefined;
-      return { sealed: rows.length, locked: true, lagsMs: rows.map((r) => now - Date.parse(r.occurred_at)), checkpoint };
+      return {
+        sealed: rows.length,
+        locked: true,
+        lagsMs: rows.map((r) => now - Date.parse(r.occurred_at)),
+        checkpoint,
+      };
     });
     for (const lag of result.lagsMs) this.metrics.auditSealLag.observe(Math.max(0, lag) / 1000);
     if (result.sealed > 0) this.uncheckpointed = true;

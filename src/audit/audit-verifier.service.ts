@@ -39,7 +39,12 @@ export class AuditVerifier {
     const head = await this.chain.head();
     const first = await this.chain.firstRetainedSeq();
     const last = (await this.chain.newestCheckpoint()) ?? null;
-    const result = (checked: number, bad: number | null): VerifyResult => ({ ok: bad === null, checked, first_bad_seq: bad, last_checkpoint: last });
+    const result = (checked: number, bad: number | null): VerifyResult => ({
+      ok: bad === null,
+      checked,
+      first_bad_seq: bad,
+      last_checkpoint: last,
+    });
     if (range.from !== undefined && (range.from < 1 || (first !== undefined && range.from < first))) {
       throw ProblemError.validation([{ field: 'from_seq', message: 'is below the first retained row' }]);
     }
@@ -47,7 +52,9 @@ export class AuditVerifier {
     const from = range.from ?? first ?? head.seq + 1;
     if (from > to) {
       if (range.from !== undefined || range.to !== undefined) {
-        throw ProblemError.validation([{ field: 'from_seq', message: 'must not be after to_seq or the newest sealed row' }]);
+        throw ProblemError.validation([
+          { field: 'from_seq', message: 'must not be after to_seq or the newest sealed row' },
+        ]);
       }
       // Nothing retained: fine only if retention removed everything up to a checkpoint of the head.
       const vouched = last !== null && last.seq === head.seq && this.signer.verify(last);
@@ -92,7 +99,8 @@ export class AuditVerifier {
       if (!(err instanceof Broken)) throw err;
       // Retention may delete the oldest rows while a default-range walk reads them: start again from the new first row.
       const nowFirst = range.from === undefined ? await this.chain.firstRetainedSeq() : undefined;
-      if (nowFirst !== undefined && first !== undefined && nowFirst > first && err.seq < nowFirst) return this.verify(range);
+      if (nowFirst !== undefined && first !== undefined && nowFirst > first && err.seq < nowFirst)
+        return this.verify(range);
       return result(checked, err.seq);
     }
     return result(checked, null);

@@ -14,7 +14,10 @@ describe('CheckpointSigner', () => {
     const a = new CheckpointSigner(loadConfig({}), runtime);
     const b = new CheckpointSigner(loadConfig({}), runtime);
     assert.deepEqual(a.jwk, b.jwk);
-    const own = new CheckpointSigner(loadConfig({ AUDIT_SIGNING_KEY: Buffer.alloc(32, 1).toString('base64') }), runtime);
+    const own = new CheckpointSigner(
+      loadConfig({ AUDIT_SIGNING_KEY: Buffer.alloc(32, 1).toString('base64') }),
+      runtime,
+    );
     assert.notEqual(own.jwk.x, a.jwk.x);
     assert.deepEqual(Object.keys(a.jwk).sort(), ['crv', 'kid', 'kty', 'x']);
     assert.equal(a.jwk.kty, 'OKP');
@@ -39,7 +42,10 @@ describe('CheckpointSigner', () => {
     assert.equal(signer.verify({ ...cp, signed_at: '2026-01-01T00:00:00.001Z' }), false);
     assert.equal(signer.verify({ ...cp, signature: 'A'.repeat(86) }), false);
     assert.equal(signer.verify({ ...cp, signature: '!!' }), false);
-    const other = new CheckpointSigner(loadConfig({ AUDIT_SIGNING_KEY: Buffer.alloc(32, 2).toString('base64') }), runtime);
+    const other = new CheckpointSigner(
+      loadConfig({ AUDIT_SIGNING_KEY: Buffer.alloc(32, 2).toString('base64') }),
+      runtime,
+    );
     assert.equal(other.verify(cp), false);
     assert.equal(other.verify({ ...cp, kid: other.jwk.kid }), false);
   });

@@ -40,12 +40,20 @@ export class CheckpointSigner {
   readonly jwk: CheckpointJwk;
 
   constructor(config: AppConfig, runtime: Runtime) {
-    const seed = config.audit.signingKey ?? Buffer.from(hkdfSync('sha256', runtime.keyEncryptionKey, Buffer.alloc(0), HKDF_INFO, 32));
-    this.privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+    const seed =
+      config.audit.signingKey ??
+      Buffer.from(hkdfSync('sha256', runtime.keyEncryptionKey, Buffer.alloc(0), HKDF_INFO, 32));
+    this.privateKey = createPrivateKey({
+      key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]),
+      format: 'der',
+      type: 'pkcs8',
+    });
     this.publicKey = createPublicKey(this.privateKey);
     const x = (this.publicKey.export({ format: 'jwk' }) as { x: string }).x;
     // RFC 7638 thumbprint: a kid that names this exact key.
-    const kid = createHash('sha256').update(canonicalJson({ crv: 'Ed25519', kty: 'OKP', x })).digest('base64url');
+    const kid = createHash('sha256')
+      .update(canonicalJson({ crv: 'Ed25519', kty: 'OKP', x }))
+      .digest('base64url');
     this.jwk = { kty: 'OKP', crv: 'Ed25519', x, kid };
   }
 
@@ -57,7 +65,12 @@ export class CheckpointSigner {
   /** False for another key's checkpoint too: only this key's signatures vouch for anything. */
   verify(checkpoint: Checkpoint): boolean {
     if (checkpoint.kid !== this.jwk.kid || !/^[A-Za-z0-9_-]{86}$/.test(checkpoint.signature)) return false;
-    return verify(null, Buffer.from(canonicalJson(this.signed(checkpoint))), this.publicKey, Buffer.from(checkpoint.signature, 'base64url'));
+    return verify(
+      null,
+      Buffer.from(canonicalJson(this.signed(checkpoint))),
+      this.publicKey,
+      Buffer.from(checkpoint.signature, 'base64url'),
+    );
   }
 
   private signed(body: CheckpointBody): CheckpointBody {

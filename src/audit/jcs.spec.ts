@@ -43,7 +43,15 @@ describe('canonicalJson (RFC 8785)', () => {
   });
 
   it('sorts keys by UTF-16 code units (section 3.2.3 sorting example)', () => {
-    const input = { '\u20ac': 'Euro Sign', '\r': 'Carriage Return', '\ufb33': 'Dalet', '1': 'One', '\ud83d\ude00': 'Grin', '\u0080': 'Control', '\u00f6': 'o' };
+    const input = {
+      '\u20ac': 'Euro Sign',
+      '\r': 'Carriage Return',
+      '\ufb33': 'Dalet',
+      '1': 'One',
+      '\ud83d\ude00': 'Grin',
+      '\u0080': 'Control',
+      '\u00f6': 'o',
+    };
     assert.equal(
       canonicalJson(input),
       '{"\\r":"Carriage Return","1":"One","\u0080":"Control","\u00f6":"o","\u20ac":"Euro Sign","\ud83d\ude00":"Grin","\ufb33":"Dalet"}',

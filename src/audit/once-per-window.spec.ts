@@ -32,6 +32,9 @@ describe('OncePerWindow (the failure damper)', () => {
     assert.equal(damper.admit('e|3', undefined, 0).write, true);
     for (let i = 4; i < 100; i++) assert.equal(damper.admit(`e|${i}`, undefined, 0).write, false);
     assert.equal(damper.size, 3);
-    assert.deepEqual(damper.drain(1000).map((o) => [o.key, o.count]), [['e|*', 96]]);
+    assert.deepEqual(
+      damper.drain(1000).map((o) => [o.key, o.count]),
+      [['e|*', 96]],
+    );
   });
 });

@@ -21,7 +21,17 @@ export function parseRfc3339(value: unknown): string | null {
   const m = RFC3339.exec(value);
   if (!m) return null;
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
-  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 60) return null;
+  if (
+    year < 1 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > daysIn(year, month) ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 60
+  )
+    return null;
   let offsetMinutes = 0;
   if (m[8]) {
     const [oh, om] = [Number(m[9]), Number(m[10])];
@@ -44,7 +54,10 @@ export function IsRfc3339DateTime(options?: ValidationOptions): PropertyDecorato
       name: 'isRfc3339DateTime',
       validator: {
         validate: (value: unknown): boolean => parseRfc3339(value) !== null,
-        defaultMessage: buildMessage((prefix) => `${prefix}$property must be an RFC 3339 date-time, for example 2025-01-31T12:00:00Z`, options),
+        defaultMessage: buildMessage(
+          (prefix) => `${prefix}$property must be an RFC 3339 date-time, for example 2025-01-31T12:00:00Z`,
+          options,
+        ),
       },
     },
     options,

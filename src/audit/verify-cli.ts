@@ -56,7 +56,8 @@ if (require.main === module) {
     (err: unknown) => {
       let message = 'audit verification could not run';
       if (err instanceof UsageError) message = err.message;
-      else if (err instanceof ProblemError) message = (err.errors ?? []).map((e) => `${e.field} ${e.message}`).join('; ') || err.message;
+      else if (err instanceof ProblemError)
+        message = (err.errors ?? []).map((e) => `${e.field} ${e.message}`).join('; ') || err.message;
       // Only the error's class for anything else: a driver error can quote the connection URL.
       else if (err instanceof Error) message += ` (${err.name})`;
       process.stderr.write(`${message}\n`);

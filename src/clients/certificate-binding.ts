@@ -21,7 +21,9 @@ const KEY_MEMBERS = ['kty', 'crv', 'x', 'y', 'n', 'e'] as const;
 const HEX_PAIR = /\\([0-9a-fA-F]{2})/g;
 
 function normaliseValue(value: string): string {
-  const unescaped = value.replace(HEX_PAIR, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))).replace(/\\(.)/g, '$1');
+  const unescaped = value
+    .replace(HEX_PAIR, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+    .replace(/\\(.)/g, '$1');
   return unescaped.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
@@ -55,7 +57,10 @@ export function rfc4514Rdns(dn: string): string[] {
 
 /** Node's X509Certificate.subject as normalised RDNs, most significant first. */
 export function nodeSubjectRdns(subject: string): string[] {
-  return subject.split('\n').filter((line) => line.length > 0).map(normaliseRdn);
+  return subject
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map(normaliseRdn);
 }
 
 function sameKey(a: JsonWebKey, b: JsonWebKey): boolean {

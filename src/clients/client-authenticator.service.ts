@@ -85,8 +85,12 @@ export class ClientAuthenticator implements ClientAuthenticatorPort, OnModuleIni
       return { principal: { ...principal, certificateThumbprint: cert.thumbprint }, until: cert.validTo.getTime() };
     }
     // A secret in its rotation grace period is good only until the grace ends.
-    const viaPrevious = client.secretHash === null || presented.secret === undefined || !constantTimeEqual(sha256(presented.secret), client.secretHash);
-    const until = client.confidential && viaPrevious ? (client.previousSecretExpiresAt?.getTime() ?? 0) : Number.POSITIVE_INFINITY;
+    const viaPrevious =
+      client.secretHash === null ||
+      presented.secret === undefined ||
+      !constantTimeEqual(sha256(presented.secret), client.secretHash);
+    const until =
+      client.confidential && viaPrevious ? (client.previousSecretExpiresAt?.getTime() ?? 0) : Number.POSITIVE_INFINITY;
     return { principal, until };
   }
 
@@ -107,7 +111,8 @@ export class ClientAuthenticator implements ClientAuthenticatorPort, OnModuleIni
         },
         `${ip}|${client?.clientId ?? '-'}|${reason}`,
       );
-      const headers: Record<string, string> = presented.method === 'client_secret_basic' ? { 'www-authenticate': 'Basic realm="auth"' } : {};
+      const headers: Record<string, string> =
+        presented.method === 'client_secret_basic' ? { 'www-authenticate': 'Basic realm="auth"' } : {};
       throw new OAuthError('invalid_client', reason, { headers });
     }
     return client!;
@@ -130,7 +135,8 @@ export class ClientAuthenticator implements ClientAuthenticatorPort, OnModuleIni
     const current = client?.secretHash ?? DUMMY_HASH;
     const currentOk = presentedHash !== undefined && constantTimeEqual(presentedHash, current);
     const previousValid = !!client?.previousSecretHash && (client.previousSecretExpiresAt?.getTime() ?? 0) > Date.now();
-    const previousOk = presentedHash !== undefined && previousValid && constantTimeEqual(presentedHash, client!.previousSecretHash!);
+    const previousOk =
+      presentedHash !== undefined && previousValid && constantTimeEqual(presentedHash, client!.previousSecretHash!);
     if (!client || client.deleted) return 'unknown_client';
     if (client.certificate !== null) {
       // RFC 8705 §2: such a client has no secret; a secret sent for it is a failure, never a fallback.

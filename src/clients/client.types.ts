@@ -6,11 +6,7 @@ export const GRANT_TYPES: readonly GrantType[] = ['password', 'refresh_token', '
 import type { CertificateBinding } from './certificate-binding';
 
 export type TokenEndpointAuthMethod =
-  | 'client_secret_basic'
-  | 'client_secret_post'
-  | 'none'
-  | 'tls_client_auth'
-  | 'self_signed_tls_client_auth';
+  'client_secret_basic' | 'client_secret_post' | 'none' | 'tls_client_auth' | 'self_signed_tls_client_auth';
 export const TOKEN_ENDPOINT_AUTH_METHODS: readonly TokenEndpointAuthMethod[] = [
   'client_secret_basic',
   'client_secret_post',

@@ -27,7 +27,11 @@ export class ClientsAdminController {
 
   @Post()
   @RequirePermissions('clients:write')
-  @ApiOperation({ summary: 'Register an OAuth client', description: 'A confidential client gets a secret, shown once. Roles may give only permissions the caller holds (403).' })
+  @ApiOperation({
+    summary: 'Register an OAuth client',
+    description:
+      'A confidential client gets a secret, shown once. Roles may give only permissions the caller holds (403).',
+  })
   @ApiCreatedResponse({ type: CreatedClientDto })
   @ApiBadRequestResponse({ description: 'Invalid body, unknown role, or client_credentials on a public client' })
   create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateClientDto): Promise<CreatedClientDto> {
@@ -53,18 +57,28 @@ export class ClientsAdminController {
 
   @Post(':client_id/secret')
   @RequirePermissions('clients:write')
-  @ApiOperation({ summary: 'Rotate a confidential client’s secret', description: 'The old secret keeps working for grace_seconds (default 0: it stops at once).' })
+  @ApiOperation({
+    summary: 'Rotate a confidential client’s secret',
+    description: 'The old secret keeps working for grace_seconds (default 0: it stops at once).',
+  })
   @ApiCreatedResponse({ type: RotatedClientSecretDto })
   @ApiNotFoundResponse({ description: 'No such client, or deleted' })
   @ApiConflictResponse({ description: 'Public client: it has no secret' })
-  rotateSecret(@CurrentPrincipal() principal: Principal, @Param('client_id') clientId: string, @Body() dto: RotateClientSecretDto): Promise<RotatedClientSecretDto> {
+  rotateSecret(
+    @CurrentPrincipal() principal: Principal,
+    @Param('client_id') clientId: string,
+    @Body() dto: RotateClientSecretDto,
+  ): Promise<RotatedClientSecretDto> {
     return this.clients.rotateSecret(principal, clientId, dto.grace_seconds ?? 0);
   }
 
   @Delete(':client_id')
   @HttpCode(204)
   @RequirePermissions('clients:write')
-  @ApiOperation({ summary: 'Delete a client', description: 'Its access tokens, refresh tokens and API keys stop working at once.' })
+  @ApiOperation({
+    summary: 'Delete a client',
+    description: 'Its access tokens, refresh tokens and API keys stop working at once.',
+  })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiNotFoundResponse({ description: 'No such client, or already deleted' })
   @ApiConflictResponse({ description: 'The bootstrap client cannot be deleted' })

@@ -73,13 +73,16 @@ export class ClientsAdminService {
   async create(principal: Principal, dto: CreateClientDto): Promise<CreatedClientDto> {
     const grantTypes = [...new Set(dto.grant_types)];
     if (!dto.confidential && grantTypes.includes('client_credentials')) {
-      throw ProblemError.validation([{ field: 'grant_types', message: 'client_credentials requires a confidential client' }]);
+      throw ProblemError.validation([
+        { field: 'grant_types', message: 'client_credentials requires a confidential client' },
+      ]);
     }
     const auth = clientAuthRegistration(dto);
     const roles = [...new Set(dto.roles ?? [])].sort();
     const known = new Set(await this.roles.existing(roles));
     const unknown = roles.filter((r) => !known.has(r));
-    if (unknown.length > 0) throw ProblemError.validation(unknown.map((r) => ({ field: 'roles', message: `unknown role ${r}` })));
+    if (unknown.length > 0)
+      throw ProblemError.validation(unknown.map((r) => ({ field: 'roles', message: `unknown role ${r}` })));
     await this.policy.assertCanAssignRoles(principal, roles);
     const audiences = await this.exchangeAudiences(dto, grantTypes);
 
@@ -140,7 +143,11 @@ export class ClientsAdminService {
       });
       return result;
     });
-    return { client_id: clientId, client_secret: secret, previous_secret_expires_at: rotated.previous_expires_at.toISOString() };
+    return {
+      client_id: clientId,
+      client_secret: secret,
+      previous_secret_expires_at: rotated.previous_expires_at.toISOString(),
+    };
   }
 
   /**
@@ -151,7 +158,8 @@ export class ClientsAdminService {
   async delete(principal: Principal, clientId: string): Promise<void> {
     await this.findLive(clientId);
     // The bootstrap client carries every password login: deleting it would lock out every user, admins included.
-    if (clientId === this.config.bootstrapClientId) throw ProblemError.conflict('The bootstrap client cannot be deleted.');
+    if (clientId === this.config.bootstrapClientId)
+      throw ProblemError.conflict('The bootstrap client cannot be deleted.');
     await this.db.transaction(async (tx) => {
       const id = await this.clients.softDelete(tx, clientId);
       if (!id) throw notFound();
@@ -163,7 +171,12 @@ export class ClientsAdminService {
       for (const sid of families) this.feed.append(tx, { kind: 'sid', value: sid, revoked_at: now, until });
       await this.clients.revokeApiKeys(tx, id);
       await this.store.changed(tx, clientId);
-      await this.audit.record(tx, { eventType: 'client.deleted', outcome: 'success', actor: auditActor(principal), subject: { type: 'client', id: clientId } });
+      await this.audit.record(tx, {
+        eventType: 'client.deleted',
+        outcome: 'success',
+        actor: auditActor(principal),
+        subject: { type: 'client', id: clientId },
+      });
     });
   }
 

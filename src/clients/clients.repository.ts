@@ -110,10 +110,7 @@ export class ClientsRepository {
     return (await q.query<ClientDbRow>(`${SELECT_CLIENT} WHERE c.client_id = $1 GROUP BY c.id`, [clientId]))[0];
   }
 
-  async insert(
-    q: Queryable,
-    client: NewClient,
-  ): Promise<ClientRow> {
+  async insert(q: Queryable, client: NewClient): Promise<ClientRow> {
     const [row] = await q.query<{ id: string }>(
       `INSERT INTO clients (client_id, name, confidential, grant_types, secret_hash, token_endpoint_auth_method,
          tls_client_auth_subject_dn, tls_client_auth_san_dns, jwks, token_exchange_audiences)
@@ -132,7 +129,10 @@ export class ClientsRepository {
       ],
     );
     if (client.roles.length > 0) {
-      await q.query('INSERT INTO client_roles (client_id, role_name) SELECT $1, unnest($2::text[])', [row.id, client.roles]);
+      await q.query('INSERT INTO client_roles (client_id, role_name) SELECT $1, unnest($2::text[])', [
+        row.id,
+        client.roles,
+      ]);
     }
     return (await this.findByClientId(client.clientId, q))!;
   }

@@ -90,12 +90,18 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     throw new ConfigError('KEY_ENCRYPTION_KEY', 'is required when NODE_ENV=production');
   }
   if (production && !databaseUrl) {
-    throw new ConfigError('DATABASE_URL', 'is required when NODE_ENV=production (the embedded database is for development)');
+    throw new ConfigError(
+      'DATABASE_URL',
+      'is required when NODE_ENV=production (the embedded database is for development)',
+    );
   }
   const adminUser = r.raw('BOOTSTRAP_ADMIN_USERNAME');
   const adminPassword = r.raw('BOOTSTRAP_ADMIN_PASSWORD');
   if ((adminUser === undefined) !== (adminPassword === undefined)) {
-    throw new ConfigError(adminUser ? 'BOOTSTRAP_ADMIN_PASSWORD' : 'BOOTSTRAP_ADMIN_USERNAME', 'must be set together with its pair');
+    throw new ConfigError(
+      adminUser ? 'BOOTSTRAP_ADMIN_PASSWORD' : 'BOOTSTRAP_ADMIN_USERNAME',
+      'must be set together with its pair',
+    );
   }
   const config = new AppConfig();
   Object.assign(config, {

@@ -64,7 +64,12 @@ export class EnvReader {
 
   list(name: string): string[] {
     const value = this.raw(name);
-    return value === undefined ? [] : value.split(',').map((v) => v.trim()).filter(Boolean);
+    return value === undefined
+      ? []
+      : value
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean);
   }
 
   /** A base64 string that must decode to exactly `bytes` bytes. */

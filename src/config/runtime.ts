@@ -33,6 +33,9 @@ export function resolveKeyEncryptionKey(config: AppConfig, logger: Logger): Buff
   mkdirSync(dir, { recursive: true });
   const key = randomBytes(32);
   writeFileSync(file, key.toString('base64'), { mode: 0o600 });
-  logger.warn({ file }, 'KEY_ENCRYPTION_KEY is not set: generated one into the data folder. Set it explicitly outside development.');
+  logger.warn(
+    { file },
+    'KEY_ENCRYPTION_KEY is not set: generated one into the data folder. Set it explicitly outside development.',
+  );
   return key;
 }

@@ -21,7 +21,8 @@ export function routeLabel(request: RequestView): string {
  */
 export function authFailureReason(status: number, error: unknown): string | undefined {
   if (error instanceof OAuthError) {
-    const auth = status === 401 || status === 403 || error.code === 'invalid_grant' || error.code === 'unauthorized_client';
+    const auth =
+      status === 401 || status === 403 || error.code === 'invalid_grant' || error.code === 'unauthorized_client';
     if (!auth) return undefined;
     return SAFE_REASON.test(error.reason) ? error.reason : error.code;
   }
@@ -42,7 +43,10 @@ export class HttpMetricsObserver implements ResponseObserver {
   onResponse(request: RequestView, reply: ReplyView, error: unknown): void {
     const route = routeLabel(request);
     const status = reply.statusCode;
-    this.metrics.httpDuration.observe({ method: request.method, route, status: String(status) }, reply.elapsedTime / 1000);
+    this.metrics.httpDuration.observe(
+      { method: request.method, route, status: String(status) },
+      reply.elapsedTime / 1000,
+    );
     const reason = authFailureReason(status, error);
     if (reason !== undefined) this.metrics.authFailures.inc({ endpoint: route, reason });
   }

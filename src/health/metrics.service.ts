@@ -78,7 +78,11 @@ export class MetricsService {
   });
 
   /** 1 while the periodic check of the newest audit rows finds the hash chain intact, 0 once it does not. */
-  readonly auditChainOk = new Gauge({ name: 'auth_audit_chain_ok', help: 'Audit hash chain intact (1) or broken (0)', registers: [this.registry] });
+  readonly auditChainOk = new Gauge({
+    name: 'auth_audit_chain_ok',
+    help: 'Audit hash chain intact (1) or broken (0)',
+    registers: [this.registry],
+  });
 
   readonly auditLastVerifiedSeq = new Gauge({
     name: 'auth_audit_last_verified_seq',

@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Header, HttpCode, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentPrincipal, RequireUser } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/principal';
 import { TotpCodeDto } from './dto/totp-code.dto';
@@ -15,7 +22,10 @@ export class TotpEnrolmentController {
   @Post()
   @RequireUser()
   @Header('cache-control', 'no-store')
-  @ApiOperation({ summary: 'Start TOTP enrolment', description: 'A password-only token is enough. The secret is shown once; confirm with a code to enable.' })
+  @ApiOperation({
+    summary: 'Start TOTP enrolment',
+    description: 'A password-only token is enough. The secret is shown once; confirm with a code to enable.',
+  })
   @ApiCreatedResponse({ type: TotpEnrolmentDto })
   @ApiConflictResponse({ description: 'TOTP is already enabled' })
   start(@CurrentPrincipal() principal: Principal): Promise<TotpEnrolmentDto> {

@@ -34,7 +34,9 @@ export class TotpEnrolment {
     const state = await this.state(principal);
     if (state.mfa_enabled) throw ProblemError.conflict('TOTP is already enabled; disable it first.');
     const secret = newTotpSecret();
-    const stored = await this.db.transaction((tx) => this.repo.setPending(tx, principal.id, this.secrets.seal(principal.id, secret)));
+    const stored = await this.db.transaction((tx) =>
+      this.repo.setPending(tx, principal.id, this.secrets.seal(principal.id, secret)),
+    );
     if (!stored) throw ProblemError.conflict('TOTP is already enabled; disable it first.');
     return { secret, otpauth_uri: otpauthUri(secret, state.username ?? principal.id, this.issuerLabel()) };
   }
@@ -47,7 +49,13 @@ export class TotpEnrolment {
     if (step === null) return this.refuse(principal, 'invalid_otp');
     const enabled = await this.db.transaction(async (tx) => {
       if (!(await this.repo.enable(tx, principal.id, pending, step))) return false;
-      await this.audit.record(tx, { eventType: 'mfa.enrolled', outcome: 'success', actor: auditActor(principal), subject: { type: 'user', id: principal.id }, details: { method: 'totp' } });
+      await this.audit.record(tx, {
+        eventType: 'mfa.enrolled',
+        outcome: 'success',
+        actor: auditActor(principal),
+        subject: { type: 'user', id: principal.id },
+        details: { method: 'totp' },
+      });
       return true;
     });
     if (!enabled) return this.refuse(principal, 'enrolment_changed');
@@ -57,7 +65,13 @@ export class TotpEnrolment {
     await this.state(principal);
     await this.db.transaction(async (tx) => {
       if (!(await this.repo.disable(tx, principal.id))) return;
-      await this.audit.record(tx, { eventType: 'mfa.disabled', outcome: 'success', actor: auditActor(principal), subject: { type: 'user', id: principal.id }, details: { method: 'totp' } });
+      await this.audit.record(tx, {
+        eventType: 'mfa.disabled',
+        outcome: 'success',
+        actor: auditActor(principal),
+        subject: { type: 'user', id: principal.id },
+        details: { method: 'totp' },
+      });
     });
   }
 
@@ -74,7 +88,10 @@ export class TotpEnrolment {
       },
       `${principal.id}|${reason}`,
     );
-    const message = reason === 'invalid_otp' || reason === 'enrolment_changed' ? 'is invalid or expired' : 'no TOTP enrolment is pending';
+    const message =
+      reason === 'invalid_otp' || reason === 'enrolment_changed'
+        ? 'is invalid or expired'
+        : 'no TOTP enrolment is pending';
     throw ProblemError.validation([{ field: 'code', message }]);
   }
 

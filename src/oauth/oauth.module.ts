@@ -28,7 +28,16 @@ const GRANTS = [PasswordGrant, RefreshTokenGrant, ClientCredentialsGrant, TokenE
 const ACTIONS = [TokenAction, IntrospectAction, RevokeAction, SignatureVerifyAction, FeedListAction, FeedStreamAction];
 
 @Module({
-  imports: [ClientsModule, RbacModule, TokensModule, UsersModule, IntrospectionModule, RevokeModule, SignaturesModule, RevocationFeedModule],
+  imports: [
+    ClientsModule,
+    RbacModule,
+    TokensModule,
+    UsersModule,
+    IntrospectionModule,
+    RevokeModule,
+    SignaturesModule,
+    RevocationFeedModule,
+  ],
   controllers: [DiscoveryController],
   providers: [
     ...GRANTS,

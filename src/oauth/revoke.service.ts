@@ -34,7 +34,8 @@ export class RevokeService {
   async revoke(caller: Principal, publicClient: boolean, form: Record<string, string>): Promise<void> {
     const anyToken = !publicClient && caller.permissions.has('tokens:revoke');
     // Bearer and API-key callers act only through the permission; clients also on their own tokens.
-    if (caller.clientUuid === undefined && !anyToken) throw new OAuthError('insufficient_scope', 'caller lacks tokens:revoke');
+    if (caller.clientUuid === undefined && !anyToken)
+      throw new OAuthError('insufficient_scope', 'caller lacks tokens:revoke');
     const token = form.token;
     if (!token) throw new OAuthError('invalid_request', 'token missing');
     if (token.startsWith(REFRESH_PREFIX)) return this.revokeRefresh(caller, anyToken, token);

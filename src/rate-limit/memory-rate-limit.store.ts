@@ -31,7 +31,13 @@ export class MemoryRateLimitStore implements RateLimitStore {
     this.lastSweep = clock();
   }
 
-  async increment(key: string, ttlMs: number, limit: number, blockMs: number, _throttlerName?: string): Promise<RateLimitRecord> {
+  async increment(
+    key: string,
+    ttlMs: number,
+    limit: number,
+    blockMs: number,
+    _throttlerName?: string,
+  ): Promise<RateLimitRecord> {
     const now = this.clock();
     const slot = this.slotFor(key, now);
     if (slot.blockedUntil > now) return blocked(slot, now, false);
@@ -50,7 +56,13 @@ export class MemoryRateLimitStore implements RateLimitStore {
       slot.windowEnds = now;
       return blocked(slot, now, true, limit + 1);
     }
-    return { totalHits: slot.hits, timeToExpire: toSeconds(slot.windowEnds - now), isBlocked: false, timeToBlockExpire: 0, firstRejection: false };
+    return {
+      totalHits: slot.hits,
+      timeToExpire: toSeconds(slot.windowEnds - now),
+      isBlocked: false,
+      timeToBlockExpire: 0,
+      firstRejection: false,
+    };
   }
 
   async blockedFor(key: string): Promise<number> {

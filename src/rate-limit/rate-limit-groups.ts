@@ -60,7 +60,9 @@ export function principalTracker(request: RequestView): string {
 /** The username of a password grant, in its lookup form (`Alice` and `alice` share one budget). */
 function passwordUsername(request: RequestView): string | undefined {
   const body = form(request);
-  return body.grant_type === 'password' && typeof body.username === 'string' && body.username.length > 0 ? body.username : undefined;
+  return body.grant_type === 'password' && typeof body.username === 'string' && body.username.length > 0
+    ? body.username
+    : undefined;
 }
 
 /**
@@ -101,5 +103,10 @@ export const HOOKED_GROUPS: readonly RateLimitGroup[] = [
  */
 export const FAILURE_BUDGETS: readonly RateLimitGroup[] = [
   { name: 'admin_unauthenticated', limit: (l) => l.adminPerPrincipal, applies: isAdmin, tracker: ipTracker },
-  { name: 'caller_unauthenticated', limit: (l) => l.introspectPerCaller, applies: (r) => isIntrospect(r) || isRevoke(r), tracker: ipTracker },
+  {
+    name: 'caller_unauthenticated',
+    limit: (l) => l.introspectPerCaller,
+    applies: (r) => isIntrospect(r) || isRevoke(r),
+    tracker: ipTracker,
+  },
 ];

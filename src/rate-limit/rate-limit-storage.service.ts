@@ -46,7 +46,13 @@ export class RateLimitStorage implements RateLimitStore {
     }
   }
 
-  increment(key: string, ttlMs: number, limit: number, blockMs: number, throttlerName: string): Promise<RateLimitRecord> {
+  increment(
+    key: string,
+    ttlMs: number,
+    limit: number,
+    blockMs: number,
+    throttlerName: string,
+  ): Promise<RateLimitRecord> {
     return this.run((store) => store.increment(key, ttlMs, limit, blockMs, throttlerName));
   }
 

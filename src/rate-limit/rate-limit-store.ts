@@ -34,7 +34,13 @@ export interface RateLimitRecord {
  * credential in clear. Times in the record are whole seconds, rounded up.
  */
 export interface RateLimitStore extends ThrottlerStorage {
-  increment(key: string, ttlMs: number, limit: number, blockMs: number, throttlerName: string): Promise<RateLimitRecord>;
+  increment(
+    key: string,
+    ttlMs: number,
+    limit: number,
+    blockMs: number,
+    throttlerName: string,
+  ): Promise<RateLimitRecord>;
   /** Milliseconds the key stays blocked, 0 when it is not blocked. Read-only. */
   blockedFor(key: string): Promise<number>;
 }

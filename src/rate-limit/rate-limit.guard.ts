@@ -1,6 +1,12 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { InjectThrottlerOptions, InjectThrottlerStorage, ThrottlerGuard, ThrottlerModuleOptions, ThrottlerRequest } from '@nestjs/throttler';
+import {
+  InjectThrottlerOptions,
+  InjectThrottlerStorage,
+  ThrottlerGuard,
+  ThrottlerModuleOptions,
+  ThrottlerRequest,
+} from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config';
 import { GUARDED_GROUPS } from './rate-limit-groups';
@@ -52,7 +58,8 @@ export class RateLimitGuard extends ThrottlerGuard {
     const name = throttler.name ?? 'default';
     const key = generateKey(context, await getTracker(requestOf(context), context), name);
     const record = await this.limits.increment(key, ttl, limit, blockDuration, name);
-    if (record.isBlocked) throw new RateLimitedException(name, record.timeToBlockExpire, record.firstRejection, key, limit);
+    if (record.isBlocked)
+      throw new RateLimitedException(name, record.timeToBlockExpire, record.firstRejection, key, limit);
     return true;
   }
 }

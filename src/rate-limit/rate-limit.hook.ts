@@ -39,13 +39,21 @@ export class RateLimitHook {
       if (!budget.applies(request)) continue;
       const key = this.keys.key(budget.name, budget.tracker(request));
       const blockedMs = await this.storage.blockedFor(key);
-      if (blockedMs > 0) throw new RateLimitedException(budget.name, toSeconds(blockedMs), false, key, budget.limit(limits));
+      if (blockedMs > 0)
+        throw new RateLimitedException(budget.name, toSeconds(blockedMs), false, key, budget.limit(limits));
     }
     for (const group of HOOKED_GROUPS) {
       if (!group.applies(request)) continue;
       const key = this.keys.key(group.name, group.tracker(request));
       const record = await this.storage.increment(key, WINDOW_MS, group.limit(limits), WINDOW_MS, group.name);
-      if (record.isBlocked) throw new RateLimitedException(group.name, record.timeToBlockExpire, record.firstRejection, key, group.limit(limits));
+      if (record.isBlocked)
+        throw new RateLimitedException(
+          group.name,
+          record.timeToBlockExpire,
+          record.firstRejection,
+          key,
+          group.limit(limits),
+        );
     }
   }
 }

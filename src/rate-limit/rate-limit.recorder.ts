@@ -68,20 +68,23 @@ export class RateLimitRecorder implements ResponseObserver {
     const budgetId = key.slice(key.indexOf(':') + 1, key.indexOf(':') + 17);
     // onResponse runs outside the request's async context: restore it so the row carries IP and request id.
     RequestContext.run(requestMeta(request), () =>
-      this.failures.record({
-        eventType: 'rate_limit.exceeded',
-        outcome: 'failure',
-        actor: auditActor(principal),
-        details: {
-          reason: 'rate_limited',
-          group,
-          route: request.routeOptions?.url ?? null,
-          limit,
-          window_seconds: WINDOW_MS / 1000,
-          retry_after: retryAfter,
-          budget_id: budgetId,
+      this.failures.record(
+        {
+          eventType: 'rate_limit.exceeded',
+          outcome: 'failure',
+          actor: auditActor(principal),
+          details: {
+            reason: 'rate_limited',
+            group,
+            route: request.routeOptions?.url ?? null,
+            limit,
+            window_seconds: WINDOW_MS / 1000,
+            retry_after: retryAfter,
+            budget_id: budgetId,
+          },
         },
-      }, `${group}|${budgetId}`),
+        `${group}|${budgetId}`,
+      ),
     ).catch((err: unknown) => this.logger.error({ err, requestId: request.id }, 'could not audit rate_limit.exceeded'));
   }
 }

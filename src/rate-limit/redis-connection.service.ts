@@ -52,7 +52,11 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
     const timeout = new Promise<void>((resolve) => setTimeout(resolve, CONNECT_WAIT_MS).unref());
     const connected = client.connect().then(
       () => this.logger.info('rate limits shared through Redis'),
-      (err: unknown) => this.logger.warn({ err: err instanceof Error ? err.message : 'unknown' }, 'Redis unreachable at start: rate limits are per instance until it answers'),
+      (err: unknown) =>
+        this.logger.warn(
+          { err: err instanceof Error ? err.message : 'unknown' },
+          'Redis unreachable at start: rate limits are per instance until it answers',
+        ),
     );
     await Promise.race([connected, timeout]);
   }

@@ -43,14 +43,26 @@ export class RedisRateLimitStore implements RateLimitStore {
     private readonly prefix: string,
   ) {}
 
-  async increment(key: string, ttlMs: number, limit: number, blockMs: number, _throttlerName?: string): Promise<RateLimitRecord> {
+  async increment(
+    key: string,
+    ttlMs: number,
+    limit: number,
+    blockMs: number,
+    _throttlerName?: string,
+  ): Promise<RateLimitRecord> {
     const [hits, isBlocked, ms, first] = await this.run(
       this.keys(key),
       [ttlMs, limit, blockMs, MAX_BLOCK_MS, STRIKE_MEMORY_MS].map((n) => String(Math.round(n))),
     );
     const seconds = toSeconds(ms);
     return isBlocked === 1
-      ? { totalHits: hits, timeToExpire: seconds, isBlocked: true, timeToBlockExpire: seconds, firstRejection: first === 1 }
+      ? {
+          totalHits: hits,
+          timeToExpire: seconds,
+          isBlocked: true,
+          timeToBlockExpire: seconds,
+          firstRejection: first === 1,
+        }
       : { totalHits: hits, timeToExpire: seconds, isBlocked: false, timeToBlockExpire: 0, firstRejection: false };
   }
 

@@ -56,8 +56,12 @@ export class PermissionCache implements OnModuleInit {
 
   private async build(): Promise<Snapshot> {
     const permissions = await this.db.query<{ name: string }>('SELECT name FROM permissions ORDER BY name');
-    const roles = await this.db.query<{ name: string; all_permissions: boolean }>('SELECT name, all_permissions FROM roles');
-    const links = await this.db.query<{ role_name: string; permission_name: string }>('SELECT role_name, permission_name FROM role_permissions');
+    const roles = await this.db.query<{ name: string; all_permissions: boolean }>(
+      'SELECT name, all_permissions FROM roles',
+    );
+    const links = await this.db.query<{ role_name: string; permission_name: string }>(
+      'SELECT role_name, permission_name FROM role_permissions',
+    );
     const all = permissions.map((p) => p.name);
     const byRole = new Map<string, ReadonlySet<string>>();
     for (const role of roles) byRole.set(role.name, new Set(role.all_permissions ? all : []));

@@ -27,7 +27,9 @@ export class PermissionsRepository {
   /** Which of `names` exist. */
   async existing(names: string[]): Promise<string[]> {
     if (names.length === 0) return [];
-    const rows = await this.db.query<{ name: string }>('SELECT name FROM permissions WHERE name = ANY($1::text[])', [names]);
+    const rows = await this.db.query<{ name: string }>('SELECT name FROM permissions WHERE name = ANY($1::text[])', [
+      names,
+    ]);
     return rows.map((r) => r.name);
   }
 }

@@ -21,7 +21,13 @@ function policy(): { policy: RbacPolicy; asked: string[] } {
   return { policy: new RbacPolicy(roles, cache), asked };
 }
 
-const principal = (p: Partial<Principal>): Principal => ({ kind: 'user', id: USER_ID, permissions: new Set(), amr: [], ...p });
+const principal = (p: Partial<Principal>): Principal => ({
+  kind: 'user',
+  id: USER_ID,
+  permissions: new Set(),
+  amr: [],
+  ...p,
+});
 const isForbidden = (e: unknown): boolean => e instanceof ProblemError && e.status === 403;
 
 describe('RbacPolicy', () => {
@@ -63,7 +69,12 @@ describe('RbacPolicy', () => {
 
   it('judges clients by their roles and API keys by their own scope', async () => {
     const { policy: p, asked } = policy();
-    const client = principal({ kind: 'client', id: 'svc', clientId: 'svc', permissions: new Set(['audit:read', 'users:read']) });
+    const client = principal({
+      kind: 'client',
+      id: 'svc',
+      clientId: 'svc',
+      permissions: new Set(['audit:read', 'users:read']),
+    });
     assert.deepEqual([...(await p.held(client))], ['audit:read']);
     assert.deepEqual(asked, ['client:svc']);
     const key = principal({ kind: 'api_key', id: 'k1', permissions: new Set(['kafka:create']) });

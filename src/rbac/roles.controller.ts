@@ -1,5 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentPrincipal, RequirePermissions } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/principal';
 import { Page, PageQueryDto } from '../common/http/pagination';
@@ -33,7 +42,10 @@ export class RolesController {
 
   @Post()
   @RequirePermissions('roles:write')
-  @ApiOperation({ summary: 'Create a custom role', description: 'Every permission must exist (400) and be held by the caller (403).' })
+  @ApiOperation({
+    summary: 'Create a custom role',
+    description: 'Every permission must exist (400) and be held by the caller (403).',
+  })
   @ApiCreatedResponse({ type: RoleDto })
   @ApiBadRequestResponse({ description: 'Invalid body or unknown permission (problem+json with errors)' })
   @ApiConflictResponse({ description: 'A role of that name exists' })
@@ -43,19 +55,29 @@ export class RolesController {
 
   @Patch(':name')
   @RequirePermissions('roles:write')
-  @ApiOperation({ summary: 'Change a custom role', description: 'Permissions added must be held by the caller (403). Built-in roles are read-only (409).' })
+  @ApiOperation({
+    summary: 'Change a custom role',
+    description: 'Permissions added must be held by the caller (403). Built-in roles are read-only (409).',
+  })
   @ApiOkResponse({ type: RoleDto })
   @ApiBadRequestResponse({ description: 'Invalid body or unknown permission (problem+json with errors)' })
   @ApiNotFoundResponse({ description: 'No such role' })
   @ApiConflictResponse({ description: 'Built-in role' })
-  update(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body() dto: UpdateRoleDto): Promise<RoleDto> {
+  update(
+    @CurrentPrincipal() principal: Principal,
+    @Param('name') name: string,
+    @Body() dto: UpdateRoleDto,
+  ): Promise<RoleDto> {
     return this.roles.update(principal, name, dto);
   }
 
   @Delete(':name')
   @HttpCode(204)
   @RequirePermissions('roles:write')
-  @ApiOperation({ summary: 'Delete a custom role', description: 'Its assignments go with it. Built-in roles cannot be deleted (409).' })
+  @ApiOperation({
+    summary: 'Delete a custom role',
+    description: 'Its assignments go with it. Built-in roles cannot be deleted (409).',
+  })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiNotFoundResponse({ description: 'No such role' })
   @ApiConflictResponse({ description: 'Built-in role' })

@@ -19,7 +19,10 @@ export class RolesRepository {
 
   /** Roles by name after `after`, `limit` rows (callers ask one more to detect a next page). */
   async list(after: string | undefined, limit: number): Promise<RoleView[]> {
-    return this.db.query<RoleView>(`${SELECT_ROLE} WHERE ($1::text IS NULL OR r.name > $1) ORDER BY r.name LIMIT $2`, [after ?? null, limit]);
+    return this.db.query<RoleView>(`${SELECT_ROLE} WHERE ($1::text IS NULL OR r.name > $1) ORDER BY r.name LIMIT $2`, [
+      after ?? null,
+      limit,
+    ]);
   }
 
   async find(name: string, q: Queryable = this.db): Promise<RoleView | undefined> {
@@ -28,28 +31,45 @@ export class RolesRepository {
 
   /** Locks the role row for the rest of the transaction (serialises concurrent edits). */
   async lock(q: Queryable, name: string): Promise<RoleRow | undefined> {
-    return (await q.query<RoleRow>('SELECT name, description, built_in, all_permissions FROM roles WHERE name = $1 FOR UPDATE', [name]))[0];
+    return (
+      await q.query<RoleRow>(
+        'SELECT name, description, built_in, all_permissions FROM roles WHERE name = $1 FOR UPDATE',
+        [name],
+      )
+    )[0];
   }
 
   /** False when the name is taken. */
   async insert(q: Queryable, name: string, description: string): Promise<boolean> {
-    const rows = await q.query('INSERT INTO roles (name, description) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING name', [name, description]);
+    const rows = await q.query(
+      'INSERT INTO roles (name, description) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING name',
+      [name, description],
+    );
     return rows.length === 1;
   }
 
   async update(q: Queryable, name: string, description: string | undefined): Promise<void> {
-    await q.query('UPDATE roles SET description = COALESCE($2, description), updated_at = now() WHERE name = $1', [name, description ?? null]);
+    await q.query('UPDATE roles SET description = COALESCE($2, description), updated_at = now() WHERE name = $1', [
+      name,
+      description ?? null,
+    ]);
   }
 
   async permissionsOf(q: Queryable, name: string): Promise<string[]> {
-    const rows = await q.query<{ permission_name: string }>('SELECT permission_name FROM role_permissions WHERE role_name = $1', [name]);
+    const rows = await q.query<{ permission_name: string }>(
+      'SELECT permission_name FROM role_permissions WHERE role_name = $1',
+      [name],
+    );
     return rows.map((r) => r.permission_name);
   }
 
   async setPermissions(q: Queryable, name: string, permissions: string[]): Promise<void> {
     await q.query('DELETE FROM role_permissions WHERE role_name = $1', [name]);
     if (permissions.length > 0) {
-      await q.query('INSERT INTO role_permissions (role_name, permission_name) SELECT $1, unnest($2::text[])', [name, permissions]);
+      await q.query('INSERT INTO role_permissions (role_name, permission_name) SELECT $1, unnest($2::text[])', [
+        name,
+        permissions,
+      ]);
     }
   }
 

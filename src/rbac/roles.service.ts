@@ -15,7 +15,12 @@ import { RbacPolicy } from './rbac-policy.service';
 import { RoleView } from './rbac.types';
 import { RolesRepository } from './roles.repository';
 
-const toDto = (r: RoleView): RoleDto => ({ name: r.name, description: r.description, permissions: r.permissions, built_in: r.built_in });
+const toDto = (r: RoleView): RoleDto => ({
+  name: r.name,
+  description: r.description,
+  permissions: r.permissions,
+  built_in: r.built_in,
+});
 const notFound = (): ProblemError => ProblemError.notFound('No such role.');
 
 /**
@@ -52,7 +57,8 @@ export class RolesService {
     await this.checkKnown(permissions);
     await this.policy.assertCanGrant(principal, permissions);
     return this.db.transaction(async (tx) => {
-      if (!(await this.roles.insert(tx, dto.name, dto.description ?? ''))) throw ProblemError.conflict(`A role named ${dto.name} already exists.`);
+      if (!(await this.roles.insert(tx, dto.name, dto.description ?? '')))
+        throw ProblemError.conflict(`A role named ${dto.name} already exists.`);
       await this.roles.setPermissions(tx, dto.name, permissions);
       await this.changed(tx, principal, 'role.created', dto.name, { permissions });
       return toDto((await this.roles.find(dto.name, tx))!);
@@ -75,7 +81,11 @@ export class RolesService {
       this.policy.assertWithin(held, added);
       await this.roles.update(tx, name, dto.description);
       if (wanted) await this.roles.setPermissions(tx, name, wanted);
-      await this.changed(tx, principal, 'role.updated', name, { added, removed, description_changed: dto.description !== undefined });
+      await this.changed(tx, principal, 'role.updated', name, {
+        added,
+        removed,
+        description_changed: dto.description !== undefined,
+      });
       return toDto((await this.roles.find(name, tx))!);
     });
   }
@@ -99,8 +109,20 @@ export class RolesService {
     }
   }
 
-  private async changed(tx: Tx, principal: Principal, eventType: string, name: string, details: Record<string, unknown>): Promise<void> {
+  private async changed(
+    tx: Tx,
+    principal: Principal,
+    eventType: string,
+    name: string,
+    details: Record<string, unknown>,
+  ): Promise<void> {
     await this.cache.changed(tx);
-    await this.audit.record(tx, { eventType, outcome: 'success', actor: auditActor(principal), subject: { type: 'role', id: name }, details });
+    await this.audit.record(tx, {
+      eventType,
+      outcome: 'success',
+      actor: auditActor(principal),
+      subject: { type: 'role', id: name },
+      details,
+    });
   }
 }

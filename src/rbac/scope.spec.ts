@@ -18,7 +18,10 @@ describe('scope', () => {
     assert.deepEqual(grantScope(parseScope('users:read  users:read'), held), ['users:read']);
   });
   it('refuses a permission not held with invalid_scope', () => {
-    assert.throws(() => grantScope(['roles:write'], held), (e: unknown) => e instanceof OAuthError && e.code === 'invalid_scope');
+    assert.throws(
+      () => grantScope(['roles:write'], held),
+      (e: unknown) => e instanceof OAuthError && e.code === 'invalid_scope',
+    );
   });
   it('refuses malformed scope tokens', () => {
     assert.throws(() => parseScope('a"b'), OAuthError);

@@ -97,7 +97,10 @@ export class ClusterEvents implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.runtime.databaseUrl, application_name: `auth-listener:${process.pid}` });
+    const client = new Client({
+      connectionString: this.runtime.databaseUrl,
+      application_name: `auth-listener:${process.pid}`,
+    });
     client.on('notification', (msg) => this.onNotification(msg.payload));
     client.on('error', (err) => this.onLost(client, err));
     client.on('end', () => this.onLost(client));
@@ -149,7 +152,9 @@ export class ClusterEvents implements OnApplicationBootstrap, OnApplicationShutd
   private async checkHeartbeat(): Promise<void> {
     const client = this.client;
     if (!client || !this.connected) return;
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('heartbeat timeout')), HEARTBEAT_MS).unref());
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error('heartbeat timeout')), HEARTBEAT_MS).unref(),
+    );
     try {
       await Promise.race([client.query('SELECT 1'), timeout]);
     } catch (err) {

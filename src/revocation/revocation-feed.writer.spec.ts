@@ -28,12 +28,15 @@ describe('toFeedEntry: the revocation set as resource services see it', () => {
   });
 
   it('turns a user cutoff into a sub entry revoked at the cutoff', () => {
-    assert.deepEqual(toFeedEntry({ kind: 'user', subject: 'u1', cutoffMs: (NOW - 5) * 1000, expiresAt: NOW + TTL }, NOW, TTL), {
-      kind: 'sub',
-      value: 'u1',
-      revoked_at: NOW - 5,
-      until: NOW + TTL,
-    });
+    assert.deepEqual(
+      toFeedEntry({ kind: 'user', subject: 'u1', cutoffMs: (NOW - 5) * 1000, expiresAt: NOW + TTL }, NOW, TTL),
+      {
+        kind: 'sub',
+        value: 'u1',
+        revoked_at: NOW - 5,
+        until: NOW + TTL,
+      },
+    );
   });
 
   it('turns a deleted client into a sub entry that ends with its last access token', () => {

@@ -43,7 +43,10 @@ export class NonceRegistry implements OnModuleInit, OnApplicationShutdown {
         const key = `auth:sig-nonce:${createHash('sha256').update(`${keyid}\n${nonce}`).digest('base64url')}`;
         return (await client.set(key, '1', 'EXAT', until, 'NX')) === 'OK';
       } catch (err) {
-        this.logger.warn({ err: err instanceof Error ? err.message : 'unknown' }, 'nonce registry: Redis failed, using PostgreSQL');
+        this.logger.warn(
+          { err: err instanceof Error ? err.message : 'unknown' },
+          'nonce registry: Redis failed, using PostgreSQL',
+        );
       }
     }
     const rows = await this.db.query(

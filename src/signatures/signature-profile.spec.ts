@@ -80,16 +80,76 @@ describe('readSignature (the contract profile)', () => {
   });
 
   const refused: [string, () => [string, string, string]][] = [
-    ['another alg', () => signed({ params: `created=${NOW};expires=${NOW + 60};nonce="${NONCE}";keyid="k1";alg="hmac-sha512";tag="auth-service"` })],
-    ['another tag', () => signed({ params: `created=${NOW};expires=${NOW + 60};nonce="${NONCE}";keyid="k1";alg="hmac-sha256";tag="x"` })],
-    ['expires > 300 s after created', () => signed({ params: `created=${NOW};expires=${NOW + 301};nonce="${NONCE}";keyid="k1";alg="hmac-sha256";tag="auth-service"` })],
-    ['a short nonce', () => signed({ params: `created=${NOW};expires=${NOW + 60};nonce="abcdef";keyid="k1";alg="hmac-sha256";tag="auth-service"` })],
-    ['no keyid', () => signed({ params: `created=${NOW};expires=${NOW + 60};nonce="${NONCE}";alg="hmac-sha256";tag="auth-service"` })],
-    ['no created', () => signed({ params: `expires=${NOW + 60};nonce="${NONCE}";keyid="k1";alg="hmac-sha256";tag="auth-service"` })],
-    ['a POST without content-digest', () => signed({ components: '"@method" "@target-uri"', lines: ['"@method": POST', '"@target-uri": https://svc.example/x'] })],
-    ['no @target-uri', () => signed({ components: '"@method" "content-digest"', lines: ['"@method": POST', '"content-digest": sha-256=:abc=:'] })],
-    ['base lines out of order', () => signed({ lines: ['"@target-uri": https://svc.example/x', '"@method": POST', '"content-digest": sha-256=:abc=:'] })],
-    ['a base with an extra line', () => signed({ lines: ['"@method": POST', '"@target-uri": https://svc.example/x', '"content-digest": sha-256=:abc=:', '"x": y'] })],
+    [
+      'another alg',
+      () =>
+        signed({
+          params: `created=${NOW};expires=${NOW + 60};nonce="${NONCE}";keyid="k1";alg="hmac-sha512";tag="auth-service"`,
+        }),
+    ],
+    [
+      'another tag',
+      () =>
+        signed({ params: `created=${NOW};expires=${NOW + 60};nonce="${NONCE}";keyid="k1";alg="hmac-sha256";tag="x"` }),
+    ],
+    [
+      'expires > 300 s after created',
+      () =>
+        signed({
+          params: `created=${NOW};expires=${NOW + 301};nonce="${NONCE}";keyid="k1";alg="hmac-sha256";tag="auth-service"`,
+        }),
+    ],
+    [
+      'a short nonce',
+      () =>
+        signed({
+          params: `created=${NOW};expires=${NOW + 60};nonce="abcdef";keyid="k1";alg="hmac-sha256";tag="auth-service"`,
+        }),
+    ],
+    [
+      'no keyid',
+      () =>
+        signed({ params: `created=${NOW};expires=${NOW + 60};nonce="${NONCE}";alg="hmac-sha256";tag="auth-service"` }),
+    ],
+    [
+      'no created',
+      () => signed({ params: `expires=${NOW + 60};nonce="${NONCE}";keyid="k1";alg="hmac-sha256";tag="auth-service"` }),
+    ],
+    [
+      'a POST without content-digest',
+      () =>
+        signed({
+          components: '"@method" "@target-uri"',
+          lines: ['"@method": POST', '"@target-uri": https://svc.example/x'],
+        }),
+    ],
+    [
+      'no @target-uri',
+      () =>
+        signed({
+          components: '"@method" "content-digest"',
+          lines: ['"@method": POST', '"content-digest": sha-256=:abc=:'],
+        }),
+    ],
+    [
+      'base lines out of order',
+      () =>
+        signed({
+          lines: ['"@target-uri": https://svc.example/x', '"@method": POST', '"content-digest": sha-256=:abc=:'],
+        }),
+    ],
+    [
+      'a base with an extra line',
+      () =>
+        signed({
+          lines: [
+            '"@method": POST',
+            '"@target-uri": https://svc.example/x',
+            '"content-digest": sha-256=:abc=:',
+            '"x": y',
+          ],
+        }),
+    ],
   ];
   for (const [name, make] of refused) {
     it(`refuses ${name}`, () => assert.throws(() => readSignature(...make()), ProfileViolation));
@@ -97,7 +157,11 @@ describe('readSignature (the contract profile)', () => {
 
   it('accepts a GET without content-digest', () => {
     const claims = readSignature(
-      ...signed({ components: '"@method" "@target-uri"', method: 'GET', lines: ['"@method": GET', '"@target-uri": https://svc.example/x'] }),
+      ...signed({
+        components: '"@method" "@target-uri"',
+        method: 'GET',
+        lines: ['"@method": GET', '"@target-uri": https://svc.example/x'],
+      }),
     );
     assert.deepEqual(claims.components, ['"@method"', '"@target-uri"']);
   });

@@ -80,7 +80,8 @@ function componentNames(list: InnerList): string[] {
 function checkBase(base: string, components: string[], member: string): string {
   const lines = base.split('\n');
   if (lines.length !== components.length + 1) fail('signature base does not name the covered components');
-  if (lines[lines.length - 1] !== PARAMS_LINE + member) fail('signature base does not end with the signature parameters');
+  if (lines[lines.length - 1] !== PARAMS_LINE + member)
+    fail('signature base does not end with the signature parameters');
   let method = '';
   components.forEach((name, i) => {
     const prefix = `${name}: `;
@@ -120,7 +121,8 @@ export function readSignature(signatureInput: string, signature: string, base: s
   for (const required of ['"@method"', '"@target-uri"']) {
     if (!components.includes(required)) fail(`${required} not covered`);
   }
-  if (BODY_METHODS.has(method.toUpperCase()) && !components.includes('"content-digest"')) fail('content-digest not covered');
+  if (BODY_METHODS.has(method.toUpperCase()) && !components.includes('"content-digest"'))
+    fail('content-digest not covered');
   const view = macValue instanceof ArrayBuffer ? new Uint8Array(macValue) : (macValue as ArrayBufferView);
   const mac = Buffer.from(view.buffer, view.byteOffset, view.byteLength);
   return { label, keyid, nonce, created, expires, components, base, mac };

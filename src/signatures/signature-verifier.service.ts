@@ -10,8 +10,7 @@ import { PROFILE_ALG, ProfileViolation, readSignature, SignatureClaims } from '.
 import { SigningSecretKeys } from './signing-secret-keys.service';
 
 export type VerifyAnswer =
-  | { valid: false }
-  | { valid: true; client_id: string; keyid: string; scope: string; created: number; expires: number };
+  { valid: false } | { valid: true; client_id: string; keyid: string; scope: string; created: number; expires: number };
 
 const INVALID: VerifyAnswer = Object.freeze({ valid: false });
 
@@ -58,12 +57,20 @@ export class SignatureVerifier {
     if (!client || client.deleted) throw new Rejected('client deleted');
     if (!(await this.nonces.firstUse(claims.keyid, claims.nonce, claims.expires))) throw new Rejected('nonce replayed');
     const scope = [...(await this.permissions.permissionsOf(client.roles))].sort().join(' ');
-    return { valid: true, client_id: key.clientId, keyid: key.keyid, scope, created: claims.created, expires: claims.expires };
+    return {
+      valid: true,
+      client_id: key.clientId,
+      keyid: key.keyid,
+      scope,
+      created: claims.created,
+      expires: claims.expires,
+    };
   }
 
   private checkClock(claims: SignatureClaims): void {
     const now = Math.floor(Date.now() / 1000);
-    if (Math.abs(now - claims.created) > this.config.signatureMaxSkewSeconds) throw new Rejected('created outside the skew');
+    if (Math.abs(now - claims.created) > this.config.signatureMaxSkewSeconds)
+      throw new Rejected('created outside the skew');
     if (claims.expires <= now) throw new Rejected('expired');
   }
 
@@ -71,7 +78,12 @@ export class SignatureVerifier {
     // The one failure damper: a row per source, reason and window, with a count.
     const meta = RequestContext.current();
     await this.failures.record(
-      { eventType: 'signature.rejected', outcome: 'failure', actor: { type: 'anonymous', id: null }, details: { reason } },
+      {
+        eventType: 'signature.rejected',
+        outcome: 'failure',
+        actor: { type: 'anonymous', id: null },
+        details: { reason },
+      },
       `${meta.ip ?? '-'}|${reason}`,
     );
   }

@@ -1,5 +1,12 @@
 import { Controller, Delete, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentPrincipal, RequirePermissions } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/principal';
 import { Page, PageQueryDto } from '../common/http/pagination';
@@ -19,7 +26,10 @@ export class SigningSecretsController {
   @ApiOperation({ summary: 'Create an RFC 9421 signing secret for a client (shown once)' })
   @ApiCreatedResponse({ type: CreatedSigningSecretDto })
   @ApiNotFoundResponse({ description: 'No such client, or deleted' })
-  create(@CurrentPrincipal() principal: Principal, @Param('client_id') clientId: string): Promise<CreatedSigningSecretDto> {
+  create(
+    @CurrentPrincipal() principal: Principal,
+    @Param('client_id') clientId: string,
+  ): Promise<CreatedSigningSecretDto> {
     return this.secrets.create(principal, clientId);
   }
 

@@ -82,12 +82,16 @@ export class TlsFiles {
       this.logger.info('TLS certificate, key and client CA files reloaded');
     } catch (err) {
       // Never the file contents: only which kind of failure it was.
-      this.logger.warn({ err: err instanceof Error ? err.message : 'unknown' }, 'TLS files not reloaded; keeping the old ones');
+      this.logger.warn(
+        { err: err instanceof Error ? err.message : 'unknown' },
+        'TLS files not reloaded; keeping the old ones',
+      );
     }
   }
 
   private contextOptions(): ServerOptions {
-    const read = (file: string | undefined): Buffer | undefined => (file === undefined ? undefined : readFileSync(file));
+    const read = (file: string | undefined): Buffer | undefined =>
+      file === undefined ? undefined : readFileSync(file);
     return {
       cert: read(this.config.certFile),
       key: read(this.config.keyFile),

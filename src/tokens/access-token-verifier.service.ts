@@ -73,7 +73,12 @@ export class AccessTokenVerifier {
     // The alg must be the key's own: the token does not choose how it is checked.
     if (!key || header.alg !== key.alg) return null;
     // Any audience here; verify() applies this service's own unless the caller accepts any.
-    const p = verifyAccessJwt(token, { alg: key.alg, publicPem: key.publicPem, issuer: this.config.issuer, nowSeconds: now });
+    const p = verifyAccessJwt(token, {
+      alg: key.alg,
+      publicPem: key.publicPem,
+      issuer: this.config.issuer,
+      nowSeconds: now,
+    });
     if (!p || !audiencePresent(p.aud)) return null;
     // jsonwebtoken checks exp and nbf only when present; RFC 9068 requires them.
     if (!isNumber(p.exp) || !isNumber(p.iat) || !isNumber(p.nbf) || p.exp <= now || p.nbf > now) return null;

@@ -30,7 +30,17 @@ export class RefreshTokensRepository {
 
   async insert(
     q: Queryable,
-    t: { hash: Buffer; familyId: string; parentId: string | null; userId: string; clientUuid: string; scope: string; amr: string[]; expiresAt: Date; absoluteExpiresAt: Date },
+    t: {
+      hash: Buffer;
+      familyId: string;
+      parentId: string | null;
+      userId: string;
+      clientUuid: string;
+      scope: string;
+      amr: string[];
+      expiresAt: Date;
+      absoluteExpiresAt: Date;
+    },
   ): Promise<string> {
     const [row] = await q.query<{ id: string }>(
       `INSERT INTO refresh_tokens (token_hash, family_id, parent_id, user_id, client_id, scope, amr, expires_at, absolute_expires_at)
@@ -46,7 +56,13 @@ export class RefreshTokensRepository {
    * returns the consumed row with what the new access token needs about its
    * user. Of concurrent callers exactly one gets a row (DESIGN.md decision 6).
    */
-  async rotate(q: Queryable, hash: Buffer, clientUuid: string, successorHash: Buffer, idleExpiresAt: Date): Promise<RotatedRow | undefined> {
+  async rotate(
+    q: Queryable,
+    hash: Buffer,
+    clientUuid: string,
+    successorHash: Buffer,
+    idleExpiresAt: Date,
+  ): Promise<RotatedRow | undefined> {
     const [row] = await q.query<RotatedRow>(
       `WITH consumed AS (
          UPDATE refresh_tokens SET consumed_at = clock_timestamp()
@@ -86,7 +102,10 @@ export class RefreshTokensRepository {
 
   /** Revokes every live token of a family; returns how many. */
   async revokeFamily(q: Queryable, familyId: string): Promise<number> {
-    const rows = await q.query('UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL RETURNING id', [familyId]);
+    const rows = await q.query(
+      'UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL RETURNING id',
+      [familyId],
+    );
     return rows.length;
   }
 

@@ -44,7 +44,11 @@ export class RefreshTokens {
    * the family. Failures are explained after the transaction, never on a
    * second connection while it is open (the embedded database has one).
    */
-  async rotate<T>(presented: string, clientUuid: string, then: (tx: Tx, row: RotatedRow, token: string) => Promise<T>): Promise<T> {
+  async rotate<T>(
+    presented: string,
+    clientUuid: string,
+    then: (tx: Tx, row: RotatedRow, token: string) => Promise<T>,
+  ): Promise<T> {
     const hash = sha256(presented);
     const outcome = await this.db.transaction(async (tx) => {
       if (!presented.startsWith(REFRESH_PREFIX)) return undefined;
@@ -62,7 +66,11 @@ export class RefreshTokens {
   async revokeFamily(tx: Tx, familyId: string): Promise<void> {
     await this.repo.revokeFamily(tx, familyId);
     // Access tokens of the family were issued before now, so they are all dead within one TTL.
-    await this.revocations.revoke(tx, { kind: 'sid', subject: familyId, expiresAt: Math.floor(Date.now() / 1000) + this.config.accessTokenTtl });
+    await this.revocations.revoke(tx, {
+      kind: 'sid',
+      subject: familyId,
+      expiresAt: Math.floor(Date.now() / 1000) + this.config.accessTokenTtl,
+    });
   }
 
   private async explainFailure(hash: Buffer, clientUuid: string): Promise<OAuthError> {
@@ -88,7 +96,10 @@ export class RefreshTokens {
     return new OAuthError('invalid_grant', 'refresh_token_reused');
   }
 
-  private async insert(tx: Tx, t: FamilyStart & { familyId: string; parentId: string | null; absoluteExpiresAt: Date }): Promise<string> {
+  private async insert(
+    tx: Tx,
+    t: FamilyStart & { familyId: string; parentId: string | null; absoluteExpiresAt: Date },
+  ): Promise<string> {
     const token = generateSecret(REFRESH_PREFIX);
     const idle = new Date(Date.now() + this.config.refreshTokenIdleTtl * 1000);
     await this.repo.insert(tx, {

@@ -23,9 +23,14 @@ export class MeController {
   @Post('password')
   @HttpCode(204)
   @RequireUser()
-  @ApiOperation({ summary: 'Change the own password', description: 'Ends every other session (refresh-token family) of the user.' })
+  @ApiOperation({
+    summary: 'Change the own password',
+    description: 'Ends every other session (refresh-token family) of the user.',
+  })
   @ApiNoContentResponse({ description: 'Changed' })
-  @ApiBadRequestResponse({ description: 'Wrong current password or new password outside the policy (problem+json with errors)' })
+  @ApiBadRequestResponse({
+    description: 'Wrong current password or new password outside the policy (problem+json with errors)',
+  })
   changePassword(@CurrentPrincipal() principal: Principal, @Body() dto: ChangePasswordDto): Promise<void> {
     return this.me.changePassword(principal, dto);
   }

@@ -39,7 +39,14 @@ export class MeService {
   async profile(principal: Principal): Promise<MeDto> {
     const user = await this.current(principal);
     const permissions = [...(await this.permissions.permissionsOf(user.roles))].sort();
-    return { id: user.id, username: user.username ?? '', email: user.email, roles: user.roles, permissions, mfa_enabled: user.mfa_enabled };
+    return {
+      id: user.id,
+      username: user.username ?? '',
+      email: user.email,
+      roles: user.roles,
+      permissions,
+      mfa_enabled: user.mfa_enabled,
+    };
   }
 
   /**
@@ -53,7 +60,12 @@ export class MeService {
     const ok = await this.hasher.verify(dto.current_password, user.password_hash);
     const locked = user.locked_until !== null && user.locked_until.getTime() > Date.now();
     if (locked || !ok) return this.refuse(principal, user, locked ? 'locked' : 'invalid_current_password');
-    const policy = passwordPolicyErrors(dto.new_password, this.config.passwordMinLength, this.config.passwordMaxLength, 'new_password');
+    const policy = passwordPolicyErrors(
+      dto.new_password,
+      this.config.passwordMinLength,
+      this.config.passwordMaxLength,
+      'new_password',
+    );
     if (policy.length > 0) throw ProblemError.validation(policy);
     const passwordHash = await this.hasher.hash(dto.new_password);
     await this.db.transaction(async (tx) => {

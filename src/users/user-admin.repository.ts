@@ -44,10 +44,10 @@ export class UserAdminRepository {
 
   /** The early, cheap duplicate check (the unique columns are the real one). */
   async nameTaken(key: string, skeleton: string): Promise<boolean> {
-    const rows = await this.db.query(
-      'SELECT 1 FROM users WHERE username_key = $1 OR username_skeleton = $2 LIMIT 1',
-      [key, skeleton],
-    );
+    const rows = await this.db.query('SELECT 1 FROM users WHERE username_key = $1 OR username_skeleton = $2 LIMIT 1', [
+      key,
+      skeleton,
+    ]);
     return rows.length > 0;
   }
 
@@ -72,7 +72,9 @@ export class UserAdminRepository {
    * deletion cannot slip in before the assignment commits.
    */
   async existingRoles(tx: Tx, names: string[]): Promise<string[]> {
-    const rows = await tx.query<{ name: string }>('SELECT name FROM roles WHERE name = ANY($1::text[]) FOR KEY SHARE', [names]);
+    const rows = await tx.query<{ name: string }>('SELECT name FROM roles WHERE name = ANY($1::text[]) FOR KEY SHARE', [
+      names,
+    ]);
     return rows.map((r) => r.name);
   }
 

@@ -6,6 +6,17 @@ import { auditActor, Principal } from '../common/auth/principal';
  * person (username, email) nor carry a secret: after erasure the audit
  * trail must keep only the user id.
  */
-export function userEvent(principal: Principal, eventType: string, userId: string, details: Record<string, unknown> = {}): AuditEntry {
-  return { eventType, outcome: 'success', actor: auditActor(principal), subject: { type: 'user', id: userId }, details };
+export function userEvent(
+  principal: Principal,
+  eventType: string,
+  userId: string,
+  details: Record<string, unknown> = {},
+): AuditEntry {
+  return {
+    eventType,
+    outcome: 'success',
+    actor: auditActor(principal),
+    subject: { type: 'user', id: userId },
+    details,
+  };
 }

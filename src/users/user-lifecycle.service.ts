@@ -70,7 +70,10 @@ export class UserLifecycle {
       await this.users.setRoles(tx, id, roles);
       await this.repo.touch(tx, id);
       await this.permissions.changed(tx);
-      await this.audit.record(tx, userEvent(principal, 'user.roles_changed', id, { old_roles: before.roles, new_roles: roles }));
+      await this.audit.record(
+        tx,
+        userEvent(principal, 'user.roles_changed', id, { old_roles: before.roles, new_roles: roles }),
+      );
       return (await this.users.findById(id, tx))!;
     });
     return toUserView(user);

@@ -24,7 +24,18 @@ const row: UserRow = {
 describe('toUserView', () => {
   it('shows exactly the public fields, dates in RFC 3339 UTC', () => {
     const view = toUserView(row);
-    assert.deepEqual(Object.keys(view).sort(), ['created_at', 'disabled', 'email', 'id', 'locked', 'locked_until', 'mfa_enabled', 'roles', 'updated_at', 'username']);
+    assert.deepEqual(Object.keys(view).sort(), [
+      'created_at',
+      'disabled',
+      'email',
+      'id',
+      'locked',
+      'locked_until',
+      'mfa_enabled',
+      'roles',
+      'updated_at',
+      'username',
+    ]);
     assert.equal(view.created_at, '2026-01-02T03:04:05.678Z');
     assert.ok(!JSON.stringify(view).includes('secret'));
   });

@@ -17,7 +17,11 @@ export function normalizeUsername(username: string): string {
  * look-alike of an existing name by swapping dotted and dotless i.
  */
 export function usernameKey(username: string): string {
-  return normalizeUsername(username).toLowerCase().replace(/i\u0307/g, 'i').replace(/\u0131/g, 'i').normalize('NFKC');
+  return normalizeUsername(username)
+    .toLowerCase()
+    .replace(/i\u0307/g, 'i')
+    .replace(/\u0131/g, 'i')
+    .normalize('NFKC');
 }
 
 export function isValidUsername(username: unknown): username is string {

@@ -37,7 +37,8 @@ export class UsersAdmin {
 
   async create(principal: Principal, dto: CreateUserDto): Promise<UserDto> {
     const errors: FieldError[] = [];
-    if (!isValidUsername(dto.username)) errors.push({ field: 'username', message: 'must be 1 to 64 letters, digits or . _ - @' });
+    if (!isValidUsername(dto.username))
+      errors.push({ field: 'username', message: 'must be 1 to 64 letters, digits or . _ - @' });
     errors.push(...passwordPolicyErrors(dto.password, this.config.passwordMinLength, this.config.passwordMaxLength));
     if (errors.length > 0) throw ProblemError.validation(errors);
     const roles = await this.roles.authorize(principal, dto.roles ?? DEFAULT_ROLES);
@@ -55,7 +56,10 @@ export class UsersAdmin {
       });
       if (!id) throw this.duplicate();
       await this.users.setRoles(tx, id, roles);
-      await this.audit.record(tx, userEvent(principal, 'user.created', id, { roles, email_set: dto.email !== undefined }));
+      await this.audit.record(
+        tx,
+        userEvent(principal, 'user.created', id, { roles, email_set: dto.email !== undefined }),
+      );
       return (await this.users.findById(id, tx))!;
     });
     return toUserView(user);
@@ -65,7 +69,12 @@ export class UsersAdmin {
     const limit = pageLimit(query);
     const rows = await this.repo.list(limit, this.position(query.cursor));
     const now = Date.now();
-    return toPage(rows, limit, (row) => toUserView(row, now), (row) => ({ ts: row.position_ts, id: row.id }));
+    return toPage(
+      rows,
+      limit,
+      (row) => toUserView(row, now),
+      (row) => ({ ts: row.position_ts, id: row.id }),
+    );
   }
 
   async get(id: string): Promise<UserDto> {

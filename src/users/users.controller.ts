@@ -34,9 +34,14 @@ export class UsersController {
 
   @Post()
   @RequirePermissions('users:write')
-  @ApiOperation({ summary: 'Create a user', description: 'Default role `user`. Assigning roles whose permissions you do not hold is 403.' })
+  @ApiOperation({
+    summary: 'Create a user',
+    description: 'Default role `user`. Assigning roles whose permissions you do not hold is 403.',
+  })
   @ApiCreatedResponse({ type: UserDto })
-  @ApiBadRequestResponse({ description: 'Invalid username, password policy, email or unknown role (problem+json with errors)' })
+  @ApiBadRequestResponse({
+    description: 'Invalid username, password policy, email or unknown role (problem+json with errors)',
+  })
   @ApiConflictResponse({ description: 'The username is taken' })
   create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateUserDto): Promise<UserDto> {
     return this.admin.create(principal, dto);
@@ -62,22 +67,36 @@ export class UsersController {
 
   @Patch(':id')
   @RequirePermissions('users:write')
-  @ApiOperation({ summary: 'Change email or disable/enable', description: 'Disabling revokes every token of the user for good; its API keys are inactive while disabled.' })
+  @ApiOperation({
+    summary: 'Change email or disable/enable',
+    description: 'Disabling revokes every token of the user for good; its API keys are inactive while disabled.',
+  })
   @ApiParam(ID)
   @ApiOkResponse({ type: UserDto })
   @ApiNotFoundResponse({ description: 'No such user' })
-  update(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() dto: UpdateUserDto): Promise<UserDto> {
+  update(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body() dto: UpdateUserDto,
+  ): Promise<UserDto> {
     return this.lifecycle.update(principal, id, dto);
   }
 
   @Put(':id/roles')
   @RequirePermissions('users:write')
-  @ApiOperation({ summary: "Replace the user's roles", description: 'Assigning roles whose permissions you do not hold is 403.' })
+  @ApiOperation({
+    summary: "Replace the user's roles",
+    description: 'Assigning roles whose permissions you do not hold is 403.',
+  })
   @ApiParam(ID)
   @ApiOkResponse({ type: UserDto })
   @ApiBadRequestResponse({ description: 'Unknown role (problem+json with errors)' })
   @ApiNotFoundResponse({ description: 'No such user' })
-  setRoles(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() dto: SetRolesDto): Promise<UserDto> {
+  setRoles(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body() dto: SetRolesDto,
+  ): Promise<UserDto> {
     return this.lifecycle.setRoles(principal, id, dto.roles);
   }
 
@@ -95,7 +114,10 @@ export class UsersController {
   @Delete(':id')
   @HttpCode(204)
   @RequirePermissions('users:write')
-  @ApiOperation({ summary: 'Erase a user', description: 'Username, email, password hash and MFA secrets are deleted; tokens and API keys revoked.' })
+  @ApiOperation({
+    summary: 'Erase a user',
+    description: 'Username, email, password hash and MFA secrets are deleted; tokens and API keys revoked.',
+  })
   @ApiParam(ID)
   @ApiNoContentResponse({ description: 'Erased' })
   @ApiNotFoundResponse({ description: 'No such user' })

@@ -30,7 +30,9 @@ export class UsersRepository {
   constructor(private readonly db: Database) {}
 
   async findByKey(key: string, q: Queryable = this.db): Promise<UserRow | undefined> {
-    return (await q.query<UserRow>(`${SELECT_USER} WHERE u.username_key = $1 AND u.deleted_at IS NULL GROUP BY u.id`, [key]))[0];
+    return (
+      await q.query<UserRow>(`${SELECT_USER} WHERE u.username_key = $1 AND u.deleted_at IS NULL GROUP BY u.id`, [key])
+    )[0];
   }
 
   async findById(id: string, q: Queryable = this.db): Promise<UserRow | undefined> {

@@ -20,9 +20,12 @@ describe('API key verification', () => {
   let app: TestApp;
   let admin: string;
   let introspector: TestClient;
-  const introspect = (token: string, auth: Record<string, string> = basic(introspector.clientId, introspector.secret!)) =>
-    postForm(`${app.url}/oauth/introspect`, { token }, auth);
-  const meta = async (id: string): Promise<Record<string, unknown>> => (await request('GET', `${app.url}/v1/api-keys/${id}`, { token: admin })).body;
+  const introspect = (
+    token: string,
+    auth: Record<string, string> = basic(introspector.clientId, introspector.secret!),
+  ) => postForm(`${app.url}/oauth/introspect`, { token }, auth);
+  const meta = async (id: string): Promise<Record<string, unknown>> =>
+    (await request('GET', `${app.url}/v1/api-keys/${id}`, { token: admin })).body;
 
   before(async () => {
     app = await startTestApp();
@@ -33,7 +36,11 @@ describe('API key verification', () => {
 
   it('stops working once expired (and introspects inactive)', async () => {
     const expiresAt = new Date(Date.now() + 1500);
-    const k = await createApiKey(app, { token: admin }, { scope: 'api_keys:read', expires_at: expiresAt.toISOString() });
+    const k = await createApiKey(
+      app,
+      { token: admin },
+      { scope: 'api_keys:read', expires_at: expiresAt.toISOString() },
+    );
     assert.equal(await useKey(app, k.key), 200);
     assert.equal((await introspect(k.key)).body.exp, Math.floor(expiresAt.getTime() / 1000));
     await sleep(expiresAt.getTime() - Date.now() + 50);
@@ -60,7 +67,8 @@ describe('API key verification', () => {
     const owner = await createUser(app, { roles: ['reader'] });
     const k = await createApiKey(app, { token: admin }, { owner_type: 'user', owner_id: owner.id });
     assert.equal(await useKey(app, k.key), 200);
-    const patch = (disabled: boolean) => request('PATCH', `${app.url}/v1/users/${owner.id}`, { token: admin, json: { disabled } });
+    const patch = (disabled: boolean) =>
+      request('PATCH', `${app.url}/v1/users/${owner.id}`, { token: admin, json: { disabled } });
     const off = await patch(true);
     if (off.status === 404 || off.status === 405) await disableUser(app, owner.id);
     else assert.equal(off.status, 200, off.text);
@@ -154,14 +162,24 @@ describe('API key verification', () => {
     } finally {
       logger.logQuery = original;
     }
-    assert.ok(seen.some((sql) => /^\s*SELECT/i.test(sql)), 'the lookup of an unknown client was not seen');
+    assert.ok(
+      seen.some((sql) => /^\s*SELECT/i.test(sql)),
+      'the lookup of an unknown client was not seen',
+    );
   });
 
   it('introspects an active key with exactly the contract fields, and accepts X-API-Key callers', async () => {
     const k = await createApiKey(app, { token: admin }, { scope: 'users:read' });
     const res = await introspect(k.key);
     assert.equal(res.status, 200);
-    assert.deepEqual(res.body, { active: true, token_type: 'api_key', sub: k.id, owner_type: 'user', owner_id: k.owner_id, scope: 'users:read' });
+    assert.deepEqual(res.body, {
+      active: true,
+      token_type: 'api_key',
+      sub: k.id,
+      owner_type: 'user',
+      owner_id: k.owner_id,
+      scope: 'users:read',
+    });
     assert.deepEqual((await introspect(`${k.key.slice(0, -1)}x`)).body, { active: false });
     assert.deepEqual((await introspect('ak_garbage')).body, { active: false });
 
@@ -191,13 +209,22 @@ describe('API key verification', () => {
     const other = await startTestApp();
     try {
       const introspectOther = async (key: string) =>
-        (await postForm(`${other.url}/oauth/introspect`, { token: key }, basic(introspector.clientId, introspector.secret!))).body.active;
+        (
+          await postForm(
+            `${other.url}/oauth/introspect`,
+            { token: key },
+            basic(introspector.clientId, introspector.secret!),
+          )
+        ).body.active;
       // Warm the second instance's caches: from here it answers from memory.
       for (const k of [revoked, rotated]) {
         assert.equal(await useKey(other, k.key), 200);
         assert.equal(await introspectOther(k.key), true);
       }
-      assert.equal((await request('DELETE', `${app.url}/v1/api-keys/${revoked.id}`, { apiKey: operator.key })).status, 204);
+      assert.equal(
+        (await request('DELETE', `${app.url}/v1/api-keys/${revoked.id}`, { apiKey: operator.key })).status,
+        204,
+      );
       assert.equal((await rotateApiKey(app, { apiKey: operator.key }, rotated.id)).status, 201);
       const dead = async (key: string) => (await useKey(other, key)) === 401 && (await introspectOther(key)) === false;
       const elapsed = await eventually(async () => (await dead(revoked.key)) && (await dead(rotated.key)), 1000, 20);

@@ -26,7 +26,17 @@ describe('/v1/api-keys lifecycle', () => {
     assert.equal(res.status, 201);
     assert.equal(res.headers.get('cache-control'), 'no-store');
     const k = res.body;
-    assert.deepEqual(Object.keys(k).sort(), ['created_at', 'expires_at', 'id', 'key', 'name', 'owner_id', 'owner_type', 'prefix', 'scope']);
+    assert.deepEqual(Object.keys(k).sort(), [
+      'created_at',
+      'expires_at',
+      'id',
+      'key',
+      'name',
+      'owner_id',
+      'owner_type',
+      'prefix',
+      'scope',
+    ]);
     assert.match(k.key, /^ak_[A-Za-z0-9]{16}_[A-Za-z0-9_-]{43}$/);
     assert.equal(k.prefix, k.key.slice(0, 12));
     assert.equal(k.owner_type, 'user');
@@ -73,7 +83,9 @@ describe('/v1/api-keys lifecycle', () => {
     // 'ak_nonsense' above already used this minute's row for malformed keys: the flood adds none.
     const flood = await auditRows(app, `event_type = 'api_key.auth_failed' AND request_id LIKE $1`, [`${tag}%`]);
     assert.equal(flood.length, 0);
-    const [first] = await auditRows(app, `event_type = 'api_key.auth_failed' AND request_id = $1`, [bad.headers.get('x-request-id')]);
+    const [first] = await auditRows(app, `event_type = 'api_key.auth_failed' AND request_id = $1`, [
+      bad.headers.get('x-request-id'),
+    ]);
     assert.equal(first.details.reason, 'malformed');
   });
 
@@ -120,8 +132,13 @@ describe('/v1/api-keys lifecycle', () => {
       assert.ok(Array.isArray(res.body.errors) || res.body.type, res.text);
     }
     const past = await postApiKey(app, { token: admin }, cases[0]);
-    assert.deepEqual((past.body.errors as { field: string }[]).map((e) => e.field), ['expires_at']);
-    const grace = await rotateApiKey(app, { token: admin }, (await createApiKey(app, { token: admin })).id, { grace_seconds: -1 });
+    assert.deepEqual(
+      (past.body.errors as { field: string }[]).map((e) => e.field),
+      ['expires_at'],
+    );
+    const grace = await rotateApiKey(app, { token: admin }, (await createApiKey(app, { token: admin })).id, {
+      grace_seconds: -1,
+    });
     assert.equal(grace.status, 400);
     assert.equal((await request('GET', url('?limit=0'), { token: admin })).status, 400);
     assert.equal((await request('GET', url('?cursor=eyJjIjoxfQ'), { token: admin })).status, 400);
@@ -129,7 +146,11 @@ describe('/v1/api-keys lifecycle', () => {
 
   it('never grants beyond the owner or the caller (403)', async () => {
     const reader = await createUser(app, { roles: ['reader'] });
-    const beyondOwner = await postApiKey(app, { token: admin }, { name: 'x', owner_type: 'user', owner_id: reader.id, scope: 'users:write' });
+    const beyondOwner = await postApiKey(
+      app,
+      { token: admin },
+      { name: 'x', owner_type: 'user', owner_id: reader.id, scope: 'users:write' },
+    );
     assert.equal(beyondOwner.status, 403);
     const forReader = await createApiKey(app, { token: admin }, { owner_type: 'user', owner_id: reader.id });
     assert.ok(forReader.scope.includes('users:read') && !forReader.scope.includes('users:write'));
@@ -149,11 +170,25 @@ describe('/v1/api-keys lifecycle', () => {
   it('lets a client token own keys (looked up by its public client_id)', async () => {
     const role = await createRole(app, ['api_keys:write', 'api_keys:read', 'users:read']);
     const client = await createClient(app, { roles: [role] });
-    const t = await postForm<{ access_token: string }>(`${app.url}/oauth/token`, { grant_type: 'client_credentials' }, basic(client.clientId, client.secret!));
+    const t = await postForm<{ access_token: string }>(
+      `${app.url}/oauth/token`,
+      { grant_type: 'client_credentials' },
+      basic(client.clientId, client.secret!),
+    );
     const k = await createApiKey(app, { token: t.body.access_token });
-    assert.deepEqual([k.owner_type, k.owner_id, k.scope], ['client', client.id, 'api_keys:read api_keys:write users:read']);
-    assert.equal((await postApiKey(app, { token: t.body.access_token }, { name: 'x', scope: 'audit:read' })).status, 403);
-    const byPublicId = await createApiKey(app, { token: admin }, { owner_type: 'client', owner_id: client.clientId, scope: 'users:read' });
+    assert.deepEqual(
+      [k.owner_type, k.owner_id, k.scope],
+      ['client', client.id, 'api_keys:read api_keys:write users:read'],
+    );
+    assert.equal(
+      (await postApiKey(app, { token: t.body.access_token }, { name: 'x', scope: 'audit:read' })).status,
+      403,
+    );
+    const byPublicId = await createApiKey(
+      app,
+      { token: admin },
+      { owner_type: 'client', owner_id: client.clientId, scope: 'users:read' },
+    );
     assert.equal(byPublicId.owner_id, client.id);
   });
 
@@ -165,7 +200,14 @@ describe('/v1/api-keys lifecycle', () => {
     const denied = await postApiKey(app, { apiKey: readOnly.key }, { name: 'x' });
     assert.equal(denied.status, 403);
     assert.doesNotMatch(String(denied.body.type), /mfa_required$/);
-    assert.equal((await request('GET', `${app.url}/v1/api-keys`, { apiKey: (await createApiKey(app, { token: admin }, { scope: 'users:read' })).key })).status, 403);
+    assert.equal(
+      (
+        await request('GET', `${app.url}/v1/api-keys`, {
+          apiKey: (await createApiKey(app, { token: admin }, { scope: 'users:read' })).key,
+        })
+      ).status,
+      403,
+    );
   });
 
   it('rotates without grace: the old key dies at once, the new one works', async () => {
@@ -173,7 +215,10 @@ describe('/v1/api-keys lifecycle', () => {
     assert.equal(await useKey(app, old.key), 200);
     const res = await rotateApiKey(app, { token: admin }, old.id);
     assert.equal(res.status, 201);
-    assert.deepEqual([res.body.name, res.body.scope, res.body.owner_id, res.body.previous_key_id], ['svc', 'api_keys:read', adminId, old.id]);
+    assert.deepEqual(
+      [res.body.name, res.body.scope, res.body.owner_id, res.body.previous_key_id],
+      ['svc', 'api_keys:read', adminId, old.id],
+    );
     assert.notEqual(res.body.key, old.key);
     assert.equal(await useKey(app, old.key), 401);
     assert.equal(await useKey(app, res.body.key), 200);
@@ -210,17 +255,28 @@ describe('/v1/api-keys lifecycle', () => {
   it('lists newest first with cursor pagination and an owner filter', async () => {
     const owner = await createUser(app, { roles: ['reader'] });
     const made = [];
-    for (let i = 0; i < 3; i++) made.push(await createApiKey(app, { token: admin }, { name: `k${i}`, owner_type: 'user', owner_id: owner.id }));
-    const first = await request<{ items: { id: string }[]; next_cursor: string | null }>('GET', url(`?limit=2&owner_type=user&owner_id=${owner.id}`), { token: admin });
+    for (let i = 0; i < 3; i++)
+      made.push(await createApiKey(app, { token: admin }, { name: `k${i}`, owner_type: 'user', owner_id: owner.id }));
+    const first = await request<{ items: { id: string }[]; next_cursor: string | null }>(
+      'GET',
+      url(`?limit=2&owner_type=user&owner_id=${owner.id}`),
+      { token: admin },
+    );
     assert.equal(first.status, 200);
-    assert.deepEqual(first.body.items.map((i) => i.id), [made[2].id, made[1].id]);
+    assert.deepEqual(
+      first.body.items.map((i) => i.id),
+      [made[2].id, made[1].id],
+    );
     assert.ok(first.body.next_cursor);
     const second = await request<{ items: { id: string }[]; next_cursor: string | null }>(
       'GET',
       url(`?limit=2&owner_type=user&owner_id=${owner.id}&cursor=${first.body.next_cursor}`),
       { token: admin },
     );
-    assert.deepEqual(second.body.items.map((i) => i.id), [made[0].id]);
+    assert.deepEqual(
+      second.body.items.map((i) => i.id),
+      [made[0].id],
+    );
     assert.equal(second.body.next_cursor, null);
     assert.ok(!second.text.includes(made[0].key.slice(20)));
   });

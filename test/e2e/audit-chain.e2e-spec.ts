@@ -22,9 +22,16 @@ function expectedHash(prev: string, row: Row): string {
 }
 
 async function exportRows(app: TestApp, token: string, afterSeq?: number): Promise<Row[]> {
-  const res = await request('GET', `${app.url}/v1/audit-events/export${afterSeq === undefined ? '' : `?after_seq=${afterSeq}`}`, { token });
+  const res = await request(
+    'GET',
+    `${app.url}/v1/audit-events/export${afterSeq === undefined ? '' : `?after_seq=${afterSeq}`}`,
+    { token },
+  );
   assert.equal(res.status, 200, res.text);
-  return res.text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Row);
+  return res.text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Row);
 }
 
 describe('audit hash chain (own database)', () => {
@@ -54,15 +61,23 @@ describe('audit hash chain (own database)', () => {
       assert.equal(row.hash, expectedHash(prev, row), `seq ${row.seq}`);
       prev = row.hash;
     });
-    const listed = await request<{ items: Row[] }>('GET', `${app.url}/v1/audit-events?event_type=test.chain&limit=5`, { token });
+    const listed = await request<{ items: Row[] }>('GET', `${app.url}/v1/audit-events?event_type=test.chain&limit=5`, {
+      token,
+    });
     assert.equal(listed.status, 200);
-    for (const item of listed.body.items) assert.deepEqual(item, rows.find((r) => r.id === item.id));
+    for (const item of listed.body.items)
+      assert.deepEqual(
+        item,
+        rows.find((r) => r.id === item.id),
+      );
   });
 
   it('a rolled-back change leaves no audit row and no gap', async () => {
     await assert.rejects(
       app.get(Database).transaction(async (tx) => {
-        await app.get(AuditService).record(tx, { eventType: 'test.rolled_back', outcome: 'success', actor: SYSTEM_ACTOR });
+        await app
+          .get(AuditService)
+          .record(tx, { eventType: 'test.rolled_back', outcome: 'success', actor: SYSTEM_ACTOR });
         throw new Error('the change failed');
       }),
     );
@@ -88,9 +103,10 @@ describe('audit hash chain (own database)', () => {
       await waitAllSealed(db.sql);
       await slow.query('COMMIT');
       await waitAllSealed(db.sql);
-      const { rows } = await db.sql.query<{ id: string; seq: string }>('SELECT id::text AS id, seq::text AS seq FROM audit_events WHERE id = ANY($1::bigint[])', [
-        [early[0].id, late[0].id],
-      ]);
+      const { rows } = await db.sql.query<{ id: string; seq: string }>(
+        'SELECT id::text AS id, seq::text AS seq FROM audit_events WHERE id = ANY($1::bigint[])',
+        [[early[0].id, late[0].id]],
+      );
       const seqOf = (id: string): number => Number(rows.find((r) => r.id === id)!.seq);
       assert.ok(seqOf(early[0].id) > seqOf(late[0].id));
     } finally {
@@ -101,12 +117,18 @@ describe('audit hash chain (own database)', () => {
   });
 
   it('publishes the checkpoint key as an RFC 8037 JWK that verifies the checkpoints', async () => {
-    const key = await request<{ kty: string; crv: string; x: string; kid: string }>('GET', `${app.url}/v1/audit-events/checkpoint-key`, { token });
+    const key = await request<{ kty: string; crv: string; x: string; kid: string }>(
+      'GET',
+      `${app.url}/v1/audit-events/checkpoint-key`,
+      { token },
+    );
     assert.equal(key.status, 200);
     assert.deepEqual(Object.keys(key.body).sort(), ['crv', 'kid', 'kty', 'x']);
     assert.equal(key.body.kty, 'OKP');
     assert.equal(key.body.crv, 'Ed25519');
-    const thumbprint = createHash('sha256').update(`{"crv":"Ed25519","kty":"OKP","x":"${key.body.x}"}`).digest('base64url');
+    const thumbprint = createHash('sha256')
+      .update(`{"crv":"Ed25519","kty":"OKP","x":"${key.body.x}"}`)
+      .digest('base64url');
     assert.equal(key.body.kid, thumbprint);
     const { body } = await verify(app.url, token);
     const cp = body.last_checkpoint!;
@@ -118,7 +140,10 @@ describe('audit hash chain (own database)', () => {
     assert.ok(verifySignature(null, signed, publicKey, Buffer.from(cp.signature, 'base64url')));
     const { rows } = await db.sql.query<{ hash: string }>('SELECT hash FROM audit_events WHERE seq = $1', [cp.seq]);
     assert.equal(rows[0].hash, cp.hash);
-    const stored = await db.sql.query('SELECT 1 FROM audit_checkpoints WHERE seq = $1 AND signature = $2', [cp.seq, cp.signature]);
+    const stored = await db.sql.query('SELECT 1 FROM audit_checkpoints WHERE seq = $1 AND signature = $2', [
+      cp.seq,
+      cp.signature,
+    ]);
     assert.equal(stored.rowCount, 1);
   });
 
@@ -126,7 +151,10 @@ describe('audit hash chain (own database)', () => {
     const max = await assertGapFree(db.sql);
     const all = await verify(app.url, token);
     assert.equal(all.status, 200, all.text);
-    assert.deepEqual({ ...all.body, last_checkpoint: null }, { ok: true, checked: max, first_bad_seq: null, last_checkpoint: null });
+    assert.deepEqual(
+      { ...all.body, last_checkpoint: null },
+      { ok: true, checked: max, first_bad_seq: null, last_checkpoint: null },
+    );
     const part = await verify(app.url, token, '?from_seq=3&to_seq=7');
     assert.deepEqual([part.body.ok, part.body.checked], [true, 5]);
     const clamped = await verify(app.url, token, `?from_seq=${max}&to_seq=999999999`);
@@ -134,8 +162,18 @@ describe('audit hash chain (own database)', () => {
   });
 
   it('answers 400 for a bad range, never 500', async () => {
-    for (const q of ['?from_seq=abc', '?from_seq=1.5', '?from_seq=-1', '?to_seq=1e3', '?from_seq=', '?from_seq=9999999999999999999']) {
-      assertValidation(await request('GET', `${app.url}/v1/audit-events/verify${q}`, { token }), q.includes('to_seq') ? 'to_seq' : 'from_seq');
+    for (const q of [
+      '?from_seq=abc',
+      '?from_seq=1.5',
+      '?from_seq=-1',
+      '?to_seq=1e3',
+      '?from_seq=',
+      '?from_seq=9999999999999999999',
+    ]) {
+      assertValidation(
+        await request('GET', `${app.url}/v1/audit-events/verify${q}`, { token }),
+        q.includes('to_seq') ? 'to_seq' : 'from_seq',
+      );
     }
     assertProblem(await verify(app.url, token, '?from_seq=5&to_seq=3'), 400);
     assertProblem(await verify(app.url, token, '?from_seq=0'), 400);

@@ -23,7 +23,22 @@ interface AuditEvent {
 }
 type Page = HttpResult<{ items: AuditEvent[]; next_cursor: string | null }>;
 
-const FIELDS = ['actor_id', 'actor_type', 'details', 'event_type', 'hash', 'id', 'ip', 'occurred_at', 'outcome', 'request_id', 'seq', 'subject_id', 'subject_type', 'user_agent'];
+const FIELDS = [
+  'actor_id',
+  'actor_type',
+  'details',
+  'event_type',
+  'hash',
+  'id',
+  'ip',
+  'occurred_at',
+  'outcome',
+  'request_id',
+  'seq',
+  'subject_id',
+  'subject_type',
+  'user_agent',
+];
 
 describe('audit events API', () => {
   let app: TestApp;
@@ -42,7 +57,8 @@ describe('audit events API', () => {
   });
   after(() => app.close());
 
-  const events = (query: string, token = auditor): Promise<Page> => request('GET', `${app.url}/v1/audit-events${query}`, { token });
+  const events = (query: string, token = auditor): Promise<Page> =>
+    request('GET', `${app.url}/v1/audit-events${query}`, { token });
 
   it('needs audit:read', async () => {
     assertProblem(await request('GET', `${app.url}/v1/audit-events`), 401, 'unauthorized');
@@ -68,7 +84,10 @@ describe('audit events API', () => {
       assert.equal(typeof e.details, 'object');
     }
     const ids = items.map((e) => BigInt(e.id));
-    assert.deepEqual(ids, [...ids].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0)));
+    assert.deepEqual(
+      ids,
+      [...ids].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0)),
+    );
     assert.equal(res.body.next_cursor, null);
     assertNoSecret(res.text, [user.password]);
     const login = items.find((e) => e.event_type === 'token.issued')!;
@@ -94,17 +113,34 @@ describe('audit events API', () => {
     const all = (await events(`?subject_id=${user.id}&event_type=user.login`)).body.items;
     const oldest = all[all.length - 1];
     const newest = all[0];
-    const inside = await events(`?subject_id=${user.id}&event_type=user.login&since=${encodeURIComponent(oldest.occurred_at)}&until=${encodeURIComponent(newest.occurred_at)}`);
-    assert.deepEqual(inside.body.items.map((e) => e.id), all.map((e) => e.id), 'both bounds are inclusive');
-    const afterFirst = await events(`?subject_id=${user.id}&event_type=user.login&since=${encodeURIComponent(all[1].occurred_at)}`);
-    assert.deepEqual(afterFirst.body.items.map((e) => e.id), all.slice(0, 2).map((e) => e.id));
-    assert.equal((await events(`?subject_id=${user.id}&since=${encodeURIComponent(started)}`)).body.items.length >= 3, true);
+    const inside = await events(
+      `?subject_id=${user.id}&event_type=user.login&since=${encodeURIComponent(oldest.occurred_at)}&until=${encodeURIComponent(newest.occurred_at)}`,
+    );
+    assert.deepEqual(
+      inside.body.items.map((e) => e.id),
+      all.map((e) => e.id),
+      'both bounds are inclusive',
+    );
+    const afterFirst = await events(
+      `?subject_id=${user.id}&event_type=user.login&since=${encodeURIComponent(all[1].occurred_at)}`,
+    );
+    assert.deepEqual(
+      afterFirst.body.items.map((e) => e.id),
+      all.slice(0, 2).map((e) => e.id),
+    );
+    assert.equal(
+      (await events(`?subject_id=${user.id}&since=${encodeURIComponent(started)}`)).body.items.length >= 3,
+      true,
+    );
     const future = new Date(Date.now() + 3_600_000).toISOString();
     assert.deepEqual((await events(`?subject_id=${user.id}&since=${future}`)).body.items, []);
     assert.deepEqual((await events(`?subject_id=${user.id}&until=2000-01-01T00:00:00Z`)).body.items, []);
     const shifted = new Date(Date.parse(started)).toISOString().replace('Z', '').slice(0, 19);
     const plusTwo = `${new Date(Date.parse(`${shifted}Z`) + 2 * 3_600_000).toISOString().slice(0, 19)}+02:00`;
-    assert.ok((await events(`?subject_id=${user.id}&since=${encodeURIComponent(plusTwo)}`)).body.items.length >= 3, 'an offset names the same instant');
+    assert.ok(
+      (await events(`?subject_id=${user.id}&since=${encodeURIComponent(plusTwo)}`)).body.items.length >= 3,
+      'an offset names the same instant',
+    );
   });
 
   it('refuses invalid filters with 400 and errors', async () => {
@@ -151,7 +187,11 @@ describe('audit events API', () => {
 
   it('shows admin actions with their actor and request id', async () => {
     const admin = await adminSession(app);
-    const res = await request('POST', `${app.url}/v1/permissions`, { token: admin.token, json: { name: 'audited:thing' }, headers: { 'x-request-id': 'audit-e2e-req-1' } });
+    const res = await request('POST', `${app.url}/v1/permissions`, {
+      token: admin.token,
+      json: { name: 'audited:thing' },
+      headers: { 'x-request-id': 'audit-e2e-req-1' },
+    });
     assert.ok(res.status === 201 || res.status === 409);
     const found = await events('?event_type=permission.created&subject_id=audited:thing');
     const row = found.body.items[0];

@@ -18,16 +18,20 @@ const ROWS = 230;
  * Walks every page of a cursor-paged list with a small page size and returns
  * the keys in the order served; fails on a key served twice.
  */
-async function walk(app: TestApp, token: string, path: string, key: (item: Record<string, unknown>) => string): Promise<string[]> {
+async function walk(
+  app: TestApp,
+  token: string,
+  path: string,
+  key: (item: Record<string, unknown>) => string,
+): Promise<string[]> {
   const seen: string[] = [];
   let cursor: string | null = null;
   for (let page = 0; page < 1_000; page++) {
     const sep = path.includes('?') ? '&' : '?';
-    const res: HttpResult<{ items: Record<string, unknown>[]; next_cursor: string | null }> = await request<{ items: Record<string, unknown>[]; next_cursor: string | null }>(
-      'GET',
-      `${app.url}${path}${sep}limit=37${cursor ? `&cursor=${cursor}` : ''}`,
-      { token },
-    );
+    const res: HttpResult<{ items: Record<string, unknown>[]; next_cursor: string | null }> = await request<{
+      items: Record<string, unknown>[];
+      next_cursor: string | null;
+    }>('GET', `${app.url}${path}${sep}limit=37${cursor ? `&cursor=${cursor}` : ''}`, { token });
     assert.equal(res.status, 200, res.text);
     assert.ok(res.body.items.length <= 37);
     seen.push(...res.body.items.map(key));
@@ -82,7 +86,12 @@ describe('every cursor-paged list walks more than 200 rows without gap or overla
     );
     const served = await walk(app, token, `/v1/audit-events?actor_id=${tag}`, (i) => i.id as string);
     assert.equal(served.length, ROWS);
-    const expected = (await db.query<{ id: string }>('SELECT id::text AS id FROM audit_events WHERE actor_id = $1 ORDER BY audit_events.id DESC', [tag])).map((r) => r.id);
+    const expected = (
+      await db.query<{ id: string }>(
+        'SELECT id::text AS id FROM audit_events WHERE actor_id = $1 ORDER BY audit_events.id DESC',
+        [tag],
+      )
+    ).map((r) => r.id);
     assert.deepEqual(served, expected);
     // And unfiltered: our rows come out whole and in order among the others.
     assertSameOrder(await walk(app, token, '/v1/audit-events', (i) => i.id as string), expected, 'audit');
@@ -94,17 +103,29 @@ describe('every cursor-paged list walks more than 200 rows without gap or overla
        SELECT $1 || g, $1 || g, 'x', ${stamp} FROM generate_series(1, $2::int) g`,
       [tag, ROWS],
     );
-    const expected = (await db.query<{ id: string }>('SELECT id::text AS id FROM users WHERE username LIKE $1 ORDER BY created_at, id', [`${tag}%`])).map((r) => r.id);
+    const expected = (
+      await db.query<{ id: string }>(
+        'SELECT id::text AS id FROM users WHERE username LIKE $1 ORDER BY created_at, id',
+        [`${tag}%`],
+      )
+    ).map((r) => r.id);
     assertSameOrder(await walk(app, token, '/v1/users', (i) => i.id as string), expected, 'users');
   });
 
   it('roles and permissions: by name', async () => {
-    await db.query(`INSERT INTO permissions (name) SELECT $1 || ':p' || g FROM generate_series(1, $2::int) g`, [tag, ROWS]);
+    await db.query(`INSERT INTO permissions (name) SELECT $1 || ':p' || g FROM generate_series(1, $2::int) g`, [
+      tag,
+      ROWS,
+    ]);
     await db.query(`INSERT INTO roles (name) SELECT $1 || '_r' || g FROM generate_series(1, $2::int) g`, [tag, ROWS]);
     app.get(PermissionCache).invalidate();
-    const perms = (await db.query<{ name: string }>('SELECT name FROM permissions WHERE name LIKE $1 ORDER BY name', [`${tag}:%`])).map((r) => r.name);
+    const perms = (
+      await db.query<{ name: string }>('SELECT name FROM permissions WHERE name LIKE $1 ORDER BY name', [`${tag}:%`])
+    ).map((r) => r.name);
     assertSameOrder(await walk(app, token, '/v1/permissions', (i) => i.name as string), perms, 'permissions');
-    const roles = (await db.query<{ name: string }>('SELECT name FROM roles WHERE name LIKE $1 ORDER BY name', [`${tag}\\_r%`])).map((r) => r.name);
+    const roles = (
+      await db.query<{ name: string }>('SELECT name FROM roles WHERE name LIKE $1 ORDER BY name', [`${tag}\\_r%`])
+    ).map((r) => r.name);
     assertSameOrder(await walk(app, token, '/v1/roles', (i) => i.name as string), roles, 'roles');
   });
 
@@ -114,7 +135,11 @@ describe('every cursor-paged list walks more than 200 rows without gap or overla
        SELECT $1 || g, 'n', false, '{authorization_code}', ${stamp} FROM generate_series(1, $2::int) g`,
       [tag, ROWS],
     );
-    const expected = (await db.query<{ c: string }>('SELECT client_id AS c FROM clients WHERE client_id LIKE $1 ORDER BY client_id', [`${tag}%`])).map((r) => r.c);
+    const expected = (
+      await db.query<{ c: string }>('SELECT client_id AS c FROM clients WHERE client_id LIKE $1 ORDER BY client_id', [
+        `${tag}%`,
+      ])
+    ).map((r) => r.c);
     assertSameOrder(await walk(app, token, '/v1/clients', (i) => i.client_id as string), expected, 'clients');
   });
 
@@ -126,7 +151,10 @@ describe('every cursor-paged list walks more than 200 rows without gap or overla
       [tag, ROWS, owner.id],
     );
     const expected = (
-      await db.query<{ id: string }>('SELECT id::text AS id FROM api_keys WHERE lookup_id LIKE $1 ORDER BY created_at DESC, id DESC', [`${tag}%`])
+      await db.query<{ id: string }>(
+        'SELECT id::text AS id FROM api_keys WHERE lookup_id LIKE $1 ORDER BY created_at DESC, id DESC',
+        [`${tag}%`],
+      )
     ).map((r) => r.id);
     assertSameOrder(await walk(app, token, '/v1/api-keys', (i) => i.id as string), expected, 'api keys');
   });
@@ -134,7 +162,9 @@ describe('every cursor-paged list walks more than 200 rows without gap or overla
   it('signing keys: newest first, every key once', async () => {
     // One real rotation, then copies of that key under new kids (re-encrypted: the kid is the AES-GCM AAD).
     await app.get(SigningKeyRotation).rotate(SYSTEM_ACTOR, 0);
-    const { rows } = await own.sql.query<{ kid: string; enc: Buffer }>(`SELECT kid, private_key_enc AS enc FROM signing_keys WHERE retired_at IS NULL`);
+    const { rows } = await own.sql.query<{ kid: string; enc: Buffer }>(
+      `SELECT kid, private_key_enc AS enc FROM signing_keys WHERE retired_at IS NULL`,
+    );
     const kek = app.config.keyEncryptionKey!;
     const der = decryptAesGcm(kek, rows[0].enc, rows[0].kid);
     for (let i = 0; i < ROWS - 2; i++) {
@@ -151,7 +181,9 @@ describe('every cursor-paged list walks more than 200 rows without gap or overla
     const keysToken = (await sessionWith(app, ['signing_keys:write'])).token;
     // The key ring orders in memory at JavaScript's millisecond precision, kid breaking ties.
     const expected = (
-      await own.sql.query<{ kid: string }>(`SELECT kid FROM signing_keys ORDER BY date_trunc('milliseconds', created_at) DESC, kid COLLATE "C"`)
+      await own.sql.query<{ kid: string }>(
+        `SELECT kid FROM signing_keys ORDER BY date_trunc('milliseconds', created_at) DESC, kid COLLATE "C"`,
+      )
     ).rows.map((r) => r.kid);
     const served = await walk(app, keysToken, '/v1/signing-keys', (i) => i.kid as string);
     assert.equal(served.length, ROWS);

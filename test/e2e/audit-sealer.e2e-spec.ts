@@ -37,7 +37,9 @@ describe('audit sealer faults (own database, several instances)', () => {
     const blocker = new Client({ connectionString: db.url });
     await blocker.connect();
     await blocker.query('BEGIN');
-    await blocker.query(`SELECT id FROM audit_events WHERE event_type = 'test.kill' ORDER BY id DESC LIMIT 1 FOR UPDATE`);
+    await blocker.query(
+      `SELECT id FROM audit_events WHERE event_type = 'test.kill' ORDER BY id DESC LIMIT 1 FOR UPDATE`,
+    );
     const service = await startServiceProcess(testEnv({ DATABASE_URL: db.url }));
     let pid: number | undefined;
     for (let i = 0; i < 200 && pid === undefined; i++) {
@@ -93,7 +95,9 @@ describe('audit sealer faults (own database, several instances)', () => {
     await waitAllSealed(db.sql);
     const max = await assertGapFree(db.sql);
     assert.equal(max, before + committed);
-    const { rows } = await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE event_type = 'test.concurrent' AND seq IS NOT NULL`);
+    const { rows } = await db.sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM audit_events WHERE event_type = 'test.concurrent' AND seq IS NOT NULL`,
+    );
     assert.equal(rows[0].n, committed);
     for (const app of apps) {
       const token = (await sessionWith(app, ['audit:read'], { mfa: false })).token;
@@ -108,7 +112,10 @@ describe('audit checkpoints on stdout (own database, service process)', () => {
     const db = await freshDatabase();
     const port = await freePort();
     const env = { ...process.env, ...testEnv({ DATABASE_URL: db.url, LOG_LEVEL: 'info' }), PORT: String(port) };
-    const child = spawn(process.execPath, [join(__dirname, '..', '..', 'src', 'main.js')], { env, stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, [join(__dirname, '..', '..', 'src', 'main.js')], {
+      env,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     try {

@@ -24,7 +24,11 @@ describe('audit chain tampering (real SQL)', () => {
 
   before(async () => {
     db = await freshDatabase();
-    app = await startTestApp({ DATABASE_URL: db.url, AUDIT_CHECKPOINT_SECONDS: '1', AUDIT_VERIFY_INTERVAL_SECONDS: '1' });
+    app = await startTestApp({
+      DATABASE_URL: db.url,
+      AUDIT_CHECKPOINT_SECONDS: '1',
+      AUDIT_VERIFY_INTERVAL_SECONDS: '1',
+    });
     token = (await sessionWith(app, ['audit:read'], { mfa: false })).token;
     await insertEvents(db.sql, 20, 'test.tamper');
     await waitAllSealed(db.sql);
@@ -103,7 +107,9 @@ describe('audit chain tampering (real SQL)', () => {
     );
     await broken(max + 1);
     await db.sql.query('DELETE FROM audit_events WHERE seq = 9');
-    await db.sql.query(`INSERT INTO audit_events (event_type, outcome, actor_type, seq, hash) VALUES ('user.login', 'success', 'system', 9, repeat('b', 64))`);
+    await db.sql.query(
+      `INSERT INTO audit_events (event_type, outcome, actor_type, seq, hash) VALUES ('user.login', 'success', 'system', 9, repeat('b', 64))`,
+    );
     await broken(9);
   });
 
@@ -119,7 +125,9 @@ describe('audit chain tampering (real SQL)', () => {
   it('a chain rewritten with correct hashes is caught by the signed checkpoint', async () => {
     // The attacker edits row 5 and recomputes every later hash and the head, but cannot sign.
     await db.sql.query(`UPDATE audit_events SET details = '{"n": 999}' WHERE seq = 5`);
-    const rows = (await request('GET', `${app.url}/v1/audit-events/export`, { token })).text.split('\n').filter(Boolean);
+    const rows = (await request('GET', `${app.url}/v1/audit-events/export`, { token })).text
+      .split('\n')
+      .filter(Boolean);
     let prev = '';
     for (const line of rows) {
       const row = JSON.parse(line) as { seq: number; hash: string };
@@ -132,7 +140,9 @@ describe('audit chain tampering (real SQL)', () => {
       prev = row.hash;
     }
     await db.sql.query('UPDATE audit_chain_head SET hash = $1', [prev]);
-    const { rows: cps } = await db.sql.query<{ seq: string }>('SELECT max(seq)::text AS seq FROM audit_checkpoints WHERE seq < 5');
+    const { rows: cps } = await db.sql.query<{ seq: string }>(
+      'SELECT max(seq)::text AS seq FROM audit_checkpoints WHERE seq < 5',
+    );
     await broken(Number(cps[0].seq ?? 0) + 1);
   });
 
@@ -155,7 +165,10 @@ describe('audit chain tampering (real SQL)', () => {
     await db.sql.query(`UPDATE audit_events SET event_type = 'user.logout' WHERE seq = 3`);
     const bad = cli(['--from-seq', '1']);
     assert.equal(bad.status, 1);
-    assert.deepEqual([(JSON.parse(bad.stdout) as VerifyBody).ok, (JSON.parse(bad.stdout) as VerifyBody).first_bad_seq], [false, 3]);
+    assert.deepEqual(
+      [(JSON.parse(bad.stdout) as VerifyBody).ok, (JSON.parse(bad.stdout) as VerifyBody).first_bad_seq],
+      [false, 3],
+    );
     assert.equal(cli(['--from-seq', 'x']).status, 2);
     assert.equal(cli(['--from-seq', '5', '--to-seq', '2']).status, 2);
     assert.equal(cli([], { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' }).status, 2);

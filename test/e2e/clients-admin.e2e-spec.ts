@@ -5,7 +5,15 @@ import { Database } from '../../src/database/database.service';
 import { basic, HttpResult, postForm, request } from '../support/http';
 import { startTestApp, TestApp } from '../support/test-app';
 import { adminSession, auditRows, createUser, login, unique } from '../factories';
-import { assertNoSecret, assertProblem, assertValidation, clientCredentials, clientSessionWith, roleWith, sessionWith } from '../factories/admin';
+import {
+  assertNoSecret,
+  assertProblem,
+  assertValidation,
+  clientCredentials,
+  clientSessionWith,
+  roleWith,
+  sessionWith,
+} from '../factories/admin';
 
 interface Client {
   client_id: string;
@@ -46,7 +54,12 @@ describe('clients admin API', () => {
   describe('create', () => {
     it('registers a confidential client: secret shown once, stored only as SHA-256, audited', async () => {
       const role = await roleWith(app, ['users:read']);
-      const res = await create({ name: 'Billing service', confidential: true, grant_types: ['client_credentials'], roles: [role] });
+      const res = await create({
+        name: 'Billing service',
+        confidential: true,
+        grant_types: ['client_credentials'],
+        roles: [role],
+      });
       assert.equal(res.status, 201, res.text);
       const c = res.body;
       assert.deepEqual(Object.keys(c).sort(), [
@@ -63,14 +76,23 @@ describe('clients admin API', () => {
       assert.equal(c.token_endpoint_auth_method, 'client_secret_basic');
       assert.match(c.client_id, /^[A-Za-z0-9]{16,}$/);
       assert.match(c.client_secret!, /^cs_[A-Za-z0-9_-]{43,}$/);
-      assert.deepEqual([c.name, c.confidential, c.grant_types, c.roles], ['Billing service', true, ['client_credentials'], [role]]);
+      assert.deepEqual(
+        [c.name, c.confidential, c.grant_types, c.roles],
+        ['Billing service', true, ['client_credentials'], [role]],
+      );
       assert.ok(Math.abs(Date.parse(c.created_at) - Date.now()) < 60_000);
       assert.match(c.created_at, /Z$/);
-      const [row] = await app.get(Database).query<{ secret_hash: Buffer }>('SELECT secret_hash FROM clients WHERE client_id = $1', [c.client_id]);
+      const [row] = await app
+        .get(Database)
+        .query<{ secret_hash: Buffer }>('SELECT secret_hash FROM clients WHERE client_id = $1', [c.client_id]);
       assert.deepEqual(row.secret_hash, sha256(c.client_secret!));
       const [audit] = await auditRows(app, `event_type = 'client.created' AND subject_id = $1`, [c.client_id]);
       assert.equal(audit.outcome, 'success');
-      assertNoSecret(JSON.stringify(audit), [c.client_secret!, row.secret_hash.toString('hex'), row.secret_hash.toString('base64')]);
+      assertNoSecret(JSON.stringify(audit), [
+        c.client_secret!,
+        row.secret_hash.toString('hex'),
+        row.secret_hash.toString('base64'),
+      ]);
       const token = await clientCredentials(app, c.client_id, c.client_secret!);
       assert.equal(token.status, 200, token.text);
       assert.equal(token.body.scope, 'users:read');
@@ -81,13 +103,24 @@ describe('clients admin API', () => {
       assert.equal(res.status, 201, res.text);
       assert.equal(res.body.client_secret, undefined);
       const user = await createUser(app);
-      const grant = await postForm(`${app.url}/oauth/token`, { grant_type: 'password', client_id: res.body.client_id, username: user.username, password: user.password });
+      const grant = await postForm(`${app.url}/oauth/token`, {
+        grant_type: 'password',
+        client_id: res.body.client_id,
+        username: user.username,
+        password: user.password,
+      });
       assert.equal(grant.status, 200, grant.text);
     });
 
     it('refuses client_credentials for a public client, and invalid bodies (400)', async () => {
-      assertValidation(await create({ name: 'x', confidential: false, grant_types: ['client_credentials'] }), 'grant_types');
-      assertValidation(await create({ name: 'x', confidential: true, grant_types: ['authorization_code'] }), 'grant_types');
+      assertValidation(
+        await create({ name: 'x', confidential: false, grant_types: ['client_credentials'] }),
+        'grant_types',
+      );
+      assertValidation(
+        await create({ name: 'x', confidential: true, grant_types: ['authorization_code'] }),
+        'grant_types',
+      );
       assertValidation(await create({ name: 'x', confidential: true, grant_types: [] }), 'grant_types');
       assertValidation(await create({ name: 'x', confidential: true }), 'grant_types');
       assertValidation(await create({ name: 'x', confidential: 'yes', grant_types: ['password'] }), 'confidential');
@@ -95,9 +128,18 @@ describe('clients admin API', () => {
       assertValidation(await create({ name: '', confidential: true, grant_types: ['password'] }), 'name');
       assertValidation(await create({ name: 'a\u0000b', confidential: true, grant_types: ['password'] }), 'name');
       assertValidation(await create({ name: 'x'.repeat(201), confidential: true, grant_types: ['password'] }), 'name');
-      assertValidation(await create({ name: 'x', confidential: true, grant_types: ['password'], roles: ['no-such-role'] }), 'roles');
-      assertValidation(await create({ name: 'x', confidential: true, grant_types: ['password'], roles: ['Bad Role'] }), 'roles');
-      assertValidation(await create({ name: 'x', confidential: true, grant_types: ['password'], client_secret: 'cs_mine' }), 'client_secret');
+      assertValidation(
+        await create({ name: 'x', confidential: true, grant_types: ['password'], roles: ['no-such-role'] }),
+        'roles',
+      );
+      assertValidation(
+        await create({ name: 'x', confidential: true, grant_types: ['password'], roles: ['Bad Role'] }),
+        'roles',
+      );
+      assertValidation(
+        await create({ name: 'x', confidential: true, grant_types: ['password'], client_secret: 'cs_mine' }),
+        'client_secret',
+      );
       for (const odd of [null, [], 'x', 1]) assertProblem(await create(odd), 400);
     });
 
@@ -129,7 +171,11 @@ describe('clients admin API', () => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const page: HttpResult<{ items: Client[]; next_cursor: string | null }> = await request('GET', url(`/clients?limit=3${cursor ? `&cursor=${cursor}` : ''}`), { token: reader.token });
+        const page: HttpResult<{ items: Client[]; next_cursor: string | null }> = await request(
+          'GET',
+          url(`/clients?limit=3${cursor ? `&cursor=${cursor}` : ''}`),
+          { token: reader.token },
+        );
         assert.equal(page.status, 200);
         assert.ok(page.body.items.length <= 3);
         assertNoSecret(page.text, ['cs_', '"client_secret"', 'secret_hash']);
@@ -140,7 +186,10 @@ describe('clients admin API', () => {
       assert.equal(new Set(seen).size, seen.length);
       assertProblem(await request('GET', url('/clients?limit=500'), { token: reader.token }), 400);
       assertProblem(await request('GET', url('/clients?cursor=%25%25'), { token: reader.token }), 400);
-      assertProblem(await request('GET', url('/clients'), { token: (await sessionWith(app, ['users:read'])).token }), 403);
+      assertProblem(
+        await request('GET', url('/clients'), { token: (await sessionWith(app, ['users:read'])).token }),
+        403,
+      );
     });
 
     it('answers 404 for unknown, malformed and deleted ids', async () => {
@@ -176,29 +225,73 @@ describe('clients admin API', () => {
       const c = await service();
       // Warm the credential caches with the old secret: rotation must evict them.
       assert.equal((await clientCredentials(app, c.client_id, c.client_secret!)).status, 200);
-      const res = await request<Rotated>('POST', url(`/clients/${c.client_id}/secret`), { token: admin, json: { grace_seconds: 2 } });
+      const res = await request<Rotated>('POST', url(`/clients/${c.client_id}/secret`), {
+        token: admin,
+        json: { grace_seconds: 2 },
+      });
       assert.equal(res.status, 201, res.text);
       const expires = Date.parse(res.body.previous_secret_expires_at);
       assert.ok(expires > Date.now() && expires <= Date.now() + 3000, res.body.previous_secret_expires_at);
-      assert.equal((await clientCredentials(app, c.client_id, c.client_secret!)).status, 200, 'old secret works during the grace');
-      assert.equal((await postForm(`${app.url}/oauth/token`, { grant_type: 'client_credentials' }, basic(c.client_id, res.body.client_secret))).status, 200);
+      assert.equal(
+        (await clientCredentials(app, c.client_id, c.client_secret!)).status,
+        200,
+        'old secret works during the grace',
+      );
+      assert.equal(
+        (
+          await postForm(
+            `${app.url}/oauth/token`,
+            { grant_type: 'client_credentials' },
+            basic(c.client_id, res.body.client_secret),
+          )
+        ).status,
+        200,
+      );
       await sleep(Math.max(0, expires - Date.now()) + 300);
-      assert.equal((await clientCredentials(app, c.client_id, c.client_secret!)).status, 401, 'old secret fails after the grace');
+      assert.equal(
+        (await clientCredentials(app, c.client_id, c.client_secret!)).status,
+        401,
+        'old secret fails after the grace',
+      );
       assert.equal((await clientCredentials(app, c.client_id, res.body.client_secret)).status, 200);
     });
 
     it('validates grace_seconds, refuses public (409), unknown (404) and needs clients:write', async () => {
       const c = await service();
       for (const grace of [-1, 1.5, '10', 7 * 86_400 + 1, 1e20, true]) {
-        assertValidation(await request('POST', url(`/clients/${c.client_id}/secret`), { token: admin, json: { grace_seconds: grace } }), 'grace_seconds');
+        assertValidation(
+          await request('POST', url(`/clients/${c.client_id}/secret`), {
+            token: admin,
+            json: { grace_seconds: grace },
+          }),
+          'grace_seconds',
+        );
       }
-      assert.equal((await request('POST', url(`/clients/${c.client_id}/secret`), { token: admin, json: { grace_seconds: 7 * 86_400 } })).status, 201);
-      assertProblem(await request('POST', url(`/clients/${app.config.bootstrapClientId}/secret`), { token: admin, json: {} }), 409);
+      assert.equal(
+        (
+          await request('POST', url(`/clients/${c.client_id}/secret`), {
+            token: admin,
+            json: { grace_seconds: 7 * 86_400 },
+          })
+        ).status,
+        201,
+      );
+      assertProblem(
+        await request('POST', url(`/clients/${app.config.bootstrapClientId}/secret`), { token: admin, json: {} }),
+        409,
+      );
       assertProblem(await request('POST', url('/clients/nope/secret'), { token: admin, json: {} }), 404);
       const reader = await sessionWith(app, ['clients:read']);
-      assertProblem(await request('POST', url(`/clients/${c.client_id}/secret`), { token: reader.token, json: {} }), 403);
+      assertProblem(
+        await request('POST', url(`/clients/${c.client_id}/secret`), { token: reader.token, json: {} }),
+        403,
+      );
       const noOtp = await sessionWith(app, ['clients:write'], { mfa: false });
-      assertProblem(await request('POST', url(`/clients/${c.client_id}/secret`), { token: noOtp.token, json: {} }), 403, 'mfa_required');
+      assertProblem(
+        await request('POST', url(`/clients/${c.client_id}/secret`), { token: noOtp.token, json: {} }),
+        403,
+        'mfa_required',
+      );
     });
   });
 
@@ -207,11 +300,15 @@ describe('clients admin API', () => {
       const c = await service([await roleWith(app, ['roles:read'])]);
       const token = (await clientCredentials(app, c.client_id, c.client_secret!)).body.access_token;
       assert.equal((await request('GET', url('/roles'), { token })).status, 200);
-      const [row] = await app.get(Database).query<{ id: string }>('SELECT id FROM clients WHERE client_id = $1', [c.client_id]);
-      await app.get(Database).query(
-        `INSERT INTO api_keys (lookup_id, secret_hash, prefix, name, scope, owner_type, owner_id) VALUES ($1, $2, 'ak_test', 'k', 'roles:read', 'client', $3)`,
-        [unique('lk'), sha256('x'), row.id],
-      );
+      const [row] = await app
+        .get(Database)
+        .query<{ id: string }>('SELECT id FROM clients WHERE client_id = $1', [c.client_id]);
+      await app
+        .get(Database)
+        .query(
+          `INSERT INTO api_keys (lookup_id, secret_hash, prefix, name, scope, owner_type, owner_id) VALUES ($1, $2, 'ak_test', 'k', 'roles:read', 'client', $3)`,
+          [unique('lk'), sha256('x'), row.id],
+        );
       const res = await request('DELETE', url(`/clients/${c.client_id}`), { token: admin });
       assert.equal(res.status, 204);
       assert.equal(res.text, '');
@@ -219,9 +316,14 @@ describe('clients admin API', () => {
       const grant = await clientCredentials(app, c.client_id, c.client_secret!);
       assert.equal(grant.status, 401);
       assert.equal(grant.body.error, 'invalid_client');
-      const keys = await app.get(Database).query<{ revoked_at: Date | null }>('SELECT revoked_at FROM api_keys WHERE owner_id = $1', [row.id]);
+      const keys = await app
+        .get(Database)
+        .query<{ revoked_at: Date | null }>('SELECT revoked_at FROM api_keys WHERE owner_id = $1', [row.id]);
       assert.ok(keys.every((k) => k.revoked_at !== null));
-      assert.equal((await auditRows(app, `event_type = 'client.deleted' AND subject_id = $1`, [c.client_id])).length, 1);
+      assert.equal(
+        (await auditRows(app, `event_type = 'client.deleted' AND subject_id = $1`, [c.client_id])).length,
+        1,
+      );
       assertProblem(await request('DELETE', url(`/clients/${c.client_id}`), { token: admin }), 404);
     });
 
@@ -236,21 +338,43 @@ describe('clients admin API', () => {
       });
       assert.equal(first.status, 200);
       assert.equal((await request('DELETE', url(`/clients/${app2.body.client_id}`), { token: admin })).status, 204);
-      const refresh = await postForm(`${app.url}/oauth/token`, { grant_type: 'refresh_token', client_id: app2.body.client_id, refresh_token: first.body.refresh_token });
+      const refresh = await postForm(`${app.url}/oauth/token`, {
+        grant_type: 'refresh_token',
+        client_id: app2.body.client_id,
+        refresh_token: first.body.refresh_token,
+      });
       assert.equal(refresh.status, 401);
-      const [rt] = await app.get(Database).query<{ revoked_at: Date | null }>('SELECT revoked_at FROM refresh_tokens WHERE user_id = $1', [user.id]);
+      const [rt] = await app
+        .get(Database)
+        .query<{ revoked_at: Date | null }>('SELECT revoked_at FROM refresh_tokens WHERE user_id = $1', [user.id]);
       assert.ok(rt.revoked_at);
       // The user's logins through other clients are untouched.
       assert.ok((await login(app, user)).access_token);
     });
 
     it('keeps the bootstrap client (409), answers 404 for unknown ids, needs clients:write with MFA', async () => {
-      assertProblem(await request('DELETE', url(`/clients/${app.config.bootstrapClientId}`), { token: admin }), 409, 'conflict');
+      assertProblem(
+        await request('DELETE', url(`/clients/${app.config.bootstrapClientId}`), { token: admin }),
+        409,
+        'conflict',
+      );
       assertProblem(await request('DELETE', url('/clients/nope'), { token: admin }), 404);
       const c = await service();
       assertProblem(await request('DELETE', url(`/clients/${c.client_id}`)), 401);
-      assertProblem(await request('DELETE', url(`/clients/${c.client_id}`), { token: (await sessionWith(app, ['clients:read'])).token }), 403, 'forbidden');
-      assertProblem(await request('DELETE', url(`/clients/${c.client_id}`), { token: (await sessionWith(app, ['clients:write'], { mfa: false })).token }), 403, 'mfa_required');
+      assertProblem(
+        await request('DELETE', url(`/clients/${c.client_id}`), {
+          token: (await sessionWith(app, ['clients:read'])).token,
+        }),
+        403,
+        'forbidden',
+      );
+      assertProblem(
+        await request('DELETE', url(`/clients/${c.client_id}`), {
+          token: (await sessionWith(app, ['clients:write'], { mfa: false })).token,
+        }),
+        403,
+        'mfa_required',
+      );
       const machine = await clientSessionWith(app, ['clients:write']);
       assert.equal((await request('DELETE', url(`/clients/${c.client_id}`), { token: machine.token })).status, 204);
     });

@@ -71,7 +71,10 @@ describe('discovery, JWKS and stock clients', () => {
       execute: [oidc.allowInsecureRequests],
       algorithm: 'oauth2',
     });
-    const tokens = await oidc.genericGrantRequest(config, 'password', { username: user.username, password: user.password });
+    const tokens = await oidc.genericGrantRequest(config, 'password', {
+      username: user.username,
+      password: user.password,
+    });
     assert.ok(tokens.access_token);
     assert.ok(tokens.refresh_token);
     assert.equal(tokens.token_type.toLowerCase(), 'bearer');

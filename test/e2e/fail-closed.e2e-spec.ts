@@ -26,7 +26,8 @@ describe('introspection fails closed when the revocation feed is stale', () => {
     const caller = await introspectorClient(app);
     const user = await createUser(app);
     const { access_token } = await login(app, user);
-    const introspect = () => postForm(`${app.url}/oauth/introspect`, { token: access_token }, basic(caller.clientId, caller.secret!));
+    const introspect = () =>
+      postForm(`${app.url}/oauth/introspect`, { token: access_token }, basic(caller.clientId, caller.secret!));
     assert.equal((await introspect()).status, 200);
 
     proxy.cut();

@@ -6,7 +6,13 @@ import { createUser, login, passwordGrant } from '../factories';
 
 function cspOf(res: HttpResult): Map<string, string[]> {
   const header = res.headers.get('content-security-policy') ?? '';
-  return new Map(header.split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([name, ...values]) => [name, values]));
+  return new Map(
+    header
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .filter((d) => d[0])
+      .map(([name, ...values]) => [name, values]),
+  );
 }
 
 describe('security headers', () => {
@@ -51,7 +57,10 @@ describe('security headers', () => {
       await request('POST', `${app.url}/v1/users`, { body: 'not json', headers: { 'content-type': 'text/plain' } }),
       await request('GET', `${app.url}/v1/no-such-thing`),
     ];
-    assert.deepEqual(responses.map((r) => r.status), [200, 400, 401, 200, 200, 401, 415, 404]);
+    assert.deepEqual(
+      responses.map((r) => r.status),
+      [200, 400, 401, 200, 200, 401, 415, 404],
+    );
     for (const res of responses) assert.equal(res.headers.get('cache-control'), 'no-store', res.text);
   });
 
@@ -66,7 +75,9 @@ describe('security headers', () => {
     assert.deepEqual(csp.get('img-src'), ["'self'", 'data:']);
     assert.deepEqual(csp.get('frame-ancestors'), ["'none'"]);
     assert.ok(!/<script>/.test(page.text), 'every script is an external file, allowed by script-src self');
-    const assets = [...page.text.matchAll(/<(?:script|link)[^>]+(?:src|href)=["']([^"']+)["']/g)].map((m) => new URL(m[1], `${app.url}/docs`));
+    const assets = [...page.text.matchAll(/<(?:script|link)[^>]+(?:src|href)=["']([^"']+)["']/g)].map(
+      (m) => new URL(m[1], `${app.url}/docs`),
+    );
     assert.ok(assets.length >= 4, `assets: ${assets.join(', ')}`);
     for (const url of assets) {
       assert.equal(url.origin, app.url, `${url} is same-origin`);
@@ -103,18 +114,24 @@ describe('CORS with CORS_ORIGINS set', () => {
   after(() => app.close());
 
   it('allows exactly the listed origins, without credentials mode', async () => {
-    const ok = await request('GET', `${app.url}/.well-known/jwks.json`, { headers: { origin: 'https://admin.example' } });
+    const ok = await request('GET', `${app.url}/.well-known/jwks.json`, {
+      headers: { origin: 'https://admin.example' },
+    });
     assert.equal(ok.headers.get('access-control-allow-origin'), 'https://admin.example');
     assert.match(ok.headers.get('vary') ?? '', /origin/i);
     assert.equal(ok.headers.get('access-control-allow-credentials'), null);
     assert.match(ok.headers.get('access-control-expose-headers') ?? '', /retry-after/i);
-    const other = await request('GET', `${app.url}/.well-known/jwks.json`, { headers: { origin: 'https://evil.example' } });
+    const other = await request('GET', `${app.url}/.well-known/jwks.json`, {
+      headers: { origin: 'https://evil.example' },
+    });
     assert.equal(other.headers.get('access-control-allow-origin'), null);
   });
 
-  it('gives the edge\'s /oauth answers the same CORS headers @fastify/cors gives Fastify routes', async () => {
+  it("gives the edge's /oauth answers the same CORS headers @fastify/cors gives Fastify routes", async () => {
     const cors = (res: { headers: Headers }): string[] =>
-      [...res.headers.entries()].filter(([n]) => n.startsWith('access-control-') || n === 'vary').map((e) => e.join(': '));
+      [...res.headers.entries()]
+        .filter(([n]) => n.startsWith('access-control-') || n === 'vary')
+        .map((e) => e.join(': '));
     for (const origin of ['https://admin.example', 'https://evil.example']) {
       const fastify = await request('GET', `${app.url}/.well-known/jwks.json`, { headers: { origin } });
       for (const path of ['/oauth/introspect', '/oauth/token', '/oauth/revoke']) {
@@ -126,7 +143,11 @@ describe('CORS with CORS_ORIGINS set', () => {
 
   it('answers preflights for the token endpoint', async () => {
     const res = await request('OPTIONS', `${app.url}/oauth/token`, {
-      headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+      headers: {
+        origin: 'https://app.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
     });
     assert.equal(res.status, 204);
     assert.equal(res.headers.get('access-control-allow-origin'), 'https://app.example');

@@ -9,8 +9,11 @@ import { Database } from '../../src/database/database.service';
 describe('POST /oauth/introspect', () => {
   let app: TestApp;
   let caller: TestClient;
-  const introspect = (token: string, extra: Record<string, string> = {}, auth = basic(caller.clientId, caller.secret!)) =>
-    postForm(`${app.url}/oauth/introspect`, { token, ...extra }, auth);
+  const introspect = (
+    token: string,
+    extra: Record<string, string> = {},
+    auth = basic(caller.clientId, caller.secret!),
+  ) => postForm(`${app.url}/oauth/introspect`, { token, ...extra }, auth);
 
   before(async () => {
     app = await startTestApp();
@@ -40,7 +43,11 @@ describe('POST /oauth/introspect', () => {
 
   it('omits user-only fields for client tokens', async () => {
     const client = await createClient(app, { roles: ['reader'] });
-    const t = await postForm<{ access_token: string }>(`${app.url}/oauth/token`, { grant_type: 'client_credentials' }, basic(client.clientId, client.secret!));
+    const t = await postForm<{ access_token: string }>(
+      `${app.url}/oauth/token`,
+      { grant_type: 'client_credentials' },
+      basic(client.clientId, client.secret!),
+    );
     const b = (await introspect(t.body.access_token)).body;
     assert.equal(b.active, true);
     assert.equal(b.sub, client.clientId);
@@ -55,7 +62,11 @@ describe('POST /oauth/introspect', () => {
     assert.deepEqual(Object.keys(b).sort(), ['active', 'client_id', 'exp', 'iat', 'scope', 'sub', 'token_type']);
     assert.equal(b.token_type, 'refresh_token');
     assert.equal(b.sub, user.id);
-    await postForm(`${app.url}/oauth/token`, { grant_type: 'refresh_token', client_id: 'cli', refresh_token: tokens.refresh_token! });
+    await postForm(`${app.url}/oauth/token`, {
+      grant_type: 'refresh_token',
+      client_id: 'cli',
+      refresh_token: tokens.refresh_token!,
+    });
     assert.deepEqual((await introspect(tokens.refresh_token!)).body, { active: false });
   });
 
@@ -76,7 +87,10 @@ describe('POST /oauth/introspect', () => {
     const tokens = await login(app, user);
     for (const hint of ['access_token', 'refresh_token', 'api_key', 'nonsense']) {
       assert.equal((await introspect(tokens.access_token, { token_type_hint: hint })).body.active, true);
-      assert.equal((await introspect(tokens.refresh_token!, { token_type_hint: hint })).body.token_type, 'refresh_token');
+      assert.equal(
+        (await introspect(tokens.refresh_token!, { token_type_hint: hint })).body.token_type,
+        'refresh_token',
+      );
     }
   });
 
@@ -117,7 +131,11 @@ describe('POST /oauth/introspect', () => {
     const user = await createUser(app);
     const tokens = await login(app, user);
     const { RevocationService } = await import('../../src/revocation/revocation.service');
-    await app.get(Database).transaction((tx) => app.get(RevocationService).revoke(tx, { kind: 'user_off', subject: user.id, expiresAt: null }));
+    await app
+      .get(Database)
+      .transaction((tx) =>
+        app.get(RevocationService).revoke(tx, { kind: 'user_off', subject: user.id, expiresAt: null }),
+      );
     assert.deepEqual((await introspect(tokens.access_token)).body, { active: false });
   });
 });
@@ -154,7 +172,7 @@ describe('a public client_id is no caller authentication (issue 9 item 3)', () =
     assert.equal(known.body.error, 'invalid_client');
   });
 
-  it('revocation: a public client revokes its own tokens, never another client\'s, whatever its roles', async () => {
+  it("revocation: a public client revokes its own tokens, never another client's, whatever its roles", async () => {
     const auth = basic(inspector.clientId, inspector.secret!);
     const active = async (t: string): Promise<boolean> =>
       (await postForm(`${app.url}/oauth/introspect`, { token: t }, auth)).body.active === true;

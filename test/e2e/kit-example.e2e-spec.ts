@@ -88,7 +88,10 @@ describe('the kit in a resource service, against two auth instances', () => {
     const subject = await fleet.login(user);
     const subjectExp = Math.floor(Date.now() / 1000) + subject.expires_in;
     const res = await request<{ status: number; body: Record<string, unknown> }>(
-      'GET', up('/on-behalf?scope=lyrics:read'), { token: subject.access_token });
+      'GET',
+      up('/on-behalf?scope=lyrics:read'),
+      { token: subject.access_token },
+    );
     assert.equal(res.status, 200, res.text);
     assert.equal(res.body.status, 200);
     const seen = res.body.body;
@@ -107,8 +110,11 @@ describe('the kit in a resource service, against two auth instances', () => {
   it("kills exchanged tokens with the subject's session (sid), revoked on the other instance", async () => {
     const user = await fleet.reader();
     const subject = await fleet.login(user);
-    const tokens = new TokenSource({ issuer: a.config.issuer, clientId: fleet.upstreamClient.clientId,
-      clientSecret: fleet.upstreamClient.secret });
+    const tokens = new TokenSource({
+      issuer: a.config.issuer,
+      clientId: fleet.upstreamClient.clientId,
+      clientSecret: fleet.upstreamClient.secret,
+    });
     const exchanged = await tokens.exchange(subject.access_token, fleet.downstreamClient.clientId, 'lyrics:read');
     assert.equal(await get(down('/whoami'), { token: exchanged }), 200);
     assert.equal(await get(up('/whoami'), { token: exchanged }), 401, 'audience is the downstream service only');

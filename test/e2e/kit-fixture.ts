@@ -65,13 +65,18 @@ export class KitFleet {
   }
 
   private async client(role: string, audiences: string[]): Promise<ServiceClient> {
-    const body = await this.admin('POST', '/v1/clients', {
-      name: unique('example_'),
-      confidential: true,
-      grant_types: audiences.length > 0 ? ['client_credentials', TOKEN_EXCHANGE] : ['client_credentials'],
-      roles: [role],
-      ...(audiences.length > 0 ? { token_exchange_audiences: audiences } : {}),
-    }, 201);
+    const body = await this.admin(
+      'POST',
+      '/v1/clients',
+      {
+        name: unique('example_'),
+        confidential: true,
+        grant_types: audiences.length > 0 ? ['client_credentials', TOKEN_EXCHANGE] : ['client_credentials'],
+        roles: [role],
+        ...(audiences.length > 0 ? { token_exchange_audiences: audiences } : {}),
+      },
+      201,
+    );
     return { clientId: String(body.client_id), secret: String(body.client_secret) };
   }
 
@@ -80,18 +85,21 @@ export class KitFleet {
     downstream: RunningExample | undefined,
     onStale: ExampleConfig['onStale'] = 'fail-closed',
   ): Promise<RunningExample> {
-    return startResourceService({
-      issuer: this.a.config.issuer,
-      clientId: client.clientId,
-      clientSecret: client.secret,
-      // User tokens carry the issuer's audience; exchanged ones carry our client id.
-      audience: [this.a.config.accessTokenAudience, client.clientId],
-      downstreamUrl: downstream?.url,
-      downstreamAudience: downstream ? this.downstreamClient.clientId : client.clientId,
-      onStale,
-      port: 0,
-      host: '127.0.0.1',
-    }, { logger: false });
+    return startResourceService(
+      {
+        issuer: this.a.config.issuer,
+        clientId: client.clientId,
+        clientSecret: client.secret,
+        // User tokens carry the issuer's audience; exchanged ones carry our client id.
+        audience: [this.a.config.accessTokenAudience, client.clientId],
+        downstreamUrl: downstream?.url,
+        downstreamAudience: downstream ? this.downstreamClient.clientId : client.clientId,
+        onStale,
+        port: 0,
+        host: '127.0.0.1',
+      },
+      { logger: false },
+    );
   }
 }
 

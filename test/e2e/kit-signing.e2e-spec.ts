@@ -35,22 +35,27 @@ describe('kit: signed requests against the auth service', () => {
     await a.get(Database).query("INSERT INTO permissions (name) VALUES ('lyrics:write') ON CONFLICT DO NOTHING");
     signer = await createClient(a, { roles: [await createRole(a, ['lyrics:write'])] });
     const resource = await introspectorClient(a, ['tokens:introspect', 'signatures:verify']);
-    const created = await request<SigningSecret>('POST', `${a.url}/v1/clients/${signer.clientId}/signing-secrets`,
-      { token: admin, json: {} });
+    const created = await request<SigningSecret>('POST', `${a.url}/v1/clients/${signer.clientId}/signing-secrets`, {
+      token: admin,
+      json: {},
+    });
     assert.equal(created.status, 201, created.text);
     secret = { keyid: created.body.keyid, secret: created.body.secret };
     const port = await freePort();
-    example = await startResourceService({
-      issuer: a.config.issuer,
-      clientId: resource.clientId,
-      clientSecret: resource.secret ?? '',
-      audience: [a.config.accessTokenAudience],
-      downstreamAudience: resource.clientId,
-      onStale: 'fail-closed',
-      port,
-      host: '127.0.0.1',
-      signatureAuthority: `127.0.0.1:${port}`,
-    }, { logger: false });
+    example = await startResourceService(
+      {
+        issuer: a.config.issuer,
+        clientId: resource.clientId,
+        clientSecret: resource.secret ?? '',
+        audience: [a.config.accessTokenAudience],
+        downstreamAudience: resource.clientId,
+        onStale: 'fail-closed',
+        port,
+        host: '127.0.0.1',
+        signatureAuthority: `127.0.0.1:${port}`,
+      },
+      { logger: false },
+    );
     tokens = new TokenSource({ issuer: a.config.issuer, clientId: signer.clientId, clientSecret: signer.secret ?? '' });
   });
   after(async () => {
@@ -67,8 +72,11 @@ describe('kit: signed requests against the auth service', () => {
 
   it('a request signed by createServiceFetch passes, and the handler sees the verified signer', async () => {
     const api = createServiceFetch({ tokens, signing: secret });
-    const res = await api(`${example.url}/lyrics`, { method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ title: 'signed' }) });
+    const res = await api(`${example.url}/lyrics`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'signed' }),
+    });
     assert.equal(res.status, 201, `${await res.clone().text()} ${JSON.stringify(example.kit.stats())}`);
     assert.deepEqual(await res.json(), { accepted: { title: 'signed' }, signer: signer.clientId, keyid: secret.keyid });
   });
@@ -85,25 +93,39 @@ describe('kit: signed requests against the auth service', () => {
 
   it('a body changed after signing is refused, and so is a token without a signature', async () => {
     const headers = await signedHeaders(JSON.stringify({ title: 'original' }));
-    const tampered = await fetch(`${example.url}/lyrics`, { method: 'POST', headers,
-      body: JSON.stringify({ title: 'tampered' }) });
+    const tampered = await fetch(`${example.url}/lyrics`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ title: 'tampered' }),
+    });
     assert.equal(tampered.status, 401);
-    const unsigned = await fetch(`${example.url}/lyrics`, { method: 'POST', body: '{}',
-      headers: { authorization: `Bearer ${await tokens.getToken()}`, 'content-type': 'application/json' } });
+    const unsigned = await fetch(`${example.url}/lyrics`, {
+      method: 'POST',
+      body: '{}',
+      headers: { authorization: `Bearer ${await tokens.getToken()}`, 'content-type': 'application/json' },
+    });
     assert.equal(unsigned.status, 401);
     assert.equal(((await unsigned.json()) as { detail: string }).detail, 'a signed request is required');
   });
 
   it('a signature from a deleted secret is refused', async () => {
     const admin = (await adminSession(a)).token;
-    const extra = await request<SigningSecret>('POST', `${a.url}/v1/clients/${signer.clientId}/signing-secrets`,
-      { token: admin, json: {} });
-    const deleted = await request('DELETE',
-      `${a.url}/v1/clients/${signer.clientId}/signing-secrets/${extra.body.keyid}`, { token: admin });
+    const extra = await request<SigningSecret>('POST', `${a.url}/v1/clients/${signer.clientId}/signing-secrets`, {
+      token: admin,
+      json: {},
+    });
+    const deleted = await request(
+      'DELETE',
+      `${a.url}/v1/clients/${signer.clientId}/signing-secrets/${extra.body.keyid}`,
+      { token: admin },
+    );
     assert.equal(deleted.status, 204, deleted.text);
     const api = createServiceFetch({ tokens, signing: { keyid: extra.body.keyid, secret: extra.body.secret } });
-    const res = await api(`${example.url}/lyrics`, { method: 'POST', body: '{}',
-      headers: { 'content-type': 'application/json' } });
+    const res = await api(`${example.url}/lyrics`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(res.status, 401);
   });
 });

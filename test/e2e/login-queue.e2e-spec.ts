@@ -56,7 +56,10 @@ describe('login queue: fair share per client IP, bounded wait', () => {
     assert.equal(own.status, 200, own.text);
     assert.ok(ownMs < BOUND_MS, `victim waited ${ownMs} ms`);
     const statuses = new Set(results.map((r) => r.res.status));
-    assert.deepEqual([...statuses].filter((s) => s !== 400 && s !== 503), []);
+    assert.deepEqual(
+      [...statuses].filter((s) => s !== 400 && s !== 503),
+      [],
+    );
     const refused = results.filter((r) => r.res.status === 503);
     assert.ok(refused.length > 0, 'none of the flood was refused');
     for (const { res } of refused) {

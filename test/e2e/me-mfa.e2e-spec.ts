@@ -24,12 +24,22 @@ describe('/v1/me', () => {
       const { access_token } = await login(app, user, { scope: 'users:read' });
       const res = await v1<Record<string, unknown>>(app, 'GET', '/v1/me', access_token);
       assert.equal(res.status, 200);
-      assert.deepEqual(Object.keys(res.body).sort(), ['email', 'id', 'mfa_enabled', 'permissions', 'roles', 'username']);
+      assert.deepEqual(Object.keys(res.body).sort(), [
+        'email',
+        'id',
+        'mfa_enabled',
+        'permissions',
+        'roles',
+        'username',
+      ]);
       assert.equal(res.body.id, user.id);
       assert.equal(res.body.username, user.username);
       assert.equal(res.body.email, 'me@example.com');
       assert.deepEqual(res.body.roles, ['reader']);
-      assert.ok((res.body.permissions as string[]).includes('audit:read'), 'permissions of the roles, not the token scope');
+      assert.ok(
+        (res.body.permissions as string[]).includes('audit:read'),
+        'permissions of the roles, not the token scope',
+      );
       assert.equal(res.body.mfa_enabled, false);
     });
 
@@ -44,12 +54,22 @@ describe('/v1/me', () => {
       const user = await createUser(app);
       const mine = await login(app, user);
       const other = await login(app, user);
-      const res = await v1(app, 'POST', '/v1/me/password', mine.access_token, { current_password: user.password, new_password: 'a-brand-new-password' });
+      const res = await v1(app, 'POST', '/v1/me/password', mine.access_token, {
+        current_password: user.password,
+        new_password: 'a-brand-new-password',
+      });
       assert.equal(res.status, 204);
       assert.equal((await passwordGrant(app, user)).body.error, 'invalid_grant');
-      assert.equal((await passwordGrant(app, { username: user.username, password: 'a-brand-new-password' })).status, 200);
+      assert.equal(
+        (await passwordGrant(app, { username: user.username, password: 'a-brand-new-password' })).status,
+        200,
+      );
       assert.equal((await refresh(app, other.refresh_token!)).body.error, 'invalid_grant');
-      assert.equal((await v1(app, 'GET', '/v1/me', other.access_token)).status, 401, "the other session's access token is dead");
+      assert.equal(
+        (await v1(app, 'GET', '/v1/me', other.access_token)).status,
+        401,
+        "the other session's access token is dead",
+      );
       assert.equal((await v1(app, 'GET', '/v1/me', mine.access_token)).status, 200);
       assert.equal((await refresh(app, mine.refresh_token!)).status, 200, 'the own session survives');
       const [row] = await auditRows(app, `event_type = 'user.password_changed' AND subject_id = $1`, [user.id]);
@@ -61,22 +81,49 @@ describe('/v1/me', () => {
     it('refuses a wrong current password (counted towards the lockout) and a weak new one', async () => {
       const user = await createUser(app);
       const { access_token } = await login(app, user);
-      const wrong = await v1<Problem>(app, 'POST', '/v1/me/password', access_token, { current_password: 'not-my-password', new_password: 'a-brand-new-password' });
+      const wrong = await v1<Problem>(app, 'POST', '/v1/me/password', access_token, {
+        current_password: 'not-my-password',
+        new_password: 'a-brand-new-password',
+      });
       assert.equal(wrong.status, 400);
-      assert.deepEqual(wrong.body.errors?.map((e) => e.field), ['current_password']);
-      const weak = await v1<Problem>(app, 'POST', '/v1/me/password', access_token, { current_password: user.password, new_password: 'short' });
+      assert.deepEqual(
+        wrong.body.errors?.map((e) => e.field),
+        ['current_password'],
+      );
+      const weak = await v1<Problem>(app, 'POST', '/v1/me/password', access_token, {
+        current_password: user.password,
+        new_password: 'short',
+      });
       assert.equal(weak.status, 400);
-      assert.deepEqual(weak.body.errors?.map((e) => e.field), ['new_password']);
-      for (const json of [{}, { current_password: user.password }, { current_password: user.password, new_password: 'a-brand-new-password', extra: 1 }, { current_password: 1, new_password: 2 }]) {
+      assert.deepEqual(
+        weak.body.errors?.map((e) => e.field),
+        ['new_password'],
+      );
+      for (const json of [
+        {},
+        { current_password: user.password },
+        { current_password: user.password, new_password: 'a-brand-new-password', extra: 1 },
+        { current_password: 1, new_password: 2 },
+      ]) {
         assert.equal((await v1(app, 'POST', '/v1/me/password', access_token, json)).status, 400, JSON.stringify(json));
       }
       assert.equal((await passwordGrant(app, user)).status, 200, 'nothing changed');
-      const failures = await auditRows(app, `event_type = 'user.password_changed' AND outcome = 'failure' AND subject_id = $1`, [user.id]);
+      const failures = await auditRows(
+        app,
+        `event_type = 'user.password_changed' AND outcome = 'failure' AND subject_id = $1`,
+        [user.id],
+      );
       assert.equal(failures[0].details.reason, 'invalid_current_password');
       for (let i = 0; i < app.config.lockoutMaxAttempts; i++) {
-        await v1(app, 'POST', '/v1/me/password', access_token, { current_password: 'not-my-password', new_password: 'a-brand-new-password' });
+        await v1(app, 'POST', '/v1/me/password', access_token, {
+          current_password: 'not-my-password',
+          new_password: 'a-brand-new-password',
+        });
       }
-      const locked = await v1<Problem>(app, 'POST', '/v1/me/password', access_token, { current_password: user.password, new_password: 'a-brand-new-password' });
+      const locked = await v1<Problem>(app, 'POST', '/v1/me/password', access_token, {
+        current_password: user.password,
+        new_password: 'a-brand-new-password',
+      });
       assert.equal(locked.status, 400, 'no guessing past the lockout');
       assert.equal((await passwordGrant(app, user)).status, 400);
     });
@@ -92,20 +139,32 @@ describe('/v1/me', () => {
       const uri = new URL(start.body.otpauth_uri);
       assert.equal(uri.protocol, 'otpauth:');
       assert.equal(uri.searchParams.get('secret'), start.body.secret);
-      const [row] = await app.get(Database).query<{ mfa_pending_secret_enc: Buffer; mfa_enabled: boolean }>('SELECT * FROM users WHERE id = $1', [user.id]);
+      const [row] = await app
+        .get(Database)
+        .query<{ mfa_pending_secret_enc: Buffer; mfa_enabled: boolean }>('SELECT * FROM users WHERE id = $1', [
+          user.id,
+        ]);
       assert.equal(row.mfa_enabled, false);
       assert.ok(!row.mfa_pending_secret_enc.toString('latin1').includes(start.body.secret), 'stored sealed');
 
-      const bad = await v1<Problem>(app, 'POST', '/v1/me/mfa/totp/confirm', token, { code: totp(start.body.secret, 5) });
+      const bad = await v1<Problem>(app, 'POST', '/v1/me/mfa/totp/confirm', token, {
+        code: totp(start.body.secret, 5),
+      });
       assert.equal(bad.status, 400);
-      assert.deepEqual(bad.body.errors?.map((e) => e.field), ['code']);
+      assert.deepEqual(
+        bad.body.errors?.map((e) => e.field),
+        ['code'],
+      );
       assert.equal((await v1(app, 'POST', '/v1/me/mfa/totp/confirm', token, { code: 'abc' })).status, 400);
       // Damped (issue 9 item 8): the first refusal is a row now, the second is counted in the window's owed row.
       const failedRows = () => auditRows(app, `event_type = 'mfa.failed' AND subject_id = $1`, [user.id]);
       assert.equal((await failedRows()).length, 1);
       await app.get(FailureAudit).flush(Date.now() + 61_000);
       const failed = await failedRows();
-      assert.equal(failed.reduce((n, r) => n + Number(r.details.count), 0), 2);
+      assert.equal(
+        failed.reduce((n, r) => n + Number(r.details.count), 0),
+        2,
+      );
       assert.equal(failed[0].details.reason, 'invalid_otp');
 
       const code = totp(start.body.secret);
@@ -139,7 +198,9 @@ describe('/v1/me', () => {
       assert.equal((await v1(app, 'DELETE', '/v1/me/mfa/totp', withOtp.access_token)).status, 204);
       assert.equal((await auditRows(app, `event_type = 'mfa.disabled' AND subject_id = $1`, [user.id])).length, 1);
       assert.equal((await passwordGrant(app, user)).status, 200, 'no otp needed any more');
-      const [row] = await app.get(Database).query<Record<string, unknown>>('SELECT mfa_enabled, mfa_secret_enc FROM users WHERE id = $1', [user.id]);
+      const [row] = await app
+        .get(Database)
+        .query<Record<string, unknown>>('SELECT mfa_enabled, mfa_secret_enc FROM users WHERE id = $1', [user.id]);
       assert.deepEqual(row, { mfa_enabled: false, mfa_secret_enc: null });
       assert.equal((await v1(app, 'DELETE', '/v1/me/mfa/totp', withOtp.access_token)).status, 204, 'idempotent');
     });

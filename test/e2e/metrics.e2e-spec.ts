@@ -10,7 +10,9 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
   for (const line of text.split('\n')) {
     const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!match || match[1] !== name) continue;
-    const present = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
+    const present = Object.fromEntries(
+      [...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]),
+    );
     if (Object.entries(labels).every(([k, v]) => present[k] === v)) return Number(match[3]);
   }
   return 0;
@@ -23,7 +25,12 @@ async function scrape(app: TestApp): Promise<string> {
 }
 
 /** How much `name{labels}` grew while `action` ran. */
-async function delta(app: TestApp, name: string, labels: Record<string, string>, action: () => Promise<unknown>): Promise<number> {
+async function delta(
+  app: TestApp,
+  name: string,
+  labels: Record<string, string>,
+  action: () => Promise<unknown>,
+): Promise<number> {
   const before = sample(await scrape(app), name, labels);
   await action();
   return sample(await scrape(app), name, labels) - before;
@@ -61,7 +68,8 @@ describe('GET /metrics', () => {
     const user = await createUser(app);
     assert.equal(await delta(app, 'auth_tokens_issued_total', { grant_type: 'password' }, () => login(app, user)), 1);
     const svc = await createClient(app);
-    const issue = (): Promise<unknown> => postForm(`${app.url}/oauth/token`, { grant_type: 'client_credentials' }, basic(svc.clientId, svc.secret!));
+    const issue = (): Promise<unknown> =>
+      postForm(`${app.url}/oauth/token`, { grant_type: 'client_credentials' }, basic(svc.clientId, svc.secret!));
     assert.equal(await delta(app, 'auth_tokens_issued_total', { grant_type: 'client_credentials' }, issue), 1);
   });
 
@@ -72,7 +80,8 @@ describe('GET /metrics', () => {
     await request('GET', `${app.url}/no-such-route-${marker}`);
     const text = await scrape(app);
     assert.ok(!text.includes(marker), 'no raw path or query string in any label');
-    const count = (route: string): number => sample(text, 'auth_http_request_duration_seconds_count', { method: 'GET', route });
+    const count = (route: string): number =>
+      sample(text, 'auth_http_request_duration_seconds_count', { method: 'GET', route });
     assert.ok(count('/v1/users/:id') >= 1);
     assert.ok(count('unmatched') >= 1);
     assert.ok(sample(text, 'auth_http_request_duration_seconds_count', { route: '/oauth/token', status: '200' }) >= 1);
@@ -81,15 +90,23 @@ describe('GET /metrics', () => {
   it('counts auth failures by endpoint and fixed reason code, never echoing input', async () => {
     const user = await createUser(app);
     const marker = `evil${randomBytes(6).toString('hex')}`;
-    const wrong = await delta(app, 'auth_failures_total', { endpoint: '/oauth/token', reason: 'invalid_password' }, () =>
-      passwordGrant(app, { username: user.username, password: 'wrong-password-123' }),
+    const wrong = await delta(
+      app,
+      'auth_failures_total',
+      { endpoint: '/oauth/token', reason: 'invalid_password' },
+      () => passwordGrant(app, { username: user.username, password: 'wrong-password-123' }),
     );
     assert.equal(wrong, 1);
-    const unknownClient = await delta(app, 'auth_failures_total', { endpoint: '/oauth/token', reason: 'unknown_client' }, () =>
-      postForm(`${app.url}/oauth/token`, { grant_type: 'client_credentials' }, basic(marker, 'x')),
+    const unknownClient = await delta(
+      app,
+      'auth_failures_total',
+      { endpoint: '/oauth/token', reason: 'unknown_client' },
+      () => postForm(`${app.url}/oauth/token`, { grant_type: 'client_credentials' }, basic(marker, 'x')),
     );
     assert.equal(unknownClient, 1);
-    const noToken = await delta(app, 'auth_failures_total', { endpoint: '/v1/me' }, () => request('GET', `${app.url}/v1/me`));
+    const noToken = await delta(app, 'auth_failures_total', { endpoint: '/v1/me' }, () =>
+      request('GET', `${app.url}/v1/me`),
+    );
     assert.equal(noToken, 1);
     assert.ok(!(await scrape(app)).includes(marker));
   });

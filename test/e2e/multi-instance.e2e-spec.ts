@@ -16,7 +16,12 @@ describe('two service processes on one database', () => {
   let inspector: TestClient;
 
   const login = async (on: ServiceProcess, user: { username: string; password: string }): Promise<TokenBody> => {
-    const res = await postForm<TokenBody>(`${on.url}/oauth/token`, { grant_type: 'password', client_id: 'cli', username: user.username, password: user.password });
+    const res = await postForm<TokenBody>(`${on.url}/oauth/token`, {
+      grant_type: 'password',
+      client_id: 'cli',
+      username: user.username,
+      password: user.password,
+    });
     assert.equal(res.status, 200, res.text);
     return res.body;
   };
@@ -70,7 +75,9 @@ describe('two service processes on one database', () => {
     await postForm(`${a.url}/oauth/revoke`, { token: tokens.access_token, client_id: 'cli' });
     const elapsed = await waitInactive(b, tokens.access_token, 5_000);
     assert.ok(elapsed < 5_000, 'B must answer active:false after reconnecting');
-    const reconnected = await db.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = $1`, [`auth-listener:${b.pid}`]);
+    const reconnected = await db.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = $1`, [
+      `auth-listener:${b.pid}`,
+    ]);
     assert.equal(reconnected.length, 1, 'B listens again');
   });
 
@@ -78,7 +85,11 @@ describe('two service processes on one database', () => {
     const user = await createUser(factory);
     const tokens = await login(a, user);
     const { RevocationService } = await import('../../src/revocation/revocation.service');
-    await factory.get(Database).transaction((tx) => factory.get(RevocationService).revoke(tx, { kind: 'user_off', subject: user.id, expiresAt: null }));
+    await factory
+      .get(Database)
+      .transaction((tx) =>
+        factory.get(RevocationService).revoke(tx, { kind: 'user_off', subject: user.id, expiresAt: null }),
+      );
     assert.ok((await waitInactive(b, tokens.access_token, 1_000)) < 1_000);
     assert.ok((await waitInactive(a, tokens.access_token, 1_000)) < 1_000);
   });

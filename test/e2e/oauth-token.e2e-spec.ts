@@ -28,7 +28,10 @@ describe('POST /oauth/token', () => {
       assert.equal(res.body.token_type, 'Bearer');
       assert.equal(res.body.expires_in, 900);
       assert.match(res.body.refresh_token!, /^rt_[A-Za-z0-9_-]{43}$/);
-      const header = JSON.parse(Buffer.from(res.body.access_token.split('.')[0], 'base64url').toString()) as Record<string, unknown>;
+      const header = JSON.parse(Buffer.from(res.body.access_token.split('.')[0], 'base64url').toString()) as Record<
+        string,
+        unknown
+      >;
       assert.equal(header.typ, 'at+jwt');
       assert.equal(header.alg, 'RS256');
       assert.ok(header.kid);
@@ -60,7 +63,9 @@ describe('POST /oauth/token', () => {
       const disabled = await createUser(app);
       await app.get(Database).query('UPDATE users SET disabled = true WHERE id = $1', [disabled.id]);
       const locked = await createUser(app);
-      await app.get(Database).query(`UPDATE users SET locked_until = now() + interval '5 minutes' WHERE id = $1`, [locked.id]);
+      await app
+        .get(Database)
+        .query(`UPDATE users SET locked_until = now() + interval '5 minutes' WHERE id = $1`, [locked.id]);
       const answers = await Promise.all([
         passwordGrant(app, { username: 'no-such-user-xyz', password: 'whatever-password' }),
         passwordGrant(app, { username: user.username, password: 'wrong-password-123' }),
@@ -72,20 +77,30 @@ describe('POST /oauth/token', () => {
         assert.equal(a.text, answers[0].text);
       }
       assert.equal(JSON.parse(answers[0].text).error, 'invalid_grant');
-      const reasons = await auditRows(app, `event_type = 'user.login' AND outcome = 'failure' AND subject_id = ANY($1)`, [[user.id, disabled.id, locked.id]]);
+      const reasons = await auditRows(
+        app,
+        `event_type = 'user.login' AND outcome = 'failure' AND subject_id = ANY($1)`,
+        [[user.id, disabled.id, locked.id]],
+      );
       assert.deepEqual(reasons.map((r) => r.details.reason).sort(), ['invalid_password', 'locked', 'user_disabled']);
     });
 
     it('locks after the configured attempts, even under 10 parallel wrong passwords', async () => {
       const user = await createUser(app);
-      const attempts = await Promise.all(Array.from({ length: 10 }, () => passwordGrant(app, { username: user.username, password: 'wrong-password-123' })));
+      const attempts = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          passwordGrant(app, { username: user.username, password: 'wrong-password-123' }),
+        ),
+      );
       assert.ok(attempts.every((a) => a.status === 400));
       const right = await passwordGrant(app, user);
       assert.equal(right.status, 400, 'the right password must not work once locked');
-      const [row] = await app.get(Database).query<{ failed_attempts: number; locked_until: Date | null }>(
-        'SELECT failed_attempts, locked_until FROM users WHERE id = $1',
-        [user.id],
-      );
+      const [row] = await app
+        .get(Database)
+        .query<{ failed_attempts: number; locked_until: Date | null }>(
+          'SELECT failed_attempts, locked_until FROM users WHERE id = $1',
+          [user.id],
+        );
       assert.equal(row.failed_attempts, 5);
       assert.ok(row.locked_until && row.locked_until.getTime() > Date.now());
       const lockedRows = await auditRows(app, `event_type = 'user.locked' AND subject_id = $1`, [user.id]);
@@ -147,14 +162,20 @@ describe('POST /oauth/token', () => {
     it('accepts a Unicode password in NFC and NFD form, and usernames case-insensitively', async () => {
       const password = 'Şifre-Güçlü-İstanbul-2026';
       const user = await createUser(app, { username: `Çağrı_${Date.now()}`, password: password.normalize('NFC') });
-      assert.equal((await passwordGrant(app, { username: user.username, password: password.normalize('NFD') })).status, 200);
+      assert.equal(
+        (await passwordGrant(app, { username: user.username, password: password.normalize('NFD') })).status,
+        200,
+      );
       assert.equal((await passwordGrant(app, { username: user.username.toUpperCase(), password })).status, 200);
     });
 
     it('never truncates: byte 73 and a trailing NUL matter', async () => {
       const password = 'x'.repeat(72) + 'tail';
       const user = await createUser(app, { password });
-      assert.equal((await passwordGrant(app, { username: user.username, password: 'x'.repeat(72) + 'TAIL' })).status, 400);
+      assert.equal(
+        (await passwordGrant(app, { username: user.username, password: 'x'.repeat(72) + 'TAIL' })).status,
+        400,
+      );
       assert.equal((await passwordGrant(app, { username: user.username, password: password + '\u0000' })).status, 400);
       assert.equal((await passwordGrant(app, user)).status, 200);
     });
@@ -178,9 +199,17 @@ describe('POST /oauth/token', () => {
 
     it('keeps a valid incoming X-Request-ID and replaces an invalid one', async () => {
       const user = await createUser(app);
-      const kept = await postForm(`${app.url}/oauth/token`, { grant_type: 'password', client_id: 'cli', username: user.username, password: user.password }, { 'x-request-id': 'abc-123_XYZ' });
+      const kept = await postForm(
+        `${app.url}/oauth/token`,
+        { grant_type: 'password', client_id: 'cli', username: user.username, password: user.password },
+        { 'x-request-id': 'abc-123_XYZ' },
+      );
       assert.equal(kept.headers.get('x-request-id'), 'abc-123_XYZ');
-      const replaced = await postForm(`${app.url}/oauth/token`, { grant_type: 'password' }, { 'x-request-id': 'bad id!' });
+      const replaced = await postForm(
+        `${app.url}/oauth/token`,
+        { grant_type: 'password' },
+        { 'x-request-id': 'bad id!' },
+      );
       assert.notEqual(replaced.headers.get('x-request-id'), 'bad id!');
       assert.match(replaced.headers.get('x-request-id')!, /^[A-Za-z0-9_-]{1,100}$/);
     });
@@ -190,14 +219,26 @@ describe('POST /oauth/token', () => {
     it('rotates: the new token works, the old one is reuse and revokes the family', async () => {
       const user = await createUser(app, { roles: ['reader'] });
       const first = await login(app, user);
-      const second = await postForm<TokenBody>(`${app.url}/oauth/token`, { grant_type: 'refresh_token', client_id: 'cli', refresh_token: first.refresh_token! });
+      const second = await postForm<TokenBody>(`${app.url}/oauth/token`, {
+        grant_type: 'refresh_token',
+        client_id: 'cli',
+        refresh_token: first.refresh_token!,
+      });
       assert.equal(second.status, 200);
       assert.notEqual(second.body.refresh_token, first.refresh_token);
       assert.equal(decodePayload(second.body.access_token).sid, decodePayload(first.access_token).sid);
-      const reuse = await postForm(`${app.url}/oauth/token`, { grant_type: 'refresh_token', client_id: 'cli', refresh_token: first.refresh_token! });
+      const reuse = await postForm(`${app.url}/oauth/token`, {
+        grant_type: 'refresh_token',
+        client_id: 'cli',
+        refresh_token: first.refresh_token!,
+      });
       assert.equal(reuse.status, 400);
       assert.equal(reuse.body.error, 'invalid_grant');
-      const afterReuse = await postForm(`${app.url}/oauth/token`, { grant_type: 'refresh_token', client_id: 'cli', refresh_token: second.body.refresh_token! });
+      const afterReuse = await postForm(`${app.url}/oauth/token`, {
+        grant_type: 'refresh_token',
+        client_id: 'cli',
+        refresh_token: second.body.refresh_token!,
+      });
       assert.equal(afterReuse.status, 400, 'the whole family is revoked');
       const rows = await auditRows(app, `event_type = 'refresh_token.reuse_detected' AND actor_id = $1`, [user.id]);
       assert.equal(rows.length, 1);
@@ -206,11 +247,25 @@ describe('POST /oauth/token', () => {
     it('narrows the access token scope but keeps the family scope', async () => {
       const user = await createUser(app, { roles: ['reader'] });
       const first = await login(app, user);
-      const narrow = await postForm<TokenBody>(`${app.url}/oauth/token`, { grant_type: 'refresh_token', client_id: 'cli', refresh_token: first.refresh_token!, scope: 'users:read' });
+      const narrow = await postForm<TokenBody>(`${app.url}/oauth/token`, {
+        grant_type: 'refresh_token',
+        client_id: 'cli',
+        refresh_token: first.refresh_token!,
+        scope: 'users:read',
+      });
       assert.equal(narrow.body.scope, 'users:read');
-      const wide = await postForm<TokenBody>(`${app.url}/oauth/token`, { grant_type: 'refresh_token', client_id: 'cli', refresh_token: narrow.body.refresh_token! });
+      const wide = await postForm<TokenBody>(`${app.url}/oauth/token`, {
+        grant_type: 'refresh_token',
+        client_id: 'cli',
+        refresh_token: narrow.body.refresh_token!,
+      });
       assert.equal(wide.body.scope, first.scope);
-      const beyond = await postForm(`${app.url}/oauth/token`, { grant_type: 'refresh_token', client_id: 'cli', refresh_token: wide.body.refresh_token!, scope: 'users:write' });
+      const beyond = await postForm(`${app.url}/oauth/token`, {
+        grant_type: 'refresh_token',
+        client_id: 'cli',
+        refresh_token: wide.body.refresh_token!,
+        scope: 'users:write',
+      });
       assert.equal(beyond.body.error, 'invalid_scope');
     });
 
@@ -218,24 +273,44 @@ describe('POST /oauth/token', () => {
       const user = await createUser(app);
       const first = await login(app, user);
       const results = await Promise.all(
-        Array.from({ length: 5 }, () => postForm(`${app.url}/oauth/token`, { grant_type: 'refresh_token', client_id: 'cli', refresh_token: first.refresh_token! })),
+        Array.from({ length: 5 }, () =>
+          postForm(`${app.url}/oauth/token`, {
+            grant_type: 'refresh_token',
+            client_id: 'cli',
+            refresh_token: first.refresh_token!,
+          }),
+        ),
       );
       assert.equal(results.filter((r) => r.status === 200).length, 1);
-      assert.ok(results.filter((r) => r.status !== 200).every((r) => r.status === 400 && r.body.error === 'invalid_grant'));
+      assert.ok(
+        results.filter((r) => r.status !== 200).every((r) => r.status === 400 && r.body.error === 'invalid_grant'),
+      );
     });
 
     it('works only for the client it was issued to', async () => {
       const user = await createUser(app);
       const other = await createClient(app, { confidential: false, grantTypes: ['password', 'refresh_token'] });
       const first = await login(app, user);
-      const stolen = await postForm(`${app.url}/oauth/token`, { grant_type: 'refresh_token', client_id: other.clientId, refresh_token: first.refresh_token! });
+      const stolen = await postForm(`${app.url}/oauth/token`, {
+        grant_type: 'refresh_token',
+        client_id: other.clientId,
+        refresh_token: first.refresh_token!,
+      });
       assert.equal(stolen.body.error, 'invalid_grant');
-      const own = await postForm(`${app.url}/oauth/token`, { grant_type: 'refresh_token', client_id: 'cli', refresh_token: first.refresh_token! });
+      const own = await postForm(`${app.url}/oauth/token`, {
+        grant_type: 'refresh_token',
+        client_id: 'cli',
+        refresh_token: first.refresh_token!,
+      });
       assert.equal(own.status, 200, 'a wrong-client attempt does not burn the token');
     });
 
     it('refuses garbage refresh tokens', async () => {
-      const res = await postForm(`${app.url}/oauth/token`, { grant_type: 'refresh_token', client_id: 'cli', refresh_token: 'rt_garbage' });
+      const res = await postForm(`${app.url}/oauth/token`, {
+        grant_type: 'refresh_token',
+        client_id: 'cli',
+        refresh_token: 'rt_garbage',
+      });
       assert.equal(res.body.error, 'invalid_grant');
     });
   });
@@ -243,7 +318,11 @@ describe('POST /oauth/token', () => {
   describe('client_credentials grant', () => {
     it('issues a token with client basic and post authentication, without refresh token', async () => {
       const client = await createClient(app, { roles: ['reader'] });
-      const viaBasic = await postForm<TokenBody>(`${app.url}/oauth/token`, { grant_type: 'client_credentials' }, basic(client.clientId, client.secret!));
+      const viaBasic = await postForm<TokenBody>(
+        `${app.url}/oauth/token`,
+        { grant_type: 'client_credentials' },
+        basic(client.clientId, client.secret!),
+      );
       assert.equal(viaBasic.status, 200);
       assert.equal(viaBasic.body.refresh_token, undefined);
       const claims = decodePayload(viaBasic.body.access_token);
@@ -251,7 +330,12 @@ describe('POST /oauth/token', () => {
       assert.equal(claims.client_id, client.clientId);
       assert.equal(claims.username, undefined);
       assert.equal(claims.sid, undefined);
-      const viaPost = await postForm<TokenBody>(`${app.url}/oauth/token`, { grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.secret!, scope: 'users:read' });
+      const viaPost = await postForm<TokenBody>(`${app.url}/oauth/token`, {
+        grant_type: 'client_credentials',
+        client_id: client.clientId,
+        client_secret: client.secret!,
+        scope: 'users:read',
+      });
       assert.equal(viaPost.body.scope, 'users:read');
       const rows = await auditRows(app, `event_type = 'token.issued' AND actor_id = $1`, [client.clientId]);
       assert.equal(rows.length, 2);
@@ -260,11 +344,19 @@ describe('POST /oauth/token', () => {
 
     it('answers invalid_client 401 with WWW-Authenticate for a bad Basic secret', async () => {
       const client = await createClient(app);
-      const res = await postForm(`${app.url}/oauth/token`, { grant_type: 'client_credentials' }, basic(client.clientId, 'cs_wrong'));
+      const res = await postForm(
+        `${app.url}/oauth/token`,
+        { grant_type: 'client_credentials' },
+        basic(client.clientId, 'cs_wrong'),
+      );
       assert.equal(res.status, 401);
       assert.equal(res.body.error, 'invalid_client');
       assert.match(res.headers.get('www-authenticate')!, /^Basic/);
-      const post = await postForm(`${app.url}/oauth/token`, { grant_type: 'client_credentials', client_id: client.clientId, client_secret: 'cs_wrong' });
+      const post = await postForm(`${app.url}/oauth/token`, {
+        grant_type: 'client_credentials',
+        client_id: client.clientId,
+        client_secret: 'cs_wrong',
+      });
       assert.equal(post.status, 401);
       assert.equal(post.headers.get('www-authenticate'), null);
       // Damped (one row per IP, client and reason per window): the second failure is counted, not written yet.
@@ -272,16 +364,27 @@ describe('POST /oauth/token', () => {
       assert.equal(rows.length, 1);
       await app.get(FailureAudit).flush(Date.now() + 61_000);
       const counted = await auditRows(app, `event_type = 'client.auth_failed' AND subject_id = $1`, [client.clientId]);
-      assert.equal(counted.reduce((n, r) => n + Number(r.details.count), 0), 2);
+      assert.equal(
+        counted.reduce((n, r) => n + Number(r.details.count), 0),
+        2,
+      );
     });
 
     it('refuses public clients and grants a client may not use', async () => {
       const pub = await postForm(`${app.url}/oauth/token`, { grant_type: 'client_credentials', client_id: 'cli' });
       assert.equal(pub.body.error, 'unauthorized_client');
       const client = await createClient(app);
-      const pw = await postForm(`${app.url}/oauth/token`, { grant_type: 'password', username: 'x', password: 'y' }, basic(client.clientId, client.secret!));
+      const pw = await postForm(
+        `${app.url}/oauth/token`,
+        { grant_type: 'password', username: 'x', password: 'y' },
+        basic(client.clientId, client.secret!),
+      );
       assert.equal(pw.body.error, 'unauthorized_client');
-      const scope = await postForm(`${app.url}/oauth/token`, { grant_type: 'client_credentials', scope: 'users:write' }, basic(client.clientId, client.secret!));
+      const scope = await postForm(
+        `${app.url}/oauth/token`,
+        { grant_type: 'client_credentials', scope: 'users:write' },
+        basic(client.clientId, client.secret!),
+      );
       assert.equal(scope.body.error, 'invalid_scope');
     });
   });
@@ -306,15 +409,29 @@ describe('POST /oauth/token', () => {
     });
 
     it('refuses other content types, oversize bodies, null bytes and long strings without a 500', async () => {
-      const json = await fetch(`${app.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"grant_type":"password"}' });
+      const json = await fetch(`${app.url}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"grant_type":"password"}',
+      });
       assert.equal(json.status, 415);
       assert.equal(((await json.json()) as { error: string }).error, 'invalid_request');
       const big = await postForm(`${app.url}/oauth/token`, { grant_type: 'password', pad: 'x'.repeat(20_000) });
       assert.equal(big.status, 413);
       assert.equal(big.body.error, 'invalid_request');
-      const nul = await postForm(`${app.url}/oauth/token`, { grant_type: 'password', client_id: 'cli', username: 'a\u0000b', password: '\u0000' });
+      const nul = await postForm(`${app.url}/oauth/token`, {
+        grant_type: 'password',
+        client_id: 'cli',
+        username: 'a\u0000b',
+        password: '\u0000',
+      });
       assert.equal(nul.status, 400);
-      const long = await postForm(`${app.url}/oauth/token`, { grant_type: 'password', client_id: 'cli', username: 'u'.repeat(5000), password: 'p'.repeat(5000) });
+      const long = await postForm(`${app.url}/oauth/token`, {
+        grant_type: 'password',
+        client_id: 'cli',
+        username: 'u'.repeat(5000),
+        password: 'p'.repeat(5000),
+      });
       assert.equal(long.status, 400);
       const noType = await fetch(`${app.url}/oauth/token`, { method: 'POST', body: 'grant_type=password' });
       assert.ok(noType.status === 415 || noType.status === 400);

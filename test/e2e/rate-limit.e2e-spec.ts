@@ -30,7 +30,10 @@ function assertOAuth429(res: HttpResult): void {
   assert.equal(res.status, 429, res.text);
   assert.deepEqual(res.body, { error: 'rate_limited', error_description: 'Too many requests; retry later.' });
   const retryAfter = Number(res.headers.get('retry-after'));
-  assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60, `Retry-After ${res.headers.get('retry-after')}`);
+  assert.ok(
+    Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60,
+    `Retry-After ${res.headers.get('retry-after')}`,
+  );
   assert.equal(res.headers.get('cache-control'), 'no-store');
 }
 
@@ -59,7 +62,12 @@ describe('per-username limit on /oauth/token (memory store)', () => {
     for (let i = 0; i < 3; i++) assert.equal((await attempt(app, user.username)).status, 400);
     assertOAuth429(await attempt(app, user.username.toUpperCase()));
     // Even the right password is refused while the username is blocked: the limit is not an oracle.
-    const right = await postForm(`${app.url}/oauth/token`, { grant_type: 'password', client_id: 'cli', username: user.username, password: user.password });
+    const right = await postForm(`${app.url}/oauth/token`, {
+      grant_type: 'password',
+      client_id: 'cli',
+      username: user.username,
+      password: user.password,
+    });
     assertOAuth429(right);
     assert.equal((await attempt(app, unique('other_'))).status, 400, 'another username has its own budget');
   });
@@ -79,7 +87,6 @@ describe('per-username limit on /oauth/token (memory store)', () => {
     assert.equal(row.details.reason, 'rate_limited');
     assert.ok(!JSON.stringify(row.details).includes(username), 'the username is not written in clear');
   });
-
 });
 
 describe('per-IP limit on /oauth/token (memory store)', () => {
@@ -94,7 +101,13 @@ describe('per-IP limit on /oauth/token (memory store)', () => {
     for (let i = 0; i < 4; i++) statuses.push((await attempt(app, unique('ip_'))).status);
     assert.deepEqual(statuses, [400, 400, 400, 400]);
     assertOAuth429(await attempt(app, unique('ip_')));
-    assertOAuth429(await postForm(`${app.url}/oauth/token`, { grant_type: 'client_credentials', client_id: 'nobody', client_secret: 'x' }));
+    assertOAuth429(
+      await postForm(`${app.url}/oauth/token`, {
+        grant_type: 'client_credentials',
+        client_id: 'nobody',
+        client_secret: 'x',
+      }),
+    );
   });
 });
 
@@ -107,16 +120,24 @@ describe('rate limits on /v1 (memory store)', () => {
 
   it('limits per principal, answering problem+json with Retry-After', async () => {
     const [a, b] = [await login(app, await createUser(app)), await login(app, await createUser(app))];
-    for (let i = 0; i < 3; i++) assert.equal((await request('GET', `${app.url}/v1/me`, { token: a.access_token })).status, 200);
+    for (let i = 0; i < 3; i++)
+      assert.equal((await request('GET', `${app.url}/v1/me`, { token: a.access_token })).status, 200);
     const id = rid();
-    const refused = await request('GET', `${app.url}/v1/me`, { token: a.access_token, headers: { 'x-request-id': id } });
+    const refused = await request('GET', `${app.url}/v1/me`, {
+      token: a.access_token,
+      headers: { 'x-request-id': id },
+    });
     assert.equal(refused.status, 429);
     assert.match(refused.headers.get('content-type') ?? '', /^application\/problem\+json/);
     assert.equal(refused.body.status, 429);
     assert.equal(refused.body.request_id, id);
     assert.ok(refused.body.type && refused.body.title && refused.body.detail);
     assert.ok(Number(refused.headers.get('retry-after')) >= 1);
-    assert.equal((await request('GET', `${app.url}/v1/me`, { token: b.access_token })).status, 200, 'another principal has its own budget');
+    assert.equal(
+      (await request('GET', `${app.url}/v1/me`, { token: b.access_token })).status,
+      200,
+      'another principal has its own budget',
+    );
   });
 
   it('limits failed authentications per IP, then refuses the IP before checking credentials', async () => {
@@ -127,7 +148,11 @@ describe('rate limits on /v1 (memory store)', () => {
     const refused = await request('GET', `${app.url}/v1/me`, { token: 'a-fresh-garbage-token' });
     assert.equal(refused.status, 429, refused.text);
     assert.match(refused.headers.get('content-type') ?? '', /^application\/problem\+json/);
-    assert.equal((await request('GET', `${app.url}/v1/me`, { token: fresh.access_token })).status, 429, 'the whole IP is blocked on /v1');
+    assert.equal(
+      (await request('GET', `${app.url}/v1/me`, { token: fresh.access_token })).status,
+      429,
+      'the whole IP is blocked on /v1',
+    );
   });
 });
 
@@ -149,7 +174,10 @@ describe('per-caller limit on /oauth/introspect (memory store)', () => {
 
   it('cannot be dodged with a fresh garbage credential per request: failures are budgeted per IP', async () => {
     for (let i = 0; i < 3; i++) {
-      assert.equal((await postForm(`${app.url}/oauth/introspect`, { token: 't' }, basic(unique('c_'), 'x'))).status, 401);
+      assert.equal(
+        (await postForm(`${app.url}/oauth/introspect`, { token: 't' }, basic(unique('c_'), 'x'))).status,
+        401,
+      );
     }
     await new Promise((r) => setTimeout(r, 50)); // failures are counted just after each response
     assertOAuth429(await postForm(`${app.url}/oauth/introspect`, { token: 't' }, basic(unique('c_'), 'x')));
@@ -179,7 +207,10 @@ describe('one budget for several instances through Redis', () => {
     // The one failure damper is per instance: at most one row per instance and window, the counts adding up.
     const rows = await exceededRows(a, ids);
     assert.ok(rows.length >= 1 && rows.length <= 2, `${rows.length} rows`);
-    assert.equal(rows.reduce((n, r) => n + Number(r.details.count), 0), 2);
+    assert.equal(
+      rows.reduce((n, r) => n + Number(r.details.count), 0),
+      2,
+    );
   });
 
   it('readiness includes Redis', async () => {
@@ -190,7 +221,10 @@ describe('one budget for several instances through Redis', () => {
 describe('Redis unreachable', () => {
   let app: TestApp;
   before(async () => {
-    app = await startTestApp({ REDIS_URL: `redis://127.0.0.1:${await freePort()}`, RATE_LIMIT_TOKEN_PER_USERNAME: '2' });
+    app = await startTestApp({
+      REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+      RATE_LIMIT_TOKEN_PER_USERNAME: '2',
+    });
   });
   after(() => app.close());
 
@@ -212,7 +246,11 @@ describe('Redis lost while serving', () => {
   before(async () => {
     proxy = new TcpProxy('127.0.0.1', 6379);
     await proxy.start();
-    app = await startTestApp({ REDIS_URL: `redis://127.0.0.1:${proxy.port}`, ISSUER: `http://${RUN}.lost.test`, RATE_LIMIT_TOKEN_PER_USERNAME: '2' });
+    app = await startTestApp({
+      REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
+      ISSUER: `http://${RUN}.lost.test`,
+      RATE_LIMIT_TOKEN_PER_USERNAME: '2',
+    });
   });
   after(async () => {
     await app.close();

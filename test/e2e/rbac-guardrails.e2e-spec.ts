@@ -75,9 +75,9 @@ describe('RBAC guardrails', () => {
       const adminKey = await v1<{ id: string }>('POST', '/api-keys', admin, { name: 'y', ...forVictim });
       assert.equal(adminKey.status, 201, adminKey.text);
       assertProblem(await v1('POST', `/api-keys/${adminKey.body.id}/rotate`, helpdesk.token, {}), 403, 'forbidden');
-      const [row] = await app.get(Database).query<{ disabled: boolean }>('SELECT disabled FROM users WHERE id = $1', [
-        victim.id,
-      ]);
+      const [row] = await app
+        .get(Database)
+        .query<{ disabled: boolean }>('SELECT disabled FROM users WHERE id = $1', [victim.id]);
       assert.equal(row.disabled, false);
     });
 

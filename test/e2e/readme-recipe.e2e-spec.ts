@@ -89,18 +89,26 @@ describe('README walk-through', () => {
   });
 
   it('6. creates the introspector role and a confidential client holding it', async () => {
-    const role = await request('POST', `${base}/v1/roles`, bearer(adminToken, {
-      name: 'introspector',
-      description: 'may call /oauth/introspect',
-      permissions: ['tokens:introspect'],
-    }));
+    const role = await request(
+      'POST',
+      `${base}/v1/roles`,
+      bearer(adminToken, {
+        name: 'introspector',
+        description: 'may call /oauth/introspect',
+        permissions: ['tokens:introspect'],
+      }),
+    );
     assert.equal(role.status, 201, role.text);
-    const created = await request<NewClient>('POST', `${base}/v1/clients`, bearer(adminToken, {
-      name: 'orders-api',
-      confidential: true,
-      grant_types: ['client_credentials'],
-      roles: ['introspector'],
-    }));
+    const created = await request<NewClient>(
+      'POST',
+      `${base}/v1/clients`,
+      bearer(adminToken, {
+        name: 'orders-api',
+        confidential: true,
+        grant_types: ['client_credentials'],
+        roles: ['introspector'],
+      }),
+    );
     assert.equal(created.status, 201, created.text);
     assert.match(created.body.client_secret, /^cs_/);
     client = created.body;

@@ -142,12 +142,10 @@ describe('revocation feed: GET /oauth/revocations and /oauth/revocations/stream'
   });
 
   it('leaves out entries past their until', async () => {
-    await app
-      .get(Database)
-      .query(
-        `INSERT INTO revocation_feed (kind, value, revoked_at, until)
+    await app.get(Database).query(
+      `INSERT INTO revocation_feed (kind, value, revoked_at, until)
          VALUES ('jti', 'long-gone', now() - interval '2 hours', now() - interval '1 hour')`,
-      );
+    );
     const all = await list('?limit=1000');
     assert.ok(!all.body.items.some((e) => e.value === 'long-gone'));
   });

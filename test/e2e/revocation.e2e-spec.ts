@@ -9,8 +9,10 @@ describe('POST /oauth/revoke', () => {
   let app: TestApp;
   let inspector: TestClient;
   const active = async (token: string): Promise<boolean> =>
-    (await postForm(`${app.url}/oauth/introspect`, { token }, basic(inspector.clientId, inspector.secret!))).body.active === true;
-  const revoke = (params: Record<string, string>, headers: Record<string, string> = {}) => postForm(`${app.url}/oauth/revoke`, params, headers);
+    (await postForm(`${app.url}/oauth/introspect`, { token }, basic(inspector.clientId, inspector.secret!))).body
+      .active === true;
+  const revoke = (params: Record<string, string>, headers: Record<string, string> = {}) =>
+    postForm(`${app.url}/oauth/revoke`, params, headers);
 
   before(async () => {
     app = await startTestApp();
@@ -37,12 +39,20 @@ describe('POST /oauth/revoke', () => {
   it('revokes a refresh token: its whole family and every access token issued from it', async () => {
     const user = await createUser(app);
     const first = await login(app, user);
-    const second = await postForm<{ access_token: string; refresh_token: string }>(`${app.url}/oauth/token`, { grant_type: 'refresh_token', client_id: 'cli', refresh_token: first.refresh_token! });
+    const second = await postForm<{ access_token: string; refresh_token: string }>(`${app.url}/oauth/token`, {
+      grant_type: 'refresh_token',
+      client_id: 'cli',
+      refresh_token: first.refresh_token!,
+    });
     assert.equal((await revoke({ token: second.body.refresh_token, client_id: 'cli' })).status, 200);
     assert.equal(await active(first.access_token), false);
     assert.equal(await active(second.body.access_token), false);
     assert.equal(await active(second.body.refresh_token), false);
-    const refresh = await postForm(`${app.url}/oauth/token`, { grant_type: 'refresh_token', client_id: 'cli', refresh_token: second.body.refresh_token });
+    const refresh = await postForm(`${app.url}/oauth/token`, {
+      grant_type: 'refresh_token',
+      client_id: 'cli',
+      refresh_token: second.body.refresh_token,
+    });
     assert.equal(refresh.body.error, 'invalid_grant');
   });
 
@@ -54,7 +64,7 @@ describe('POST /oauth/revoke', () => {
     }
   });
 
-  it('leaves another client\'s token untouched (still 200)', async () => {
+  it("leaves another client's token untouched (still 200)", async () => {
     const user = await createUser(app);
     const tokens = await login(app, user);
     const other = await createClient(app, { confidential: false, grantTypes: ['password', 'refresh_token'] });
@@ -74,7 +84,11 @@ describe('POST /oauth/revoke', () => {
 
   it('authenticates confidential clients and refuses bad callers', async () => {
     const client = await createClient(app, { roles: ['reader'] });
-    const cc = await postForm<{ access_token: string }>(`${app.url}/oauth/token`, { grant_type: 'client_credentials' }, basic(client.clientId, client.secret!));
+    const cc = await postForm<{ access_token: string }>(
+      `${app.url}/oauth/token`,
+      { grant_type: 'client_credentials' },
+      basic(client.clientId, client.secret!),
+    );
     const wrong = await revoke({ token: cc.body.access_token }, basic(client.clientId, 'cs_wrong'));
     assert.equal(wrong.status, 401);
     assert.equal(wrong.body.error, 'invalid_client');
@@ -82,7 +96,10 @@ describe('POST /oauth/revoke', () => {
     assert.equal(noSecret.status, 401, 'a confidential client must authenticate');
     const user = await createUser(app);
     const userTokens = await login(app, user);
-    const bearer = await revoke({ token: cc.body.access_token }, { authorization: `Bearer ${userTokens.access_token}` });
+    const bearer = await revoke(
+      { token: cc.body.access_token },
+      { authorization: `Bearer ${userTokens.access_token}` },
+    );
     assert.equal(bearer.status, 403, 'a bearer caller needs tokens:revoke');
     const missing = await revoke({}, basic(client.clientId, client.secret!));
     assert.equal(missing.status, 400);

@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { Controller, Get, Post, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { MetadataScanner, ModulesContainer } from '@nestjs/core';
-import { ANY_USER, IS_PUBLIC, Public, REQUIRED_PERMISSIONS, RequirePermissions, RequireUser } from '../../src/common/auth/decorators';
+import {
+  ANY_USER,
+  IS_PUBLIC,
+  Public,
+  REQUIRED_PERMISSIONS,
+  RequirePermissions,
+  RequireUser,
+} from '../../src/common/auth/decorators';
 import { request } from '../support/http';
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -30,7 +37,10 @@ interface Operation {
 }
 
 function joinPath(...parts: string[]): string {
-  return `/${parts.map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
+  return `/${parts
+    .map((p) => p.replace(/^\/+|\/+$/g, ''))
+    .filter(Boolean)
+    .join('/')}`;
 }
 
 function asList(value: unknown): string[] {
@@ -48,7 +58,8 @@ function routesOf(controller: ControllerClass): Route[] {
     const handler = prototype[name];
     const paths = Reflect.getMetadata(PATH_METADATA, handler) as unknown;
     if (paths === undefined) continue;
-    const meta = <T>(key: string): T | undefined => (Reflect.getMetadata(key, handler) ?? Reflect.getMetadata(key, controller)) as T | undefined;
+    const meta = <T>(key: string): T | undefined =>
+      (Reflect.getMetadata(key, handler) ?? Reflect.getMetadata(key, controller)) as T | undefined;
     const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
     for (const prefix of asList(Reflect.getMetadata(PATH_METADATA, controller))) {
       for (const path of asList(paths)) {
@@ -143,20 +154,34 @@ describe('deny by default: every route declares its authentication', () => {
 
   it('detects an undeclared route (self-check of the walker)', () => {
     const fixture = routesOf(FixtureController);
-    assert.deepEqual(fixture.map((r) => `${r.method} ${r.path}`).sort(), ['GET /fixture/forgotten', 'GET /fixture/open', 'POST /fixture/guarded']);
-    assert.deepEqual(undeclared(fixture).map((r) => r.handler), ['FixtureController.forgotten']);
+    assert.deepEqual(fixture.map((r) => `${r.method} ${r.path}`).sort(), [
+      'GET /fixture/forgotten',
+      'GET /fixture/open',
+      'POST /fixture/guarded',
+    ]);
+    assert.deepEqual(
+      undeclared(fixture).map((r) => r.handler),
+      ['FixtureController.forgotten'],
+    );
     assert.deepEqual(undeclared(routesOf(ClassLevelController)), []);
   });
 
   it('fails on any route that declares neither @Public(), @RequirePermissions() nor @RequireUser()', () => {
-    assert.deepEqual(undeclared(routes).map((r) => `${r.method} ${r.path} (${r.handler})`), []);
+    assert.deepEqual(
+      undeclared(routes).map((r) => `${r.method} ${r.path} (${r.handler})`),
+      [],
+    );
   });
 
   it('keeps the whole /v1 API authenticated, and permissions well-formed', () => {
     const open = routes.filter((r) => r.path.startsWith('/v1/') && r.isPublic);
-    assert.deepEqual(open.map((r) => `${r.method} ${r.path}`), []);
+    assert.deepEqual(
+      open.map((r) => `${r.method} ${r.path}`),
+      [],
+    );
     for (const r of routes) {
-      for (const p of r.permissions ?? []) assert.match(p, /^[a-z][a-z0-9_-]*:[a-z][a-z0-9_-]*$/, `${r.handler} requires ${p}`);
+      for (const p of r.permissions ?? [])
+        assert.match(p, /^[a-z][a-z0-9_-]*:[a-z][a-z0-9_-]*$/, `${r.handler} requires ${p}`);
     }
   });
 
@@ -186,12 +211,15 @@ describe('deny by default: every route declares its authentication', () => {
   });
 
   it('documents every edge route in /docs-json from the route table: fields per grant, responses, errors', async () => {
-    const doc = (await request('GET', `${app.url}/docs-json`)).body as { paths: Record<string, Record<string, Operation>> };
+    const doc = (await request('GET', `${app.url}/docs-json`)).body as {
+      paths: Record<string, Record<string, Operation>>;
+    };
     for (const { route } of app.started.edge.routes) {
       const op = doc.paths[route.path]?.[route.method.toLowerCase()];
       assert.ok(op, `${route.method} ${route.path} is not documented`);
       assert.equal(op.operationId, route.operationId);
-      for (const status of ['200', '400', '401', '413', '415', '429']) assert.ok(op.responses[status], `${route.path} ${status}`);
+      for (const status of ['200', '400', '401', '413', '415', '429'])
+        assert.ok(op.responses[status], `${route.path} ${status}`);
       const error = op.responses['401'].content?.['application/json']?.schema as { required?: string[] } | undefined;
       assert.deepEqual(error?.required, ['error', 'error_description']);
     }
@@ -216,7 +244,12 @@ describe('deny by default: every route declares its authentication', () => {
   });
 
   it('answers 401 to bad credentials the same way', async () => {
-    const attempts: Record<string, string>[] = [{ authorization: 'Bearer not.a.jwt' }, { authorization: 'Bearer ' }, { 'x-api-key': 'ak_nope' }, { authorization: 'Basic Zm9vOmJhcg==' }];
+    const attempts: Record<string, string>[] = [
+      { authorization: 'Bearer not.a.jwt' },
+      { authorization: 'Bearer ' },
+      { 'x-api-key': 'ak_nope' },
+      { authorization: 'Basic Zm9vOmJhcg==' },
+    ];
     for (const headers of attempts) {
       assertProblem(await request('GET', `${app.url}/v1/roles`, { headers }), 401);
     }

@@ -54,7 +54,10 @@ async function sign(
   const input = String(signed.headers['Signature-Input'] ?? signed.headers['signature-input']);
   const signature = String(signed.headers.Signature ?? signed.headers.signature);
   // The receiver recomputes Content-Digest from the body it got and builds the base from that.
-  const received = { ...message, headers: { ...message.headers, 'content-digest': digest(options.receivedBody ?? body) } };
+  const received = {
+    ...message,
+    headers: { ...message.headers, 'content-digest': digest(options.receivedBody ?? body) },
+  };
   const lines = httpbis.formatSignatureBase(httpbis.createSignatureBase({ fields: FIELDS_POST }, received));
   const member = input.slice(input.indexOf('=') + 1);
   return { signature_input: input, signature, signature_base: `${lines}\n"@signature-params": ${member}` };
@@ -70,7 +73,10 @@ describe('RFC 9421 signed requests', () => {
   const verify = (app: TestApp, form: Signed, who = verifier) =>
     postForm(`${app.url}/oauth/signatures/verify`, { ...form }, basic(who.clientId, who.secret!));
   const newSecret = async (clientId = signerId): Promise<Secret> => {
-    const res = await request<Secret>('POST', `${a.url}/v1/clients/${clientId}/signing-secrets`, { token: admin, json: {} });
+    const res = await request<Secret>('POST', `${a.url}/v1/clients/${clientId}/signing-secrets`, {
+      token: admin,
+      json: {},
+    });
     assert.equal(res.status, 201, res.text);
     return res.body;
   };
@@ -138,9 +144,15 @@ describe('RFC 9421 signed requests', () => {
   it('refuses created 301 s old, expires passed, and a validity over 300 s', async () => {
     const secret = await newSecret();
     const now = Math.floor(Date.now() / 1000);
-    assert.deepEqual((await verify(a, await sign(secret, { created: now - 301, expires: now + 10 }))).body, { valid: false });
-    assert.deepEqual((await verify(a, await sign(secret, { created: now - 20, expires: now - 1 }))).body, { valid: false });
-    assert.deepEqual((await verify(a, await sign(secret, { created: now, expires: now + 301 }))).body, { valid: false });
+    assert.deepEqual((await verify(a, await sign(secret, { created: now - 301, expires: now + 10 }))).body, {
+      valid: false,
+    });
+    assert.deepEqual((await verify(a, await sign(secret, { created: now - 20, expires: now - 1 }))).body, {
+      valid: false,
+    });
+    assert.deepEqual((await verify(a, await sign(secret, { created: now, expires: now + 301 }))).body, {
+      valid: false,
+    });
   });
 
   it('refuses a body changed after signing (the receiver recomputes Content-Digest)', async () => {
@@ -154,7 +166,9 @@ describe('RFC 9421 signed requests', () => {
     const fresh = await newSecret();
     assert.equal((await verify(b, await sign(old))).body.valid, true);
     assert.equal((await verify(b, await sign(fresh))).body.valid, true);
-    const del = await request('DELETE', `${a.url}/v1/clients/${signerId}/signing-secrets/${old.keyid}`, { token: admin });
+    const del = await request('DELETE', `${a.url}/v1/clients/${signerId}/signing-secrets/${old.keyid}`, {
+      token: admin,
+    });
     assert.equal(del.status, 204);
     assert.deepEqual((await verify(a, await sign(old))).body, { valid: false });
     const deadline = Date.now() + 1_000;
@@ -165,7 +179,9 @@ describe('RFC 9421 signed requests', () => {
     }
     assert.ok(seenOnB, 'the other instance still accepted the deleted secret after 1 s');
     assert.equal((await verify(a, await sign(fresh))).body.valid, true);
-    const again = await request('DELETE', `${a.url}/v1/clients/${signerId}/signing-secrets/${old.keyid}`, { token: admin });
+    const again = await request('DELETE', `${a.url}/v1/clients/${signerId}/signing-secrets/${old.keyid}`, {
+      token: admin,
+    });
     assert.equal(again.status, 404);
   });
 
@@ -187,14 +203,21 @@ describe('RFC 9421 signed requests', () => {
     const forbidden = await verify(a, form, other);
     assert.equal(forbidden.status, 403);
     assert.equal(forbidden.body.error, 'insufficient_scope');
-    const missing = await postForm(`${a.url}/oauth/signatures/verify`, { signature: 'x' }, basic(verifier.clientId, verifier.secret!));
+    const missing = await postForm(
+      `${a.url}/oauth/signatures/verify`,
+      { signature: 'x' },
+      basic(verifier.clientId, verifier.secret!),
+    );
     assert.deepEqual(missing.body, { valid: false });
   });
 
   it('audits refusals as signature.rejected, damped, without the signature', async () => {
     const secret = await newSecret();
     const form = await sign(secret);
-    const wrongMac = { ...form, signature: form.signature.replace(/:[^:]+:/, `:${randomBytes(32).toString('base64')}:`) };
+    const wrongMac = {
+      ...form,
+      signature: form.signature.replace(/:[^:]+:/, `:${randomBytes(32).toString('base64')}:`),
+    };
     for (let i = 0; i < 5; i++) assert.deepEqual((await verify(a, wrongMac)).body, { valid: false });
     const rows = await auditRows(a, "event_type = 'signature.rejected' AND details->>'reason' = 'wrong MAC'", []);
     assert.equal(rows.length, 1);
@@ -203,10 +226,16 @@ describe('RFC 9421 signed requests', () => {
   });
 
   it('404s signing secrets of an unknown client, and 403s a caller who holds less than the client', async () => {
-    assert.equal((await request('POST', `${a.url}/v1/clients/nope/signing-secrets`, { token: admin, json: {} })).status, 404);
+    assert.equal(
+      (await request('POST', `${a.url}/v1/clients/nope/signing-secrets`, { token: admin, json: {} })).status,
+      404,
+    );
     const holder = await createClient(a, { roles: ['admin'] });
     const limited = await adminSession(a, [await createRole(a, ['clients:write', 'clients:read'])]);
-    const res = await request('POST', `${a.url}/v1/clients/${holder.clientId}/signing-secrets`, { token: limited.token, json: {} });
+    const res = await request('POST', `${a.url}/v1/clients/${holder.clientId}/signing-secrets`, {
+      token: limited.token,
+      json: {},
+    });
     assert.equal(res.status, 403);
   });
 });

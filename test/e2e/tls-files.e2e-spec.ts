@@ -20,7 +20,9 @@ async function start(config: TlsConfig): Promise<{ server: Server; files: TlsFil
   const server = createServer(files.serverOptions(), (req, res) => {
     const cert = clientCertificate(req.socket);
     res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify(cert ? { chained: cert.chained, thumbprint: cert.thumbprint, dns: cert.sanDns } : { none: true }));
+    res.end(
+      JSON.stringify(cert ? { chained: cert.chained, thumbprint: cert.thumbprint, dns: cert.sanDns } : { none: true }),
+    );
   });
   files.watch(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -34,11 +36,18 @@ async function stop(s: { server: Server; files: TlsFiles }): Promise<void> {
 }
 
 /** One request on a fresh connection; resolves with the negotiated protocol, the server certificate and the body. */
-function call(port: number, pki: Pki, options: ConnectionOptions = {}): Promise<{ protocol: string; server: string; body: Record<string, unknown> }> {
+function call(
+  port: number,
+  pki: Pki,
+  options: ConnectionOptions = {},
+): Promise<{ protocol: string; server: string; body: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    const socket: TLSSocket = connect({ host: '127.0.0.1', port, ca: readFileSync(pki.caFile), servername: 'localhost', ...options }, () => {
-      socket.write('GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
-    });
+    const socket: TLSSocket = connect(
+      { host: '127.0.0.1', port, ca: readFileSync(pki.caFile), servername: 'localhost', ...options },
+      () => {
+        socket.write('GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
+      },
+    );
     let data = '';
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => (data += chunk));
@@ -80,7 +89,9 @@ describe('TLS server (TlsFiles, clientCertificate)', () => {
     try {
       const ok = await call(lax.port, pki, { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256' });
       assert.equal(ok.protocol, 'TLSv1.2');
-      await assert.rejects(call(lax.port, pki, { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-SHA256:AES128-SHA' }));
+      await assert.rejects(
+        call(lax.port, pki, { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-SHA256:AES128-SHA' }),
+      );
     } finally {
       await stop(lax);
     }

@@ -17,7 +17,12 @@ interface Answer {
 }
 
 /** One HTTPS request that trusts the test CA (fetch cannot be given a CA without a dispatcher). */
-function https(app: TestApp, pki: Pki, path: string, options: RequestOptions & { body?: string } = {}): Promise<Answer> {
+function https(
+  app: TestApp,
+  pki: Pki,
+  path: string,
+  options: RequestOptions & { body?: string } = {},
+): Promise<Answer> {
   const { body, ...rest } = options;
   return new Promise((resolve, reject) => {
     const req = httpsRequest(`${app.url}${path}`, { ca: readFileSync(pki.caFile), agent: false, ...rest }, (res) => {
@@ -26,7 +31,12 @@ function https(app: TestApp, pki: Pki, path: string, options: RequestOptions & {
       res.on('data', (chunk: string) => (text += chunk));
       res.on('end', () => {
         const socket = res.socket as unknown as { getProtocol?: () => string | null };
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, protocol: socket.getProtocol?.() ?? '' });
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: text,
+          protocol: socket.getProtocol?.() ?? '',
+        });
       });
     });
     req.on('error', reject);
@@ -41,7 +51,11 @@ describe('the service over TLS (TLS_CERT_FILE, TLS_KEY_FILE)', () => {
 
   before(async () => {
     pki = makePki();
-    app = await startTestApp({ TLS_CERT_FILE: pki.serverCert, TLS_KEY_FILE: pki.serverKey, TLS_CLIENT_CA_FILE: pki.caFile });
+    app = await startTestApp({
+      TLS_CERT_FILE: pki.serverCert,
+      TLS_KEY_FILE: pki.serverKey,
+      TLS_CLIENT_CA_FILE: pki.caFile,
+    });
     plain = await startTestApp();
   });
   after(async () => {
@@ -66,12 +80,20 @@ describe('the service over TLS (TLS_CERT_FILE, TLS_KEY_FILE)', () => {
     const user = await createUser(app);
     const caller = await introspectorClient(app);
     const tokens = await new Promise<string>((resolve, reject) => {
-      const form = new URLSearchParams({ grant_type: 'password', client_id: 'cli', username: user.username, password: user.password });
+      const form = new URLSearchParams({
+        grant_type: 'password',
+        client_id: 'cli',
+        username: user.username,
+        password: user.password,
+      });
       https(app, pki, '/oauth/token', {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: form.toString(),
-      }).then((r) => (r.status === 200 ? resolve(JSON.parse(r.body).access_token as string) : reject(new Error(r.body))), reject);
+      }).then(
+        (r) => (r.status === 200 ? resolve(JSON.parse(r.body).access_token as string) : reject(new Error(r.body))),
+        reject,
+      );
     });
     const res = await https(app, pki, '/oauth/introspect', {
       method: 'POST',

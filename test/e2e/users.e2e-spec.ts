@@ -37,7 +37,8 @@ describe('/v1/users', () => {
   });
   after(() => app.close());
 
-  const newUser = (json: Record<string, unknown>, token = admin) => v1<User & Problem>(app, 'POST', '/v1/users', token, json);
+  const newUser = (json: Record<string, unknown>, token = admin) =>
+    v1<User & Problem>(app, 'POST', '/v1/users', token, json);
 
   describe('authentication and authorisation', () => {
     const routes: [string, string][] = [
@@ -53,7 +54,13 @@ describe('/v1/users', () => {
     it('answers 401 problem+json without or with a bad credential', async () => {
       for (const [method, path] of routes) {
         for (const token of [undefined, 'not-a-jwt']) {
-          const res = await v1<Problem>(app, method, path, token, method === 'GET' || method === 'DELETE' ? undefined : {});
+          const res = await v1<Problem>(
+            app,
+            method,
+            path,
+            token,
+            method === 'GET' || method === 'DELETE' ? undefined : {},
+          );
           assert.equal(res.status, 401, `${method} ${path}`);
           assert.match(res.headers.get('content-type')!, /^application\/problem\+json/);
           assert.equal(res.body.request_id, res.headers.get('x-request-id'));
@@ -64,7 +71,13 @@ describe('/v1/users', () => {
     it('answers 403 without the permission', async () => {
       const { token } = await passwordSession(app, ['user']);
       for (const [method, path] of routes) {
-        const res = await v1<Problem>(app, method, path, token, method === 'GET' || method === 'DELETE' ? undefined : {});
+        const res = await v1<Problem>(
+          app,
+          method,
+          path,
+          token,
+          method === 'GET' || method === 'DELETE' ? undefined : {},
+        );
         assert.equal(res.status, 403, `${method} ${path}`);
         assert.match(res.body.type, /forbidden$/);
       }
@@ -93,7 +106,9 @@ describe('/v1/users', () => {
   });
 
   it('documents every endpoint in OpenAPI with its permission', async () => {
-    const doc = (await request<{ paths: Record<string, Record<string, Record<string, unknown>>> }>('GET', `${app.url}/docs-json`)).body;
+    const doc = (
+      await request<{ paths: Record<string, Record<string, Record<string, unknown>>> }>('GET', `${app.url}/docs-json`)
+    ).body;
     const expected: [string, string, string][] = [
       ['/v1/users', 'post', 'users:write'],
       ['/v1/users', 'get', 'users:read'],
@@ -117,7 +132,18 @@ describe('/v1/users', () => {
       const username = unique('Créé_');
       const res = await newUser({ username, password: 'a-good-long-password', email: 'new@example.com' });
       assert.equal(res.status, 201);
-      assert.deepEqual(Object.keys(res.body).sort(), ['created_at', 'disabled', 'email', 'id', 'locked', 'locked_until', 'mfa_enabled', 'roles', 'updated_at', 'username']);
+      assert.deepEqual(Object.keys(res.body).sort(), [
+        'created_at',
+        'disabled',
+        'email',
+        'id',
+        'locked',
+        'locked_until',
+        'mfa_enabled',
+        'roles',
+        'updated_at',
+        'username',
+      ]);
       assert.equal(res.body.username, username);
       assert.deepEqual(res.body.roles, ['user']);
       assert.equal(res.body.email, 'new@example.com');
@@ -138,7 +164,11 @@ describe('/v1/users', () => {
     });
 
     it('assigns the given roles', async () => {
-      const res = await newUser({ username: unique('r_'), password: 'a-good-long-password', roles: ['reader', 'user', 'reader'] });
+      const res = await newUser({
+        username: unique('r_'),
+        password: 'a-good-long-password',
+        roles: ['reader', 'user', 'reader'],
+      });
       assert.equal(res.status, 201);
       assert.deepEqual(res.body.roles, ['reader', 'user']);
     });
@@ -150,7 +180,9 @@ describe('/v1/users', () => {
       assert.equal(again.status, 409);
       assert.match(again.body.type, /conflict$/);
       const name = unique('race_');
-      const results = await Promise.all(Array.from({ length: 5 }, () => newUser({ username: name, password: 'a-good-long-password' })));
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () => newUser({ username: name, password: 'a-good-long-password' })),
+      );
       assert.deepEqual(results.map((r) => r.status).sort(), [201, 409, 409, 409, 409]);
     });
 
@@ -190,10 +222,17 @@ describe('/v1/users', () => {
         const res = await newUser(json);
         assert.equal(res.status, 400, JSON.stringify(json));
         assert.match(res.body.type, /validation_failed$/);
-        assert.ok(res.body.errors?.some((e) => e.field === field), `${JSON.stringify(json)}: ${res.text}`);
+        assert.ok(
+          res.body.errors?.some((e) => e.field === field),
+          `${JSON.stringify(json)}: ${res.text}`,
+        );
       }
       for (const body of ['null', '[]', '"x"', '{"username":', '{"username":"a","password":{"$gt":""}}']) {
-        const res = await request('POST', `${app.url}/v1/users`, { token: admin, body, headers: { 'content-type': 'application/json' } });
+        const res = await request('POST', `${app.url}/v1/users`, {
+          token: admin,
+          body,
+          headers: { 'content-type': 'application/json' },
+        });
         assert.equal(res.status, 400, body);
       }
     });
@@ -201,16 +240,30 @@ describe('/v1/users', () => {
     it('refuses to grant permissions the caller does not hold (403)', async () => {
       const role = await createRole(app, ['users:read', 'users:write']);
       const { token } = await adminSession(app, [role]);
-      assert.equal((await newUser({ username: unique('e_'), password: 'a-good-long-password', roles: ['admin'] }, token)).status, 403);
-      assert.equal((await newUser({ username: unique('e_'), password: 'a-good-long-password', roles: ['reader'] }, token)).status, 403);
-      assert.equal((await newUser({ username: unique('e_'), password: 'a-good-long-password', roles: [role] }, token)).status, 201);
+      assert.equal(
+        (await newUser({ username: unique('e_'), password: 'a-good-long-password', roles: ['admin'] }, token)).status,
+        403,
+      );
+      assert.equal(
+        (await newUser({ username: unique('e_'), password: 'a-good-long-password', roles: ['reader'] }, token)).status,
+        403,
+      );
+      assert.equal(
+        (await newUser({ username: unique('e_'), password: 'a-good-long-password', roles: [role] }, token)).status,
+        201,
+      );
       assert.equal((await newUser({ username: unique('e_'), password: 'a-good-long-password' }, token)).status, 201);
       // What the caller holds is what its roles give now: a role taken away since login is not grantable.
       const auditor = await createRole(app, ['audit:read']);
       const shrinking = await adminSession(app, [role, auditor]);
-      await app.get(Database).query('DELETE FROM user_roles WHERE user_id = $1 AND role_name = $2', [shrinking.user.id, auditor]);
+      await app
+        .get(Database)
+        .query('DELETE FROM user_roles WHERE user_id = $1 AND role_name = $2', [shrinking.user.id, auditor]);
       app.get(PermissionCache).invalidate();
-      const res = await newUser({ username: unique('e_'), password: 'a-good-long-password', roles: [auditor] }, shrinking.token);
+      const res = await newUser(
+        { username: unique('e_'), password: 'a-good-long-password', roles: [auditor] },
+        shrinking.token,
+      );
       assert.equal(res.status, 403);
       assert.match(res.body.type, /forbidden$/);
     });
@@ -222,7 +275,10 @@ describe('/v1/users', () => {
       const older = await newUser({ username: unique('k_'), password: 'a-good-long-password', roles: [role] });
       assert.equal(older.status, 201, 'a permission gained since an unnarrowed login counts as held (API.md)');
       const fresh = await adminSession(app);
-      const res = await newUser({ username: unique('k_'), password: 'a-good-long-password', roles: [role] }, fresh.token);
+      const res = await newUser(
+        { username: unique('k_'), password: 'a-good-long-password', roles: [role] },
+        fresh.token,
+      );
       assert.equal(res.status, 201);
       assert.deepEqual(res.body.roles, [role]);
     });
@@ -244,7 +300,9 @@ describe('/v1/users', () => {
         pages++;
       } while (cursor && pages < 500);
       assert.equal(new Set(seen).size, seen.length, 'no user twice');
-      const [{ n }] = await app.get(Database).query<{ n: string }>('SELECT count(*) AS n FROM users WHERE deleted_at IS NULL');
+      const [{ n }] = await app
+        .get(Database)
+        .query<{ n: string }>('SELECT count(*) AS n FROM users WHERE deleted_at IS NULL');
       assert.ok(seen.length >= Number(n) - 5, 'every user seen (others may be created concurrently)');
       const all = await v1<{ items: User[] }>(app, 'GET', '/v1/users?limit=200', admin);
       const created = all.body.items.map((u) => u.created_at);
@@ -253,7 +311,16 @@ describe('/v1/users', () => {
 
     it('refuses bad limits and cursors with 400', async () => {
       const forged = Buffer.from(JSON.stringify({ ts: "x'; DROP TABLE users; --", id: 'y' })).toString('base64url');
-      for (const query of ['limit=0', 'limit=201', 'limit=abc', 'limit=1.5', 'cursor=***', 'cursor=eyJ4Ijox', `cursor=${forged}`, 'other=1']) {
+      for (const query of [
+        'limit=0',
+        'limit=201',
+        'limit=abc',
+        'limit=1.5',
+        'cursor=***',
+        'cursor=eyJ4Ijox',
+        `cursor=${forged}`,
+        'other=1',
+      ]) {
         const res = await v1<Problem>(app, 'GET', `/v1/users?${query}`, admin);
         assert.equal(res.status, 400, query);
       }
@@ -298,7 +365,11 @@ describe('/v1/users', () => {
         assert.equal((await v1(app, 'PATCH', `/v1/users/${user.id}`, admin, json)).status, 400, JSON.stringify(json));
       }
       for (const body of ['[]', '[{"disabled":true}]', '{"disabled":', '{"disabled":1e999}']) {
-        const res = await request('PATCH', `${app.url}/v1/users/${user.id}`, { token: admin, body, headers: { 'content-type': 'application/json' } });
+        const res = await request('PATCH', `${app.url}/v1/users/${user.id}`, {
+          token: admin,
+          body,
+          headers: { 'content-type': 'application/json' },
+        });
         assert.equal(res.status, 400, body);
       }
       assert.equal((await v1(app, 'PATCH', `/v1/users/${MISSING}`, admin, { disabled: true })).status, 404);
@@ -347,11 +418,20 @@ describe('/v1/users', () => {
 
     it('answers 400 for unknown roles or a bad body, 404 for unknown users, 403 on escalation', async () => {
       const user = await createUser(app);
-      const unknown = await v1<Problem>(app, 'PUT', `/v1/users/${user.id}/roles`, admin, { roles: ['reader', 'ghost'] });
+      const unknown = await v1<Problem>(app, 'PUT', `/v1/users/${user.id}/roles`, admin, {
+        roles: ['reader', 'ghost'],
+      });
       assert.equal(unknown.status, 400);
-      assert.deepEqual(unknown.body.errors?.map((e) => e.field), ['roles']);
+      assert.deepEqual(
+        unknown.body.errors?.map((e) => e.field),
+        ['roles'],
+      );
       for (const json of [{}, { roles: 'reader' }, { roles: ['a\u0000'] }, { roles: [''] }]) {
-        assert.equal((await v1(app, 'PUT', `/v1/users/${user.id}/roles`, admin, json)).status, 400, JSON.stringify(json));
+        assert.equal(
+          (await v1(app, 'PUT', `/v1/users/${user.id}/roles`, admin, json)).status,
+          400,
+          JSON.stringify(json),
+        );
       }
       assert.equal((await v1(app, 'PUT', `/v1/users/${MISSING}/roles`, admin, { roles: ['user'] })).status, 404);
       const role = await createRole(app, ['users:read', 'users:write']);
@@ -365,7 +445,8 @@ describe('/v1/users', () => {
   describe('POST /v1/users/{id}/unlock', () => {
     it('clears a lockout', async () => {
       const user = await createUser(app);
-      for (let i = 0; i < app.config.lockoutMaxAttempts; i++) await passwordGrant(app, { username: user.username, password: 'wrong-password-123' });
+      for (let i = 0; i < app.config.lockoutMaxAttempts; i++)
+        await passwordGrant(app, { username: user.username, password: 'wrong-password-123' });
       const locked = await v1<User>(app, 'GET', `/v1/users/${user.id}`, admin);
       assert.equal(locked.body.locked, true);
       assert.match(locked.body.locked_until!, RFC3339_UTC);
@@ -404,12 +485,21 @@ describe('/v1/users', () => {
       assert.equal((await passwordGrant(app, user)).body.error, 'invalid_grant');
 
       const [row] = await db.query<Record<string, unknown>>('SELECT * FROM users WHERE id = $1', [user.id]);
-      for (const column of ['username', 'username_key', 'email', 'password_hash', 'mfa_secret_enc', 'mfa_pending_secret_enc']) {
+      for (const column of [
+        'username',
+        'username_key',
+        'email',
+        'password_hash',
+        'mfa_secret_enc',
+        'mfa_pending_secret_enc',
+      ]) {
         assert.equal(row[column], null, column);
       }
       assert.equal(row.disabled, true);
       assert.ok(row.deleted_at);
-      const [keyRow] = await db.query<{ revoked_at: Date | null }>('SELECT revoked_at FROM api_keys WHERE id = $1', [key.id]);
+      const [keyRow] = await db.query<{ revoked_at: Date | null }>('SELECT revoked_at FROM api_keys WHERE id = $1', [
+        key.id,
+      ]);
       assert.ok(keyRow.revoked_at);
 
       const rows = await auditRows(app, `subject_id = $1 OR actor_id = $1`, [user.id]);
@@ -418,7 +508,10 @@ describe('/v1/users', () => {
       assert.ok(!text.includes(username.toLowerCase()) && !text.includes('erase-me@example.com'));
       assert.deepEqual(rows.find((r) => r.event_type === 'user.deleted')!.details, {});
       // The name is free again.
-      assert.equal((await v1(app, 'POST', '/v1/users', admin, { username, password: 'a-good-long-password' })).status, 201);
+      assert.equal(
+        (await v1(app, 'POST', '/v1/users', admin, { username, password: 'a-good-long-password' })).status,
+        201,
+      );
     });
   });
 });

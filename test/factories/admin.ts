@@ -11,7 +11,10 @@ export async function roleWith(app: TestApp, permissions: string[]): Promise<str
   const db = app.get(Database);
   await db.query('INSERT INTO roles (name) VALUES ($1)', [name]);
   if (permissions.length > 0) {
-    await db.query('INSERT INTO role_permissions (role_name, permission_name) SELECT $1, unnest($2::text[])', [name, permissions]);
+    await db.query('INSERT INTO role_permissions (role_name, permission_name) SELECT $1, unnest($2::text[])', [
+      name,
+      permissions,
+    ]);
   }
   app.get(PermissionCache).invalidate();
   return name;
@@ -21,22 +24,39 @@ export async function roleWith(app: TestApp, permissions: string[]): Promise<str
  * A user holding exactly `permissions` (through one custom role), logged in.
  * With `mfa` (default true) the token has otp in amr and passes the admin MFA rule.
  */
-export async function sessionWith(app: TestApp, permissions: string[], opts: { mfa?: boolean } = {}): Promise<{ user: TestUser; token: string; role: string }> {
+export async function sessionWith(
+  app: TestApp,
+  permissions: string[],
+  opts: { mfa?: boolean } = {},
+): Promise<{ user: TestUser; token: string; role: string }> {
   const role = await roleWith(app, permissions);
   const user = await createUser(app, { roles: [role], mfa: opts.mfa ?? true });
   return { user, token: (await login(app, user)).access_token, role };
 }
 
 /** A confidential client_credentials client holding `permissions`, and a token of it. */
-export async function clientSessionWith(app: TestApp, permissions: string[]): Promise<{ client: TestClient; token: string }> {
+export async function clientSessionWith(
+  app: TestApp,
+  permissions: string[],
+): Promise<{ client: TestClient; token: string }> {
   const client = await createClient(app, { roles: [await roleWith(app, permissions)] });
   const res = await clientCredentials(app, client.clientId, client.secret!);
   assert.equal(res.status, 200, res.text);
   return { client, token: res.body.access_token };
 }
 
-export function clientCredentials(app: TestApp, clientId: string, secret: string, extra: Record<string, string> = {}): Promise<HttpResult<TokenBody>> {
-  return postForm<TokenBody>(`${app.url}/oauth/token`, { grant_type: 'client_credentials', client_id: clientId, client_secret: secret, ...extra });
+export function clientCredentials(
+  app: TestApp,
+  clientId: string,
+  secret: string,
+  extra: Record<string, string> = {},
+): Promise<HttpResult<TokenBody>> {
+  return postForm<TokenBody>(`${app.url}/oauth/token`, {
+    grant_type: 'client_credentials',
+    client_id: clientId,
+    client_secret: secret,
+    ...extra,
+  });
 }
 
 /** Asserts an RFC 9457 problem with every contract field; `slug` checks the end of `type`. */
@@ -44,7 +64,8 @@ export function assertProblem(res: HttpResult<unknown>, status: number, slug?: s
   assert.equal(res.status, status, res.text);
   assert.match(res.headers.get('content-type') ?? '', /^application\/problem\+json/);
   const body = res.body as Record<string, unknown>;
-  for (const field of ['type', 'title', 'status', 'detail', 'request_id']) assert.ok(field in body, `problem lacks ${field}: ${res.text}`);
+  for (const field of ['type', 'title', 'status', 'detail', 'request_id'])
+    assert.ok(field in body, `problem lacks ${field}: ${res.text}`);
   assert.equal(body.status, status);
   assert.equal(body.request_id, res.headers.get('x-request-id'));
   if (slug) assert.ok(String(body.type).endsWith(slug), `type ${String(body.type)} should end in ${slug}`);

@@ -23,7 +23,11 @@ export interface Auth {
   apiKey?: string;
 }
 
-export function postApiKey(app: TestApp, auth: Auth, body: Record<string, unknown>): Promise<HttpResult<ApiKeyBody & Record<string, unknown>>> {
+export function postApiKey(
+  app: TestApp,
+  auth: Auth,
+  body: Record<string, unknown>,
+): Promise<HttpResult<ApiKeyBody & Record<string, unknown>>> {
   return request(`POST`, `${app.url}/v1/api-keys`, { ...auth, json: body });
 }
 
@@ -34,7 +38,12 @@ export async function createApiKey(app: TestApp, auth: Auth, body: Record<string
   return res.body;
 }
 
-export function rotateApiKey(app: TestApp, auth: Auth, id: string, body: Record<string, unknown> = {}): Promise<HttpResult<ApiKeyBody>> {
+export function rotateApiKey(
+  app: TestApp,
+  auth: Auth,
+  id: string,
+  body: Record<string, unknown> = {},
+): Promise<HttpResult<ApiKeyBody>> {
   return request('POST', `${app.url}/v1/api-keys/${id}/rotate`, { ...auth, json: body });
 }
 

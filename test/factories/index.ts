@@ -44,7 +44,10 @@ export async function createUser(
   let totpSecret: string | undefined;
   if (opts.mfa) {
     totpSecret = newTotpSecret();
-    await db.query('UPDATE users SET mfa_enabled = true, mfa_secret_enc = $2 WHERE id = $1', [user.id, app.get(MfaSecrets).seal(user.id, totpSecret)]);
+    await db.query('UPDATE users SET mfa_enabled = true, mfa_secret_enc = $2 WHERE id = $1', [
+      user.id,
+      app.get(MfaSecrets).seal(user.id, totpSecret),
+    ]);
   }
   return { id: user.id, username, password, totpSecret };
 }

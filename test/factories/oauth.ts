@@ -8,7 +8,10 @@ export async function createRole(app: TestApp, permissions: string[]): Promise<s
   const name = unique('role_');
   const db = app.get(Database);
   await db.query('INSERT INTO roles (name) VALUES ($1)', [name]);
-  await db.query('INSERT INTO role_permissions (role_name, permission_name) SELECT $1, unnest($2::text[])', [name, permissions]);
+  await db.query('INSERT INTO role_permissions (role_name, permission_name) SELECT $1, unnest($2::text[])', [
+    name,
+    permissions,
+  ]);
   app.get(PermissionCache).invalidate();
   return name;
 }

@@ -5,12 +5,21 @@ import { TestApp } from '../support/test-app';
 import { createUser, login, TestUser, TokenBody, totp, unique } from './index';
 
 /** A /v1 call with a JSON body (when given) and a bearer token (when given). */
-export function v1<T = Record<string, unknown>>(app: TestApp, method: string, path: string, token?: string, json?: unknown): Promise<HttpResult<T>> {
+export function v1<T = Record<string, unknown>>(
+  app: TestApp,
+  method: string,
+  path: string,
+  token?: string,
+  json?: unknown,
+): Promise<HttpResult<T>> {
   return request<T>(method, `${app.url}${path}`, { token, json });
 }
 
 /** A user without MFA, logged in with its password only (`amr: ["pwd"]`). */
-export async function passwordSession(app: TestApp, roles = ['user']): Promise<{ user: TestUser; token: string; tokens: TokenBody }> {
+export async function passwordSession(
+  app: TestApp,
+  roles = ['user'],
+): Promise<{ user: TestUser; token: string; tokens: TokenBody }> {
   const user = await createUser(app, { roles });
   const tokens = await login(app, user);
   return { user, token: tokens.access_token, tokens };
@@ -21,14 +30,21 @@ export async function createRole(app: TestApp, permissions: string[], name = uni
   const db = app.get(Database);
   await db.query('INSERT INTO roles (name, description) VALUES ($1, $2)', [name, 'test role']);
   if (permissions.length > 0) {
-    await db.query('INSERT INTO role_permissions (role_name, permission_name) SELECT $1, unnest($2::text[])', [name, permissions]);
+    await db.query('INSERT INTO role_permissions (role_name, permission_name) SELECT $1, unnest($2::text[])', [
+      name,
+      permissions,
+    ]);
   }
   app.get(PermissionCache).invalidate();
   return name;
 }
 
 export function refresh(app: TestApp, refreshToken: string): Promise<HttpResult<TokenBody>> {
-  return postForm<TokenBody>(`${app.url}/oauth/token`, { grant_type: 'refresh_token', client_id: app.config.bootstrapClientId, refresh_token: refreshToken });
+  return postForm<TokenBody>(`${app.url}/oauth/token`, {
+    grant_type: 'refresh_token',
+    client_id: app.config.bootstrapClientId,
+    refresh_token: refreshToken,
+  });
 }
 
 /** Enrols TOTP through the API; the confirming code is the current one (so it is spent). */

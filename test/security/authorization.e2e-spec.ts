@@ -24,10 +24,14 @@ describe('security: authorization', () => {
   });
   after(() => app.close());
 
-  const call = async (method: string, path: string, auth: { token?: string; apiKey?: string }, json?: unknown): Promise<Res> =>
-    fromFetch(await request(method, `${app.url}${path}`, { ...auth, json }));
+  const call = async (
+    method: string,
+    path: string,
+    auth: { token?: string; apiKey?: string },
+    json?: unknown,
+  ): Promise<Res> => fromFetch(await request(method, `${app.url}${path}`, { ...auth, json }));
 
-  describe('IDOR: a plain user cannot reach other users\' objects', () => {
+  describe("IDOR: a plain user cannot reach other users' objects", () => {
     let plain: string;
     let other: TestUser;
     let othersKey: string;
@@ -35,14 +39,23 @@ describe('security: authorization', () => {
     before(async () => {
       plain = (await login(app, await createUser(app))).access_token;
       other = await createUser(app, { roles: ['reader'] });
-      othersKey = (await createApiKey(app, { token: admin.token }, { name: 'other key', owner_type: 'user', owner_id: other.id, scope: 'users:read' })).id;
+      othersKey = (
+        await createApiKey(
+          app,
+          { token: admin.token },
+          { name: 'other key', owner_type: 'user', owner_id: other.id, scope: 'users:read' },
+        )
+      ).id;
     });
 
     it('cannot read, change, re-role, unlock or erase another user', async () => {
       assertProblem(await call('GET', `/v1/users/${other.id}`, { token: plain }), 403);
       assertProblem(await call('GET', '/v1/users', { token: plain }), 403);
       assertProblem(await call('PATCH', `/v1/users/${other.id}`, { token: plain }, { disabled: true }), 403);
-      assertProblem(await call('PATCH', `/v1/users/${other.id}`, { token: plain }, { email: 'attacker@example.com' }), 403);
+      assertProblem(
+        await call('PATCH', `/v1/users/${other.id}`, { token: plain }, { email: 'attacker@example.com' }),
+        403,
+      );
       assertProblem(await call('PUT', `/v1/users/${other.id}/roles`, { token: plain }, { roles: ['user'] }), 403);
       assertProblem(await call('POST', `/v1/users/${other.id}/unlock`, { token: plain }), 403);
       assertProblem(await call('DELETE', `/v1/users/${other.id}`, { token: plain }), 403);
@@ -52,37 +65,59 @@ describe('security: authorization', () => {
       assert.equal((victim.body as { email: string | null }).email, null);
     });
 
-    it('cannot list, read, rotate or revoke another user\'s API keys', async () => {
+    it("cannot list, read, rotate or revoke another user's API keys", async () => {
       assertProblem(await call('GET', '/v1/api-keys', { token: plain }), 403);
       assertProblem(await call('GET', `/v1/api-keys/${othersKey}`, { token: plain }), 403);
       assertProblem(await call('POST', `/v1/api-keys/${othersKey}/rotate`, { token: plain }, {}), 403);
       assertProblem(await call('DELETE', `/v1/api-keys/${othersKey}`, { token: plain }), 403);
       const key = await call('GET', `/v1/api-keys/${othersKey}`, { token: admin.token });
-      assert.equal((key.body as { revoked_at?: unknown }).revoked_at ?? null, null, 'the key was revoked by a plain user');
+      assert.equal(
+        (key.body as { revoked_at?: unknown }).revoked_at ?? null,
+        null,
+        'the key was revoked by a plain user',
+      );
     });
 
-    it('an API key minted in another user\'s name does not outlive the minter', async () => {
+    it("an API key minted in another user's name does not outlive the minter", async () => {
       // A key holder with api_keys:write (no users:write) mints a key owned by someone else.
       // Such a key acts, and is audited, as the other user; if it survives the minter being
       // disabled, disabling an account no longer ends that person's access. Either the mint
       // is refused, or the key dies with the minter's access.
       const keyManager = await sessionWith(app, ['api_keys:write', 'api_keys:read']);
-      const res = await call('POST', '/v1/api-keys', { token: keyManager.token }, { name: 'in your name', owner_type: 'user', owner_id: other.id });
+      const res = await call(
+        'POST',
+        '/v1/api-keys',
+        { token: keyManager.token },
+        { name: 'in your name', owner_type: 'user', owner_id: other.id },
+      );
       if (res.status !== 201) return assertProblem(res, 403);
       const key = (res.body as { key: string }).key;
-      assert.equal((await call('PATCH', `/v1/users/${keyManager.user.id}`, { token: admin.token }, { disabled: true })).status, 200);
+      assert.equal(
+        (await call('PATCH', `/v1/users/${keyManager.user.id}`, { token: admin.token }, { disabled: true })).status,
+        200,
+      );
       assertProblem(await call('GET', '/v1/me', { token: keyManager.token }), 401);
       const after = await call('GET', '/v1/api-keys?limit=1', { apiKey: key });
       assert.equal(after.status, 401, `the disabled minter still has access through the key it minted for ${other.id}`);
     });
 
-    it('rotating another user\'s key (which hands out a fresh secret acting as them) needs users:write', async () => {
+    it("rotating another user's key (which hands out a fresh secret acting as them) needs users:write", async () => {
       const keyManager = await sessionWith(app, ['api_keys:write', 'api_keys:read', 'users:read']);
       assertProblem(await call('POST', `/v1/api-keys/${othersKey}/rotate`, { token: keyManager.token }, {}), 403);
-      const own = await call('POST', '/v1/api-keys', { token: keyManager.token }, { name: 'mine', scope: 'users:read' });
+      const own = await call(
+        'POST',
+        '/v1/api-keys',
+        { token: keyManager.token },
+        { name: 'mine', scope: 'users:read' },
+      );
       assert.equal(own.status, 201, 'minting for oneself needs api_keys:write only');
-      const rotated = await call('POST', `/v1/api-keys/${(own.body as { id: string }).id}/rotate`, { token: keyManager.token }, {});
-      assert.equal(rotated.status, 201, 'and so does rotating one\'s own key');
+      const rotated = await call(
+        'POST',
+        `/v1/api-keys/${(own.body as { id: string }).id}/rotate`,
+        { token: keyManager.token },
+        {},
+      );
+      assert.equal(rotated.status, 201, "and so does rotating one's own key");
     });
   });
 
@@ -90,29 +125,69 @@ describe('security: authorization', () => {
     it('roles:write without users:write cannot assign admin (to itself or anyone)', async () => {
       const s = await sessionWith(app, ['roles:write', 'roles:read']);
       assertProblem(await call('PUT', `/v1/users/${s.user.id}/roles`, { token: s.token }, { roles: ['admin'] }), 403);
-      assertProblem(await call('POST', '/v1/users', { token: s.token }, { username: `esc${Date.now()}`, password: 'Escalate-Me-12345', roles: ['admin'] }), 403);
+      assertProblem(
+        await call(
+          'POST',
+          '/v1/users',
+          { token: s.token },
+          { username: `esc${Date.now()}`, password: 'Escalate-Me-12345', roles: ['admin'] },
+        ),
+        403,
+      );
     });
 
-    it('users:write without admin\'s permissions cannot assign admin', async () => {
+    it("users:write without admin's permissions cannot assign admin", async () => {
       const s = await sessionWith(app, ['users:write', 'users:read']);
       const victim = await createUser(app);
       assertProblem(await call('PUT', `/v1/users/${s.user.id}/roles`, { token: s.token }, { roles: ['admin'] }), 403);
       assertProblem(await call('PUT', `/v1/users/${victim.id}/roles`, { token: s.token }, { roles: ['admin'] }), 403);
-      assertProblem(await call('POST', '/v1/users', { token: s.token }, { username: `esc${Date.now()}`, password: 'Escalate-Me-12345', roles: ['admin'] }), 403);
+      assertProblem(
+        await call(
+          'POST',
+          '/v1/users',
+          { token: s.token },
+          { username: `esc${Date.now()}`, password: 'Escalate-Me-12345', roles: ['admin'] },
+        ),
+        403,
+      );
       const me = await call('GET', '/v1/me', { token: s.token });
       assert.ok(!(me.body as { roles: string[] }).roles.includes('admin'));
     });
 
     it('roles:write cannot create or widen a role with a permission it lacks', async () => {
       const s = await sessionWith(app, ['roles:write', 'roles:read']);
-      assertProblem(await call('POST', '/v1/roles', { token: s.token }, { name: `esc-${Date.now()}`, permissions: ['users:write'] }), 403);
+      assertProblem(
+        await call(
+          'POST',
+          '/v1/roles',
+          { token: s.token },
+          { name: `esc-${Date.now()}`, permissions: ['users:write'] },
+        ),
+        403,
+      );
       // Its own role, widened: the classic self-escalation.
-      assertProblem(await call('PATCH', `/v1/roles/${s.role}`, { token: s.token }, { permissions: ['roles:write', 'roles:read', 'users:write'] }), 403);
+      assertProblem(
+        await call(
+          'PATCH',
+          `/v1/roles/${s.role}`,
+          { token: s.token },
+          { permissions: ['roles:write', 'roles:read', 'users:write'] },
+        ),
+        403,
+      );
       // A role other users hold, widened to something the editor lacks.
       const shared = (await sessionWith(app, ['users:read'])).role;
-      assertProblem(await call('PATCH', `/v1/roles/${shared}`, { token: s.token }, { permissions: ['users:read', 'users:write'] }), 403);
+      assertProblem(
+        await call('PATCH', `/v1/roles/${shared}`, { token: s.token }, { permissions: ['users:read', 'users:write'] }),
+        403,
+      );
       // Built-in roles: refused either way (403, or 409 for "built-in roles cannot change").
-      const builtIn = await call('PATCH', '/v1/roles/user', { token: s.token }, { permissions: ['signing_keys:write'] });
+      const builtIn = await call(
+        'PATCH',
+        '/v1/roles/user',
+        { token: s.token },
+        { permissions: ['signing_keys:write'] },
+      );
       assert.ok([403, 409].includes(builtIn.status), builtIn.text);
       const me = await call('GET', '/v1/me', { token: s.token });
       assert.ok(!(me.body as { permissions: string[] }).permissions.includes('users:write'));
@@ -121,7 +196,10 @@ describe('security: authorization', () => {
     it('api_keys:write cannot create a key, or rotate one, beyond its own permissions', async () => {
       const s = await sessionWith(app, ['api_keys:write', 'api_keys:read']);
       assertProblem(await call('POST', '/v1/api-keys', { token: s.token }, { name: 'esc', scope: 'users:write' }), 403);
-      assertProblem(await call('POST', '/v1/api-keys', { token: s.token }, { name: 'esc', scope: 'api_keys:write users:write' }), 403);
+      assertProblem(
+        await call('POST', '/v1/api-keys', { token: s.token }, { name: 'esc', scope: 'api_keys:write users:write' }),
+        403,
+      );
       // Rotating an admin's powerful key would hand the rotator a users:write secret.
       const strong = await createApiKey(app, { token: admin.token }, { name: 'strong', scope: 'users:write' });
       const rotated = await call('POST', `/v1/api-keys/${strong.id}/rotate`, { token: s.token }, {});
@@ -142,12 +220,23 @@ describe('security: authorization', () => {
       const narrow = await login(app, reader, { scope: 'users:read' });
       const wider = await request('POST', `${app.url}/oauth/token`, {
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'refresh_token', client_id: app.config.bootstrapClientId, refresh_token: narrow.refresh_token!, scope: 'users:read roles:read' }).toString(),
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          client_id: app.config.bootstrapClientId,
+          refresh_token: narrow.refresh_token!,
+          scope: 'users:read roles:read',
+        }).toString(),
       });
       assertOAuthError(fromFetch(wider), 400, 'invalid_scope');
       const beyond = await request('POST', `${app.url}/oauth/token`, {
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'password', client_id: app.config.bootstrapClientId, username: reader.username, password: reader.password, scope: 'users:write' }).toString(),
+        body: new URLSearchParams({
+          grant_type: 'password',
+          client_id: app.config.bootstrapClientId,
+          username: reader.username,
+          password: reader.password,
+          scope: 'users:write',
+        }).toString(),
       });
       assertOAuthError(fromFetch(beyond), 400, 'invalid_scope');
     });
@@ -162,8 +251,16 @@ describe('security: authorization', () => {
         assert.equal(res.status, 200, res.text);
         assert.equal(res.text, '');
       }
-      assert.equal((await call('GET', '/v1/me', { token: victim.access_token })).status, 200, 'the access token was revoked by another client');
-      assert.equal((await refresh(app, victim.refresh_token!)).status, 200, 'the refresh token was revoked by another client');
+      assert.equal(
+        (await call('GET', '/v1/me', { token: victim.access_token })).status,
+        200,
+        'the access token was revoked by another client',
+      );
+      assert.equal(
+        (await refresh(app, victim.refresh_token!)).status,
+        200,
+        'the refresh token was revoked by another client',
+      );
     });
   });
 
@@ -184,14 +281,22 @@ describe('security: authorization', () => {
         // Turning the second factor off needs the second factor.
         ['DELETE', '/v1/me/mfa/totp', undefined],
       ];
-      for (const [method, path, body] of writes) assertProblem(await call(method, path, { token: pwdOnly }, body), 403, 'mfa_required');
+      for (const [method, path, body] of writes)
+        assertProblem(await call(method, path, { token: pwdOnly }, body), 403, 'mfa_required');
       // Reading needs no MFA.
       assert.equal((await call('GET', '/v1/users?limit=1', { token: pwdOnly })).status, 200);
-      assert.equal(((await call('GET', `/v1/users/${target.id}`, { token: admin.token })).body as { disabled: boolean }).disabled, false);
+      assert.equal(
+        ((await call('GET', `/v1/users/${target.id}`, { token: admin.token })).body as { disabled: boolean }).disabled,
+        false,
+      );
     });
 
-    it('API keys (and their owners\' MFA state) are not subject to it, as the contract says', async () => {
-      const key = await createApiKey(app, { token: admin.token }, { name: 'automation', scope: 'roles:write roles:read' });
+    it("API keys (and their owners' MFA state) are not subject to it, as the contract says", async () => {
+      const key = await createApiKey(
+        app,
+        { token: admin.token },
+        { name: 'automation', scope: 'roles:write roles:read' },
+      );
       const res = await call('POST', '/v1/roles', { apiKey: key.key }, { name: `auto-${Date.now()}`, permissions: [] });
       assert.equal(res.status, 201, res.text);
     });

@@ -39,12 +39,18 @@ describe('security: enumeration and lockout', () => {
     const mfa = await createUser(app, { mfa: true });
     const db = app.get(Database);
     await db.query('UPDATE users SET disabled = true WHERE id = $1', [disabled.id]);
-    await db.query(`UPDATE users SET locked_until = now() + interval '5 minutes', failed_attempts = $2 WHERE id = $1`, [locked.id, MAX_ATTEMPTS]);
+    await db.query(`UPDATE users SET locked_until = now() + interval '5 minutes', failed_attempts = $2 WHERE id = $1`, [
+      locked.id,
+      MAX_ATTEMPTS,
+    ]);
     const answers: [string, HttpResult<unknown>][] = [
       ['unknown user', await passwordGrant(app, { username: unique('nobody_'), password: WRONG })],
       ['impossible username', await passwordGrant(app, { username: 'no such user!', password: WRONG })],
       ['wrong password', await passwordGrant(app, { username: known.username, password: WRONG })],
-      ['wrong password, other case', await passwordGrant(app, { username: known.username.toUpperCase(), password: WRONG })],
+      [
+        'wrong password, other case',
+        await passwordGrant(app, { username: known.username.toUpperCase(), password: WRONG }),
+      ],
       ['disabled, right password', await passwordGrant(app, disabled)],
       ['locked, right password', await passwordGrant(app, locked)],
       // The password is checked before MFA: a wrong one must not reveal that the account has MFA.
@@ -99,20 +105,30 @@ describe('security: enumeration and lockout', () => {
 
   it(`20 parallel wrong passwords count at most ${MAX_ATTEMPTS} attempts, lock once, and the right password is refused while locked`, async () => {
     const user = await createUser(app);
-    const guesses = await Promise.all(Array.from({ length: 20 }, () => passwordGrant(app, { username: user.username, password: WRONG })));
-    for (const g of guesses) assertOAuthError(fromFetch(g), 400, 'invalid_grant');
-    const [row] = await app.get(Database).query<{ failed_attempts: number; locked_until: Date | null }>(
-      'SELECT failed_attempts, locked_until FROM users WHERE id = $1',
-      [user.id],
+    const guesses = await Promise.all(
+      Array.from({ length: 20 }, () => passwordGrant(app, { username: user.username, password: WRONG })),
     );
+    for (const g of guesses) assertOAuthError(fromFetch(g), 400, 'invalid_grant');
+    const [row] = await app
+      .get(Database)
+      .query<{ failed_attempts: number; locked_until: Date | null }>(
+        'SELECT failed_attempts, locked_until FROM users WHERE id = $1',
+        [user.id],
+      );
     assert.ok(row.failed_attempts <= MAX_ATTEMPTS, `${row.failed_attempts} attempts were counted`);
     assert.ok(row.locked_until && row.locked_until.getTime() > Date.now(), 'the account is not locked');
-    assert.equal((await auditRows(app, `event_type = 'user.locked' AND subject_id = $1`, [user.id])).length, 1, 'locked more than once');
+    assert.equal(
+      (await auditRows(app, `event_type = 'user.locked' AND subject_id = $1`, [user.id])).length,
+      1,
+      'locked more than once',
+    );
     // Locked: the right password gets exactly the answer of a wrong one.
     const right = await passwordGrant(app, user);
     assert.equal(right.status, 400);
     assert.equal(right.text, guesses[0].text);
-    const reasons = await auditRows(app, `event_type = 'user.login' AND outcome = 'failure' AND subject_id = $1`, [user.id]);
+    const reasons = await auditRows(app, `event_type = 'user.login' AND outcome = 'failure' AND subject_id = $1`, [
+      user.id,
+    ]);
     assert.equal(reasons.at(-1)?.details.reason, 'locked');
   });
 
@@ -122,7 +138,9 @@ describe('security: enumeration and lockout', () => {
     const user = await createUser(app);
     const creds = [...Array.from({ length: 29 }, () => ({ username: user.username, password: WRONG })), user];
     const answers = await Promise.all(creds.map((c) => passwordGrant(app, c)));
-    const [row] = await app.get(Database).query<{ failed_attempts: number }>('SELECT failed_attempts FROM users WHERE id = $1', [user.id]);
+    const [row] = await app
+      .get(Database)
+      .query<{ failed_attempts: number }>('SELECT failed_attempts FROM users WHERE id = $1', [user.id]);
     assert.ok(row.failed_attempts <= MAX_ATTEMPTS, `${row.failed_attempts} attempts were counted`);
     const failures = answers.filter((a) => a.status !== 200);
     assert.ok(failures.length >= 29);

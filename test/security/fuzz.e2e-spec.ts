@@ -55,13 +55,31 @@ describe('security: fuzzing the documented API', () => {
     admin = await adminSession(app);
     plain = await createUser(app, { roles: ['reader'] });
     plainTokens = await login(app, plain);
-    plainKey = await createApiKey(app, { token: admin.token }, { name: 'plain key', owner_type: 'user', owner_id: plain.id, scope: 'users:read' });
+    plainKey = await createApiKey(
+      app,
+      { token: admin.token },
+      { name: 'plain key', owner_type: 'user', owner_id: plain.id, scope: 'users:read' },
+    );
     // Objects the admin phase may change or delete: real ids make handlers go past their 404s.
     const victim = await createUser(app);
     victimClient = await createClient(app, { roles: [await createRole(app, ['users:read'])] });
     victimKey = await createApiKey(app, { token: admin.token }, { name: 'victim key', scope: 'users:read' });
-    ids = [victim.id, victimClient.clientId, victimClient.id, victimKey.id, await createRole(app, ['users:read']), 'reader'];
-    secrets = [admin.user.password, admin.user.totpSecret!, admin.token, plain.password, plainTokens.access_token, plainTokens.refresh_token!];
+    ids = [
+      victim.id,
+      victimClient.clientId,
+      victimClient.id,
+      victimKey.id,
+      await createRole(app, ['users:read']),
+      'reader',
+    ];
+    secrets = [
+      admin.user.password,
+      admin.user.totpSecret!,
+      admin.token,
+      plain.password,
+      plainTokens.access_token,
+      plainTokens.refresh_token!,
+    ];
     secrets.push(plainKey.key, victimKey.key, caller.secret, victimClient.secret!);
     console.log(`fuzz seed ${SEED} (FUZZ_SEED=${SEED} reproduces it); ${ops.length} documented operations`);
   });
@@ -93,30 +111,48 @@ describe('security: fuzzing the documented API', () => {
       const label = `${c.method} ${c.path.slice(0, 120)} headers=${JSON.stringify(c.headers).slice(0, 200)} body=${(c.body ?? '').slice(0, 200)}`;
       if (outcome instanceof Error) {
         // The server may drop a connection while an oversized body is still arriving (after its 413).
-        if ((c.body?.length ?? 0) <= BODY_LIMIT) findings.record(`${c.method} ${c.route}: transport error ${outcome.message.slice(0, 80)}`, label);
+        if ((c.body?.length ?? 0) <= BODY_LIMIT)
+          findings.record(`${c.method} ${c.route}: transport error ${outcome.message.slice(0, 80)}`, label);
         return;
       }
       const path = c.path.split('?')[0];
       const ok = outcome.status >= 200 && outcome.status < 300;
       const extra: (string | null)[] = [ms > 10_000 ? `took ${ms} ms` : null];
       if (phase === 1 && ok && path.startsWith('/v1')) extra.push('success on /v1 without a valid credential');
-      if (phase === 1 && ok && path === '/oauth/introspect') extra.push('introspection answered an unauthenticated caller');
-      if (phase === 1 && outcome.status === 200 && path === '/oauth/token') extra.push('a token was issued to garbage credentials');
+      if (phase === 1 && ok && path === '/oauth/introspect')
+        extra.push('introspection answered an unauthenticated caller');
+      if (phase === 1 && outcome.status === 200 && path === '/oauth/token')
+        extra.push('a token was issued to garbage credentials');
       if (outcome.status === 200 && path === '/oauth/introspect') {
         const active = (outcome.body as { active?: unknown } | undefined)?.active;
         if (typeof active !== 'boolean') extra.push('introspection answer without a boolean `active`');
-        if (active === false && outcome.text !== '{"active":false}') extra.push('inactive answer is not exactly {"active":false}');
+        if (active === false && outcome.text !== '{"active":false}')
+          extra.push('inactive answer is not exactly {"active":false}');
       }
-      findings.checkOn(c.route, label, { method: c.method, path: c.path, requestId: c.headers['x-request-id'], echo: c.echo }, outcome, ...extra);
+      findings.checkOn(
+        c.route,
+        label,
+        { method: c.method, path: c.path, requestId: c.headers['x-request-id'], echo: c.echo },
+        outcome,
+        ...extra,
+      );
     };
   }
 
   it(`phase 1: ${PHASE_1.target} requests without a valid credential change nothing and keep the contract`, async () => {
     const before = await tableCounts(app);
     const findings = new Findings(() => secrets);
-    const s = await runFuzz(raw, { arbitrary: fuzzRequest(context()), seed: SEED, ...PHASE_1, concurrency: CONCURRENCY, observe: observer(findings, 1) });
+    const s = await runFuzz(raw, {
+      arbitrary: fuzzRequest(context()),
+      seed: SEED,
+      ...PHASE_1,
+      concurrency: CONCURRENCY,
+      observe: observer(findings, 1),
+    });
     stats.push(s);
-    console.log(`phase 1: ${s.sent} requests in ${s.elapsedMs} ms, statuses ${JSON.stringify(s.byStatus)}, transport errors ${s.transportErrors}`);
+    console.log(
+      `phase 1: ${s.sent} requests in ${s.elapsedMs} ms, statuses ${JSON.stringify(s.byStatus)}, transport errors ${s.transportErrors}`,
+    );
     findings.assertNone();
     // Failed logins are audited, nothing else may move.
     const now = await tableCounts(app);
@@ -128,12 +164,22 @@ describe('security: fuzzing the documented API', () => {
 
   it(`phase 2: ${PHASE_2.target} requests, most of them as an MFA admin`, async () => {
     const findings = new Findings(() => secrets);
-    const s = await runFuzz(raw, { arbitrary: fuzzRequest(context(admin.token)), seed: SEED + 7_777, ...PHASE_2, concurrency: CONCURRENCY, observe: observer(findings, 2) });
+    const s = await runFuzz(raw, {
+      arbitrary: fuzzRequest(context(admin.token)),
+      seed: SEED + 7_777,
+      ...PHASE_2,
+      concurrency: CONCURRENCY,
+      observe: observer(findings, 2),
+    });
     stats.push(s);
-    console.log(`phase 2: ${s.sent} requests (${s.admin} as admin) in ${s.elapsedMs} ms, statuses ${JSON.stringify(s.byStatus)}, transport errors ${s.transportErrors}`);
+    console.log(
+      `phase 2: ${s.sent} requests (${s.admin} as admin) in ${s.elapsedMs} ms, statuses ${JSON.stringify(s.byStatus)}, transport errors ${s.transportErrors}`,
+    );
     findings.assertNone();
     assert.ok(s.admin > s.sent / 4, 'too few admin requests to exercise the handlers');
-    const reachedHandlers = Object.entries(s.byStatus).some(([status, n]) => ['200', '201', '204'].includes(status) && n > 50);
+    const reachedHandlers = Object.entries(s.byStatus).some(
+      ([status, n]) => ['200', '201', '204'].includes(status) && n > 50,
+    );
     assert.ok(reachedHandlers, 'the admin share never got past validation');
     assert.ok(s.sent >= PHASE_2.target, `only ${s.sent} of ${PHASE_2.target} requests within ${PHASE_2.capMs} ms`);
   });
@@ -149,6 +195,15 @@ describe('security: fuzzing the documented API', () => {
     assert.equal((await raw.send({ method: 'GET', path: '/health/ready' })).status, 200);
     const fresh = await login(app, plain);
     assert.equal(((await introspect(app, caller, fresh.access_token)).body as { active?: unknown }).active, true);
-    assert.equal((await raw.send({ method: 'GET', path: '/v1/users?limit=1', headers: { authorization: `Bearer ${admin.token}` } })).status, 200);
+    assert.equal(
+      (
+        await raw.send({
+          method: 'GET',
+          path: '/v1/users?limit=1',
+          headers: { authorization: `Bearer ${admin.token}` },
+        })
+      ).status,
+      200,
+    );
   });
 });

@@ -78,7 +78,8 @@ describe('security: JWT attacks', () => {
   async function assertAccepted(label: string, token: string): Promise<void> {
     const answer = await introspect(app, caller, token);
     assert.equal((answer.body as Json).active, true, `${label}: ${answer.text}`);
-    for (const path of PROTECTED) assert.equal((await getWithBearer(app, path, token)).status, 200, `${label}: GET ${path}`);
+    for (const path of PROTECTED)
+      assert.equal((await getWithBearer(app, path, token)).status, 200, `${label}: GET ${path}`);
   }
 
   it('control: the genuine token, and the same claims re-signed with our key by the forger, are accepted', async () => {
@@ -91,14 +92,22 @@ describe('security: JWT attacks', () => {
     const { header, payload, signature } = splitJwt(genuine);
     for (const alg of ['none', 'None', 'NONE', 'nOnE']) {
       await assertRejected(`alg ${alg}, empty signature`, forge({ ...header, alg }, payload, { kind: 'none' }));
-      await assertRejected(`alg ${alg}, original signature`, forge({ ...header, alg }, payload, { kind: 'none', signature }));
-      await assertRejected(`alg ${alg}, no kid`, forge({ typ: 'at+jwt', alg }, payload, { kind: 'none', signature: 'AA' }));
+      await assertRejected(
+        `alg ${alg}, original signature`,
+        forge({ ...header, alg }, payload, { kind: 'none', signature }),
+      );
+      await assertRejected(
+        `alg ${alg}, no kid`,
+        forge({ typ: 'at+jwt', alg }, payload, { kind: 'none', signature: 'AA' }),
+      );
     }
   });
 
   it('HS256 signed with our RSA public key (key confusion) is refused: PEM, DER, JWK n, whole JWK', async () => {
     const { header, payload } = splitJwt(genuine);
-    const jwks = (await (await fetch(`${app.url}/.well-known/jwks.json`)).json()) as { keys: (JsonWebKey & { kid: string })[] };
+    const jwks = (await (await fetch(`${app.url}/.well-known/jwks.json`)).json()) as {
+      keys: (JsonWebKey & { kid: string })[];
+    };
     const jwk = jwks.keys.find((k) => k.kid === ours.kid);
     assert.ok(jwk?.n, 'our key is published in JWKS');
     const secrets: [string, string | Buffer][] = [
@@ -119,9 +128,23 @@ describe('security: JWT attacks', () => {
 
   it('an unknown, missing or malformed kid is refused', async () => {
     const { header, payload } = splitJwt(genuine);
-    const kids: unknown[] = ['unknown-kid', '', ' ', 42, ['a'], { kid: ours.kid }, null, `${ours.kid} `, ours.kid.toUpperCase(), 'k'.repeat(5_000)];
+    const kids: unknown[] = [
+      'unknown-kid',
+      '',
+      ' ',
+      42,
+      ['a'],
+      { kid: ours.kid },
+      null,
+      `${ours.kid} `,
+      ours.kid.toUpperCase(),
+      'k'.repeat(5_000),
+    ];
     for (const kid of kids) {
-      await assertRejected(`kid ${JSON.stringify(kid).slice(0, 40)}`, forge({ ...header, kid }, payload, attackerSigner()));
+      await assertRejected(
+        `kid ${JSON.stringify(kid).slice(0, 40)}`,
+        forge({ ...header, kid }, payload, attackerSigner()),
+      );
     }
     const { kid: _kid, ...noKid } = header;
     await assertRejected('no kid, attacker key', forge(noKid, payload, attackerSigner()));
@@ -145,7 +168,10 @@ describe('security: JWT attacks', () => {
     ];
     for (const kid of kids) {
       // The classic /dev/null trick signs with an empty HMAC key; the attacker's RSA key covers lookups that "succeed".
-      await assertRejected(`kid ${kid} (HS256 empty key)`, forge({ ...header, kid, alg: 'HS256' }, payload, { kind: 'hmac', alg: 'HS256', secret: '' }));
+      await assertRejected(
+        `kid ${kid} (HS256 empty key)`,
+        forge({ ...header, kid, alg: 'HS256' }, payload, { kind: 'hmac', alg: 'HS256', secret: '' }),
+      );
       await assertRejected(`kid ${kid} (attacker RSA)`, forge({ ...header, kid }, payload, attackerSigner()));
     }
     // The keys table is intact and our key still verifies.
@@ -170,7 +196,11 @@ describe('security: JWT attacks', () => {
   });
 
   it('a genuine token with extra jku/x5u headers still verifies only against our keys (no fetch)', async () => {
-    const withJku = resign(genuine, { header: (h) => ({ ...h, jku: `${spyUrl}/jwks.json`, x5u: `${spyUrl}/cert.pem` }) }, ourSigner());
+    const withJku = resign(
+      genuine,
+      { header: (h) => ({ ...h, jku: `${spyUrl}/jwks.json`, x5u: `${spyUrl}/cert.pem` }) },
+      ourSigner(),
+    );
     await assertAccepted('genuine + jku', withJku);
     // The same header with the attacker's signature: jku would "vouch" for it if it were honoured.
     await assertRejected('attacker + jku', resign(withJku, {}, attackerSigner()));
@@ -180,21 +210,40 @@ describe('security: JWT attacks', () => {
 
   it('expired and not-yet-valid tokens are refused, even when signed with our key', async () => {
     const t = now();
-    await assertRejected('expired', resign(genuine, { payload: (p) => ({ ...p, iat: t - 1000, nbf: t - 1000, exp: t - 100 }) }, ourSigner()));
+    await assertRejected(
+      'expired',
+      resign(genuine, { payload: (p) => ({ ...p, iat: t - 1000, nbf: t - 1000, exp: t - 100 }) }, ourSigner()),
+    );
     await assertRejected('expired 1 s ago', resign(genuine, { payload: (p) => ({ ...p, exp: t - 1 }) }, ourSigner()));
-    await assertRejected('nbf in the future', resign(genuine, { payload: (p) => ({ ...p, nbf: t + 600, exp: t + 1200 }) }, ourSigner()));
-    await assertRejected('exp as a string', resign(genuine, { payload: (p) => ({ ...p, exp: String(t + 900) }) }, ourSigner()));
+    await assertRejected(
+      'nbf in the future',
+      resign(genuine, { payload: (p) => ({ ...p, nbf: t + 600, exp: t + 1200 }) }, ourSigner()),
+    );
+    await assertRejected(
+      'exp as a string',
+      resign(genuine, { payload: (p) => ({ ...p, exp: String(t + 900) }) }, ourSigner()),
+    );
     await assertRejected('no exp', resign(genuine, { payload: ({ exp: _exp, ...p }) => p }, ourSigner()));
   });
 
   it('a wrong iss, or an empty or missing aud, is refused, even when signed with our key', async () => {
     const issuer = app.config.issuer;
-    for (const iss of ['https://evil.example', `${issuer}/`, `${issuer}.evil.example`, issuer.toUpperCase(), '', null]) {
+    for (const iss of [
+      'https://evil.example',
+      `${issuer}/`,
+      `${issuer}.evil.example`,
+      issuer.toUpperCase(),
+      '',
+      null,
+    ]) {
       await assertRejected(`iss ${String(iss)}`, resign(genuine, { payload: (p) => ({ ...p, iss }) }, ourSigner()));
     }
     await assertRejected('no iss', resign(genuine, { payload: ({ iss: _iss, ...p }) => p }, ourSigner()));
     for (const aud of ['', [], null]) {
-      await assertRejected(`aud ${JSON.stringify(aud)}`, resign(genuine, { payload: (p) => ({ ...p, aud }) }, ourSigner()));
+      await assertRejected(
+        `aud ${JSON.stringify(aud)}`,
+        resign(genuine, { payload: (p) => ({ ...p, aud }) }, ourSigner()),
+      );
     }
     await assertRejected('no aud', resign(genuine, { payload: ({ aud: _aud, ...p }) => p }, ourSigner()));
   });
@@ -236,24 +285,42 @@ describe('security: JWT attacks', () => {
     const { payload } = splitJwt(genuine);
     const escalated = { ...payload, scope: 'users:write roles:write signing_keys:write', roles: ['admin'] };
     await assertRejected('scope escalated', `${h}.${encodePart(escalated)}.${s}`);
-    await assertRejected('sub swapped', `${h}.${encodePart({ ...payload, sub: '00000000-0000-0000-0000-000000000000' })}.${s}`);
-    await assertRejected('exp extended', `${h}.${encodePart({ ...payload, exp: (payload.exp as number) + 86_400 })}.${s}`);
+    await assertRejected(
+      'sub swapped',
+      `${h}.${encodePart({ ...payload, sub: '00000000-0000-0000-0000-000000000000' })}.${s}`,
+    );
+    await assertRejected(
+      'exp extended',
+      `${h}.${encodePart({ ...payload, exp: (payload.exp as number) + 86_400 })}.${s}`,
+    );
   });
 
   it('a token signed by a different RSA key that claims our kid is refused', async () => {
     await assertRejected('attacker key, our kid', resign(genuine, {}, attackerSigner()));
-    await assertRejected('attacker key, our kid, escalated', resign(genuine, { payload: (p) => ({ ...p, scope: 'users:write', roles: ['admin'] }) }, attackerSigner()));
+    await assertRejected(
+      'attacker key, our kid, escalated',
+      resign(genuine, { payload: (p) => ({ ...p, scope: 'users:write', roles: ['admin'] }) }, attackerSigner()),
+    );
   });
 
   it('another alg with our own key (RS512, PS256) or a crit header is refused', async () => {
     // The alg must equal the one registered for the kid: no algorithm negotiation by the token.
-    await assertRejected('RS512', resign(genuine, { header: (h) => ({ ...h, alg: 'RS512' }) }, { kind: 'rsa', alg: 'RS512', key: ours.privateKey }));
-    await assertRejected('PS256', resign(genuine, { header: (h) => ({ ...h, alg: 'PS256' }) }, { kind: 'rsa', alg: 'PS256', key: ours.privateKey }));
+    await assertRejected(
+      'RS512',
+      resign(genuine, { header: (h) => ({ ...h, alg: 'RS512' }) }, { kind: 'rsa', alg: 'RS512', key: ours.privateKey }),
+    );
+    await assertRejected(
+      'PS256',
+      resign(genuine, { header: (h) => ({ ...h, alg: 'PS256' }) }, { kind: 'rsa', alg: 'PS256', key: ours.privateKey }),
+    );
     // RFC 7515 §4.1.11: an extension we do not understand listed in crit must be refused.
-    await assertRejected('crit', resign(genuine, { header: (h) => ({ ...h, crit: ['x-unknown'], 'x-unknown': true }) }, ourSigner()));
+    await assertRejected(
+      'crit',
+      resign(genuine, { header: (h) => ({ ...h, crit: ['x-unknown'], 'x-unknown': true }) }, ourSigner()),
+    );
   });
 
-  it('a forged token carrying a victim\'s jti and sid revokes nothing at /oauth/revoke', async () => {
+  it("a forged token carrying a victim's jti and sid revokes nothing at /oauth/revoke", async () => {
     // If revocation trusted an unverified token, anyone could log anyone out (or kill a family).
     const victim = await login(app, await createUser(app, { roles: ['reader'] }));
     const forged = resign(victim.access_token, {}, attackerSigner());
@@ -269,7 +336,8 @@ describe('security: JWT attacks', () => {
     const jwks = (await (await fetch(`${app.url}/.well-known/jwks.json`)).json()) as { keys: Json[] };
     assert.ok(jwks.keys.length > 0);
     for (const key of jwks.keys) {
-      for (const priv of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth']) assert.equal(key[priv], undefined, `JWKS key has private member ${priv}`);
+      for (const priv of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth'])
+        assert.equal(key[priv], undefined, `JWKS key has private member ${priv}`);
     }
   });
 });

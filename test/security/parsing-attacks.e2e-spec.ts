@@ -44,7 +44,12 @@ describe('security: request parsing attacks', () => {
     findings = new Findings();
   });
 
-  const post = (path: string, contentType: string | undefined, body: string | Buffer, extra: Record<string, string> = {}): RawRequest => ({
+  const post = (
+    path: string,
+    contentType: string | undefined,
+    body: string | Buffer,
+    extra: Record<string, string> = {},
+  ): RawRequest => ({
     method: 'POST',
     path,
     headers: { ...(contentType ? { 'content-type': contentType } : {}), ...extra },
@@ -61,12 +66,19 @@ describe('security: request parsing attacks', () => {
     const bigForm = `grant_type=password&username=${'a'.repeat(LIMIT * 2)}`;
     for (const path of OAUTH) {
       assertOAuthError(await check(`${path} big form`, post(path, FORM, bigForm)), 413, 'invalid_request');
-      assertOAuthError(await check(`${path} big chunked form`, { ...post(path, FORM, bigForm), chunked: true }), 413, 'invalid_request');
+      assertOAuthError(
+        await check(`${path} big chunked form`, { ...post(path, FORM, bigForm), chunked: true }),
+        413,
+        'invalid_request',
+      );
     }
     const bigJson = JSON.stringify({ name: 'x', description: 'd'.repeat(LIMIT * 2), permissions: [] });
     assertProblem(await check('big json, admin', post('/v1/roles', JSON_TYPE, bigJson, asAdmin)), 413);
     assertProblem(await check('big json, anonymous', post('/v1/users', JSON_TYPE, bigJson)), 413);
-    assertProblem(await check('big json, chunked', { ...post('/v1/roles', JSON_TYPE, bigJson, asAdmin), chunked: true }), 413);
+    assertProblem(
+      await check('big json, chunked', { ...post('/v1/roles', JSON_TYPE, bigJson, asAdmin), chunked: true }),
+      413,
+    );
     // 4,000 characters but 12,000 bytes: the limit is on bytes.
     const euros = JSON.stringify({ name: 'x', description: '€'.repeat(4_000), permissions: [] });
     assertProblem(await check('multi-byte json', post('/v1/roles', JSON_TYPE, euros, asAdmin)), 413);
@@ -98,15 +110,44 @@ describe('security: request parsing attacks', () => {
     findings.assertNone();
   });
 
-  it('a content type other than the route group\'s is 415 in its shape', async () => {
-    const others = ['application/json', 'text/plain', 'multipart/form-data; boundary=x', 'application/xml', 'application/x-www-form-urlencoded-evil', 'x/y'];
+  it("a content type other than the route group's is 415 in its shape", async () => {
+    const others = [
+      'application/json',
+      'text/plain',
+      'multipart/form-data; boundary=x',
+      'application/xml',
+      'application/x-www-form-urlencoded-evil',
+      'x/y',
+    ];
     for (const path of OAUTH) {
-      for (const type of others) assertOAuthError(await check(`${path} as ${type}`, post(path, type, 'token=x')), 415, 'invalid_request');
-      assertOAuthError(await check(`${path} without content type`, post(path, undefined, 'token=x')), 415, 'invalid_request');
+      for (const type of others)
+        assertOAuthError(await check(`${path} as ${type}`, post(path, type, 'token=x')), 415, 'invalid_request');
+      assertOAuthError(
+        await check(`${path} without content type`, post(path, undefined, 'token=x')),
+        415,
+        'invalid_request',
+      );
     }
-    const notJson = ['application/x-www-form-urlencoded', 'text/plain', 'application/xml', 'application/jsonp', 'text/json', 'multipart/form-data; boundary=x'];
-    for (const type of notJson) assertProblem(await check(`/v1/roles as ${type}`, post('/v1/roles', type, '{"name":"x","permissions":[]}', asAdmin)), 415);
-    assertProblem(await check('/v1/roles without content type', post('/v1/roles', undefined, '{"name":"x","permissions":[]}', asAdmin)), 415);
+    const notJson = [
+      'application/x-www-form-urlencoded',
+      'text/plain',
+      'application/xml',
+      'application/jsonp',
+      'text/json',
+      'multipart/form-data; boundary=x',
+    ];
+    for (const type of notJson)
+      assertProblem(
+        await check(`/v1/roles as ${type}`, post('/v1/roles', type, '{"name":"x","permissions":[]}', asAdmin)),
+        415,
+      );
+    assertProblem(
+      await check(
+        '/v1/roles without content type',
+        post('/v1/roles', undefined, '{"name":"x","permissions":[]}', asAdmin),
+      ),
+      415,
+    );
     // Media types are case-insensitive and may carry a charset (RFC 9110 §8.3.1): these are JSON.
     for (const type of ['APPLICATION/JSON', 'application/json; charset=utf-8', 'Application/Json;charset=UTF-8']) {
       const body = JSON.stringify({ name: unique('ct-'), permissions: [] });
@@ -131,21 +172,47 @@ describe('security: request parsing attacks', () => {
       ['/oauth/revoke', `token=a&token=b&client_id=${cli}`],
       ['/oauth/revoke', `token=a&client_id=${cli}&token_type_hint=access_token&token_type_hint=refresh_token`],
     ];
-    for (const [path, body] of twice) assertOAuthError(await check(`${path} ${body}`, post(path, FORM, body)), 400, 'invalid_request');
+    for (const [path, body] of twice)
+      assertOAuthError(await check(`${path} ${body}`, post(path, FORM, body)), 400, 'invalid_request');
     // The same rule for the /v1 query string.
-    assertProblem(await check('limit twice', { method: 'GET', path: '/v1/users?limit=1&limit=2', headers: asAdmin }), 400);
+    assertProblem(
+      await check('limit twice', { method: 'GET', path: '/v1/users?limit=1&limit=2', headers: asAdmin }),
+      400,
+    );
     // Two Authorization or X-API-Key headers: whichever is read, never a 5xx.
-    await check('two bearer headers', { method: 'GET', path: '/v1/me', headers: { authorization: ['Bearer garbage', `Bearer ${admin.token}`] } });
+    await check('two bearer headers', {
+      method: 'GET',
+      path: '/v1/me',
+      headers: { authorization: ['Bearer garbage', `Bearer ${admin.token}`] },
+    });
     await check('two api keys', { method: 'GET', path: '/v1/me', headers: { 'x-api-key': ['ak_a', 'ak_b'] } }, [401]);
     findings.assertNone();
   });
 
-  it('malformed JSON and form bodies are 400 in the route group\'s shape', async () => {
-    for (const body of MALFORMED_JSON) assertProblem(await check(`json ${body}`, post('/v1/roles', JSON_TYPE, body, asAdmin)), 400);
+  it("malformed JSON and form bodies are 400 in the route group's shape", async () => {
+    for (const body of MALFORMED_JSON)
+      assertProblem(await check(`json ${body}`, post('/v1/roles', JSON_TYPE, body, asAdmin)), 400);
     assertProblem(await check('empty json body', post('/v1/roles', JSON_TYPE, '', asAdmin)), 400);
-    await check('BOM before JSON', post('/v1/roles', JSON_TYPE, `\ufeff{"name":"${unique('bom-')}","permissions":[]}`, asAdmin));
-    await check('invalid UTF-8 in JSON', post('/v1/roles', JSON_TYPE, Buffer.from([0x7b, 0x22, 0x6e, 0x61, 0x6d, 0x65, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]), asAdmin));
-    assertProblem(await check('lone surrogate escape', post('/v1/users', JSON_TYPE, '{"username":"u","password":"p","email":"\\ud800@x.io"}', asAdmin)), 400);
+    await check(
+      'BOM before JSON',
+      post('/v1/roles', JSON_TYPE, `\ufeff{"name":"${unique('bom-')}","permissions":[]}`, asAdmin),
+    );
+    await check(
+      'invalid UTF-8 in JSON',
+      post(
+        '/v1/roles',
+        JSON_TYPE,
+        Buffer.from([0x7b, 0x22, 0x6e, 0x61, 0x6d, 0x65, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]),
+        asAdmin,
+      ),
+    );
+    assertProblem(
+      await check(
+        'lone surrogate escape',
+        post('/v1/users', JSON_TYPE, '{"username":"u","password":"p","email":"\\ud800@x.io"}', asAdmin),
+      ),
+      400,
+    );
     for (const body of ['%', 'grant_type=%E0%A4%A', 'grant_type=%ZZ', 'grant_type=password&username=%C0%AF', '%zz=1']) {
       assertOAuthError(await check(`form ${body}`, post('/oauth/token', FORM, body)), 400, 'invalid_request');
     }
@@ -158,21 +225,33 @@ describe('security: request parsing attacks', () => {
   it('what Fastify answers before any hook keeps the contract: bad URLs, long ids, oversized headers, broken HTTP', async () => {
     // Router errors: undecodable percent-encoding, on methods with and without routes.
     for (const method of ['GET', 'POST', 'OPTIONS', 'PROPFIND']) {
-      for (const path of ['/%zz', '/v1/users/%', '/v1/users/%ff%fe', '/oauth/token/%']) await check(`${method} ${path}`, { method, path }, [400, 404, 405]);
+      for (const path of ['/%zz', '/v1/users/%', '/v1/users/%ff%fe', '/oauth/token/%'])
+        await check(`${method} ${path}`, { method, path }, [400, 404, 405]);
     }
     // A path id over Fastify's maxParamLength is an unknown object, like any malformed id.
     for (const path of ['/v1/users/', '/v1/roles/', '/v1/clients/', '/v1/api-keys/']) {
-      assertProblem(await check(`${path} long id`, { method: 'GET', path: `${path}${'a'.repeat(500)}`, headers: asAdmin }), 404);
+      assertProblem(
+        await check(`${path} long id`, { method: 'GET', path: `${path}${'a'.repeat(500)}`, headers: asAdmin }),
+        404,
+      );
     }
     findings.assertNone();
     // Headers over node's limit never reach Fastify's router.
     const big = await raw.send({ method: 'GET', path: '/health/live', headers: { 'x-big': 'a'.repeat(20_000) } });
     assertProblem(big, 431);
     // On /oauth/* the RFC 6749 shape, read from the request line the parser got.
-    const bigOAuth = await raw.send({ method: 'GET', path: '/oauth/revocations/stream', headers: { 'x-big': 'a'.repeat(20_000) } });
+    const bigOAuth = await raw.send({
+      method: 'GET',
+      path: '/oauth/revocations/stream',
+      headers: { 'x-big': 'a'.repeat(20_000) },
+    });
     assertOAuthError(bigOAuth, 431, 'invalid_request');
     // Bytes that are not HTTP at all.
-    for (const garbage of ['GARBAGE\r\n\r\n', 'GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab', 'GET /\u0000 HTTP/1.1\r\n\r\n']) {
+    for (const garbage of [
+      'GARBAGE\r\n\r\n',
+      'GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab',
+      'GET /\u0000 HTTP/1.1\r\n\r\n',
+    ]) {
       const answer = await rawExchange(garbage);
       assert.match(answer, /^HTTP\/1\.1 400 /, answer);
       const id = /\r\nx-request-id: ([^\r]+)\r\n/i.exec(answer)?.[1] ?? '';
@@ -190,7 +269,8 @@ describe('security: request parsing attacks', () => {
       `{"name":"${name}","permissions":[],"\\u005f_proto__":{"polluted":"yes"}}`,
     ];
     for (const body of jsonAttacks) await check(`json ${body}`, post('/v1/roles', JSON_TYPE, body, asAdmin), [400]);
-    for (const body of jsonAttacks) await check(`json anonymous ${body}`, post('/v1/users', JSON_TYPE, body), [400, 401]);
+    for (const body of jsonAttacks)
+      await check(`json anonymous ${body}`, post('/v1/users', JSON_TYPE, body), [400, 401]);
     const forms = [
       '__proto__[polluted]=yes&grant_type=password',
       '__proto__=x&grant_type=password',
@@ -198,7 +278,8 @@ describe('security: request parsing attacks', () => {
       'constructor=x&prototype=y&grant_type=client_credentials',
       'hasOwnProperty=x&toString=y&valueOf=z&grant_type=password&__defineGetter__=w',
     ];
-    for (const path of OAUTH) for (const body of forms) await check(`${path} ${body}`, post(path, FORM, body), [400, 401]);
+    for (const path of OAUTH)
+      for (const body of forms) await check(`${path} ${body}`, post(path, FORM, body), [400, 401]);
     for (const q of ['__proto__[polluted]=yes', 'constructor[prototype][polluted]=yes', '__proto__.polluted=yes']) {
       await check(`query ${q}`, { method: 'GET', path: `/v1/users?${q}`, headers: asAdmin }, [400]);
     }
@@ -207,7 +288,10 @@ describe('security: request parsing attacks', () => {
     assert.equal(probe.polluted, undefined, 'Object.prototype was polluted');
     assert.equal(probe.permissions, undefined, 'Object.prototype was polluted');
     // ... no permission appeared, and the role was not created by the refused requests.
-    assertProblem(await check('plain user', { method: 'GET', path: '/v1/users', headers: { authorization: `Bearer ${plain}` } }), 403);
+    assertProblem(
+      await check('plain user', { method: 'GET', path: '/v1/users', headers: { authorization: `Bearer ${plain}` } }),
+      403,
+    );
     assertProblem(await check('role not created', { method: 'GET', path: `/v1/roles/${name}`, headers: asAdmin }), 404);
     findings.assertNone();
   });
@@ -226,4 +310,3 @@ function rawExchange(bytes: string): Promise<string> {
     socket.setTimeout(5_000, () => socket.destroy(new Error('no answer')));
   });
 }
-

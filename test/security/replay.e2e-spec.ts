@@ -68,7 +68,11 @@ describe('security: replay', () => {
   it('a refresh token is refused when presented by another client', async () => {
     const tokens = await login(app, await createUser(app));
     const other = await createClient(app, { confidential: false, grantTypes: ['password', 'refresh_token'] });
-    const res = await postForm(`${app.url}/oauth/token`, { grant_type: 'refresh_token', client_id: other.clientId, refresh_token: tokens.refresh_token! });
+    const res = await postForm(`${app.url}/oauth/token`, {
+      grant_type: 'refresh_token',
+      client_id: other.clientId,
+      refresh_token: tokens.refresh_token!,
+    });
     assertOAuthError(fromFetch(res), 400, 'invalid_grant');
   });
 

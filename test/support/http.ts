@@ -23,7 +23,11 @@ export async function postForm<T = Record<string, unknown>>(
   headers: Record<string, string> = {},
 ): Promise<HttpResult<T>> {
   const body = typeof params === 'string' ? params : new URLSearchParams(params).toString();
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body,
+  });
   return finish<T>(res);
 }
 

@@ -61,12 +61,38 @@ function openssl(dir: string, args: string[]): void {
 }
 
 function newKeyAndCsr(dir: string, name: string, subject: string, san: string): void {
-  openssl(dir, ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`,
-    '-out', `${name}.csr`, '-subj', subject, '-addext', `subjectAltName=${san}`]);
+  openssl(dir, [
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.csr`,
+    '-subj',
+    subject,
+    '-addext',
+    `subjectAltName=${san}`,
+  ]);
 }
 
 function sign(dir: string, name: string, dates: string[] = ['-days', '1']): void {
-  openssl(dir, ['ca', '-batch', '-config', 'ca.cnf', '-extensions', 'leaf', ...dates, '-in', `${name}.csr`, '-out', `${name}.crt`]);
+  openssl(dir, [
+    'ca',
+    '-batch',
+    '-config',
+    'ca.cnf',
+    '-extensions',
+    'leaf',
+    ...dates,
+    '-in',
+    `${name}.csr`,
+    '-out',
+    `${name}.crt`,
+  ]);
 }
 
 function leaf(dir: string, name: string): PkiLeaf {
@@ -80,8 +106,23 @@ export function makePki(): Pki {
   writeFileSync(join(dir, 'ca.cnf'), CA_CONFIG);
   writeFileSync(join(dir, 'index.txt'), '');
   writeFileSync(join(dir, 'serial'), '1000\n');
-  openssl(dir, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca.key',
-    '-out', 'ca.crt', '-days', '2', '-subj', '/O=Auth Test/CN=Auth Test CA']);
+  openssl(dir, [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    '2',
+    '-subj',
+    '/O=Auth Test/CN=Auth Test CA',
+  ]);
   for (const [name, subject, san] of [
     ['server', '/CN=localhost', 'IP:127.0.0.1,DNS:localhost'],
     ['server2', '/CN=localhost', 'IP:127.0.0.1,DNS:localhost'],
@@ -96,10 +137,42 @@ export function makePki(): Pki {
   openssl(dir, ['ca', '-batch', '-config', 'ca.cnf', '-revoke', 'revoked.crt']);
   openssl(dir, ['ca', '-batch', '-config', 'ca.cnf', '-gencrl', '-out', 'crl.pem']);
   // Another CA's client, and a self-signed one (self_signed_tls_client_auth).
-  openssl(dir, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'untrusted.key',
-    '-out', 'untrusted.crt', '-days', '1', '-subj', '/O=Fleet/CN=svc-a', '-addext', 'subjectAltName=DNS:svc-a.internal']);
-  openssl(dir, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'self.key',
-    '-out', 'self.crt', '-days', '1', '-subj', '/CN=svc-self']);
+  openssl(dir, [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    'untrusted.key',
+    '-out',
+    'untrusted.crt',
+    '-days',
+    '1',
+    '-subj',
+    '/O=Fleet/CN=svc-a',
+    '-addext',
+    'subjectAltName=DNS:svc-a.internal',
+  ]);
+  openssl(dir, [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    'self.key',
+    '-out',
+    'self.crt',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=svc-self',
+  ]);
   return {
     dir,
     caFile: join(dir, 'ca.crt'),

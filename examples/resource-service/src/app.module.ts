@@ -14,9 +14,13 @@ export class ExampleModule {
       module: ExampleModule,
       imports: [
         // The three lines a service needs: every route is now guarded unless @Public().
-        AuthKitModule.forRoot({ issuer: config.issuer, audience: config.audience, credentials,
+        AuthKitModule.forRoot({
+          issuer: config.issuer,
+          audience: config.audience,
+          credentials,
           revocation: { onStale: config.onStale },
-          signatures: { authority: config.signatureAuthority ?? `${config.host}:${config.port}` } }),
+          signatures: { authority: config.signatureAuthority ?? `${config.host}:${config.port}` },
+        }),
       ],
       controllers: [LyricsController],
       providers: [

@@ -40,7 +40,10 @@ export function loadExampleConfig(env: Record<string, string | undefined> = proc
     issuer,
     clientId,
     clientSecret: need('AUTH_CLIENT_SECRET'),
-    audience: (env.AUTH_AUDIENCE ?? `${issuer},${clientId}`).split(',').map((a) => a.trim()).filter(Boolean),
+    audience: (env.AUTH_AUDIENCE ?? `${issuer},${clientId}`)
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean),
     downstreamUrl: env.DOWNSTREAM_URL,
     downstreamAudience: env.DOWNSTREAM_AUDIENCE ?? clientId,
     onStale,

@@ -43,8 +43,15 @@ export class LyricsController {
   @RequirePermissions('lyrics:read')
   @Get('whoami')
   whoami(@CurrentPrincipal() p: Principal): Record<string, unknown> {
-    return { sub: p.subject, client_id: p.clientId, act: p.actor ?? null, permissions: p.permissions, exp: p.expiresAt,
-      aud: p.claims.aud, kind: p.kind };
+    return {
+      sub: p.subject,
+      client_id: p.clientId,
+      act: p.actor ?? null,
+      permissions: p.permissions,
+      exp: p.expiresAt,
+      aud: p.claims.aud,
+      kind: p.kind,
+    };
   }
 
   @RequirePermissions('lyrics:read')

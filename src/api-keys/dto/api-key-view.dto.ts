@@ -15,7 +15,12 @@ export class ApiKeyView {
   @ApiProperty({ enum: ['active', 'rotating', 'rotated', 'revoked', 'expired'] }) status!: ApiKeyStatus;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) expires_at!: string | null;
   @ApiProperty({ type: String, format: 'date-time' }) created_at!: string;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Set within 5 s of a first use, then refreshed at most once a minute' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'Set within 5 s of a first use, then refreshed at most once a minute',
+  })
   last_used_at!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) revoked_at!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) rotated_at!: string | null;

@@ -14,7 +14,8 @@ export class CreateApiKeyDto {
   name!: string;
 
   @ApiPropertyOptional({
-    description: "Space-separated permissions; default: the owner's permissions (within the caller's). Never beyond either.",
+    description:
+      "Space-separated permissions; default: the owner's permissions (within the caller's). Never beyond either.",
     example: 'users:read audit:read',
     maxLength: 4096,
   })
@@ -24,7 +25,10 @@ export class CreateApiKeyDto {
   @NoControlChars()
   scope?: string;
 
-  @ApiPropertyOptional({ description: 'RFC 3339 date-time in the future; absent: never expires', example: '2030-01-01T00:00:00Z' })
+  @ApiPropertyOptional({
+    description: 'RFC 3339 date-time in the future; absent: never expires',
+    example: '2030-01-01T00:00:00Z',
+  })
   @IsOptional()
   @IsString()
   @Matches(RFC3339, { message: 'expires_at must be an RFC 3339 date-time with a time zone' })

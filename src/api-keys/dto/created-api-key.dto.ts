@@ -4,7 +4,8 @@ import { ApiKeyRow, OWNER_TYPES, OwnerType } from '../api-key.types';
 /** The answer to create (and, extended, to rotate): the only time the key is shown. */
 export class CreatedApiKey {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ description: 'The key itself; shown once, store it now', example: 'ak_Q3x9Tf0aBc1dE2fG_...' }) key!: string;
+  @ApiProperty({ description: 'The key itself; shown once, store it now', example: 'ak_Q3x9Tf0aBc1dE2fG_...' })
+  key!: string;
   @ApiProperty({ description: 'First 12 characters of the key, for display' }) prefix!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ description: 'Space-separated permissions' }) scope!: string;

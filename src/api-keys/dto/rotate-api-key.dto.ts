@@ -5,7 +5,12 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 export const MAX_GRACE_SECONDS = 30 * 86_400;
 
 export class RotateApiKeyDto {
-  @ApiPropertyOptional({ description: 'How long the old key keeps working (0: it stops at once)', minimum: 0, maximum: MAX_GRACE_SECONDS, default: 0 })
+  @ApiPropertyOptional({
+    description: 'How long the old key keeps working (0: it stops at once)',
+    minimum: 0,
+    maximum: MAX_GRACE_SECONDS,
+    default: 0,
+  })
   @IsOptional()
   @IsInt()
   @Min(0)

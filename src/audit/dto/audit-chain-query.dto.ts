@@ -21,7 +21,10 @@ export class AuditVerifyQueryDto {
 
 /** GET /v1/audit-events/export: resume after the last seq a shipper stored. */
 export class AuditExportQueryDto {
-  @ApiPropertyOptional({ description: 'Export rows with a larger seq (default 0: from the first retained row)', example: '0' })
+  @ApiPropertyOptional({
+    description: 'Export rows with a larger seq (default 0: from the first retained row)',
+    example: '0',
+  })
   @IsOptional()
   @IsString()
   @Matches(SEQ, { message: 'after_seq must be a non-negative integer' })

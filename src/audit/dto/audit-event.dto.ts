@@ -18,7 +18,7 @@ export class AuditEventDto {
   @ApiProperty({
     type: String,
     nullable: true,
-    description: 'SHA-256 (lowercase hex) of the previous row\'s hash and the JCS form of this row without `hash`',
+    description: "SHA-256 (lowercase hex) of the previous row's hash and the JCS form of this row without `hash`",
   })
   hash: string | null;
 
@@ -52,6 +52,10 @@ export class AuditEventDto {
   @ApiProperty({ type: String, nullable: true })
   request_id: string | null;
 
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Failures carry `reason`; token events `grant_type`' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Failures carry `reason`; token events `grant_type`',
+  })
   details: Record<string, unknown>;
 }

@@ -22,18 +22,30 @@ export class CreateClientDto {
   @NoControlChars()
   name: string;
 
-  @ApiProperty({ description: 'Confidential clients authenticate with a secret; public clients (apps) cannot keep one' })
+  @ApiProperty({
+    description: 'Confidential clients authenticate with a secret; public clients (apps) cannot keep one',
+  })
   @IsBoolean()
   confidential: boolean;
 
-  @ApiProperty({ enum: GRANT_TYPES, isArray: true, example: ['client_credentials'], description: 'client_credentials needs a confidential client' })
+  @ApiProperty({
+    enum: GRANT_TYPES,
+    isArray: true,
+    example: ['client_credentials'],
+    description: 'client_credentials needs a confidential client',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(GRANT_TYPES.length * 2)
   @IsIn(GRANT_TYPES, { each: true })
   grant_types: GrantType[];
 
-  @ApiPropertyOptional({ type: [String], default: [], example: ['reader'], description: 'Roles for client_credentials tokens; you may only give permissions you hold' })
+  @ApiPropertyOptional({
+    type: [String],
+    default: [],
+    example: ['reader'],
+    description: 'Roles for client_credentials tokens; you may only give permissions you hold',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(64)

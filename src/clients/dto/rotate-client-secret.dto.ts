@@ -5,7 +5,12 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 export const MAX_SECRET_GRACE_SECONDS = 7 * 86_400;
 
 export class RotateClientSecretDto {
-  @ApiPropertyOptional({ minimum: 0, maximum: MAX_SECRET_GRACE_SECONDS, default: 0, description: 'How long the old secret keeps working' })
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: MAX_SECRET_GRACE_SECONDS,
+    default: 0,
+    description: 'How long the old secret keeps working',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)

@@ -7,6 +7,9 @@ export class RotatedClientSecretDto {
   @ApiProperty({ description: 'The new secret, shown exactly once', example: 'cs_...' })
   client_secret: string;
 
-  @ApiProperty({ format: 'date-time', description: 'When the old secret stops working (the rotation instant when grace_seconds is 0)' })
+  @ApiProperty({
+    format: 'date-time',
+    description: 'When the old secret stops working (the rotation instant when grace_seconds is 0)',
+  })
   previous_secret_expires_at: string;
 }

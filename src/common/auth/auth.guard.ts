@@ -32,7 +32,9 @@ export class AuthGuard extends PassportAuthGuard(['api-key', 'bearer']) {
     const anyUser = this.reflector.getAllAndOverride<{ requireOtp: boolean } | undefined>(ANY_USER, targets);
     if (!permissions && !anyUser) throw new ProblemError(403, 'forbidden', 'This route declares no permission.');
 
-    const request = context.switchToHttp().getRequest<PrincipalRequest & { user?: Principal; [REQUEST_AUTHENTICATORS]?: Authenticators }>();
+    const request = context
+      .switchToHttp()
+      .getRequest<PrincipalRequest & { user?: Principal; [REQUEST_AUTHENTICATORS]?: Authenticators }>();
     request[REQUEST_AUTHENTICATORS] = this.authenticators;
     await super.canActivate(context);
     const principal = request.user!;
@@ -46,7 +48,11 @@ export class AuthGuard extends PassportAuthGuard(['api-key', 'bearer']) {
       if (!principal.permissions.has(permission)) throw ProblemError.forbidden(`Requires permission ${permission}.`);
     }
     // Admin MFA rule (API.md): user tokens on :write routes need otp in amr; keys and client tokens do not.
-    if (this.config.adminMfaRequired && principal.kind === 'user' && (permissions ?? []).some((p) => p.endsWith(':write'))) {
+    if (
+      this.config.adminMfaRequired &&
+      principal.kind === 'user' &&
+      (permissions ?? []).some((p) => p.endsWith(':write'))
+    ) {
       if (!principal.amr.includes('otp')) throw ProblemError.mfaRequired();
     }
     return true;

@@ -35,7 +35,10 @@ export function readCredentials(headers: Headers, form: Record<string, string> |
     if (scheme?.toLowerCase() === 'basic' && value) {
       const decoded = Buffer.from(value, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
-      if (colon < 1) throw new OAuthError('invalid_client', 'malformed basic credentials', { headers: { 'www-authenticate': 'Basic realm="auth"' } });
+      if (colon < 1)
+        throw new OAuthError('invalid_client', 'malformed basic credentials', {
+          headers: { 'www-authenticate': 'Basic realm="auth"' },
+        });
       result.client = {
         clientId: decodeBasicPart(decoded.slice(0, colon)),
         secret: decodeBasicPart(decoded.slice(colon + 1)),

@@ -1,5 +1,11 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiExtension,
+  ApiForbiddenResponse,
+  ApiSecurity,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { Principal } from './principal';
 
 export const IS_PUBLIC = 'auth:public';
@@ -16,7 +22,9 @@ const documented = (requirement: string): MethodDecorator & ClassDecorator =>
     ApiSecurity('api_key'),
     ApiExtension('x-required-permissions', requirement),
     ApiUnauthorizedResponse({ description: 'Missing or invalid credentials (problem+json)' }),
-    ApiForbiddenResponse({ description: `Requires ${requirement} (problem+json; type ends in mfa_required when MFA is missing)` }),
+    ApiForbiddenResponse({
+      description: `Requires ${requirement} (problem+json; type ends in mfa_required when MFA is missing)`,
+    }),
   );
 
 /** The caller must hold every listed permission (MFA rule applies to `:write`). Also documents it in OpenAPI. */

@@ -14,7 +14,10 @@ export const FORM_TYPE = 'application/x-www-form-urlencoded';
 const JSON_TYPE = 'application/json';
 
 /** The request-id option for the Fastify constructor: validated incoming id or a fresh one. */
-export function fastifyRequestIdOptions(): { genReqId: (req: { headers: Record<string, unknown> }) => string; requestIdHeader: false } {
+export function fastifyRequestIdOptions(): {
+  genReqId: (req: { headers: Record<string, unknown> }) => string;
+  requestIdHeader: false;
+} {
   return { genReqId: (req) => acceptRequestId(req.headers['x-request-id']), requestIdHeader: false };
 }
 
@@ -53,7 +56,13 @@ export class ResponseObservers {
     // Checked first: the access-log object would otherwise be built on every request of the hot path.
     if (this.logger.isLevelEnabled('info')) {
       this.logger.info(
-        { requestId: request.id, method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+        {
+          requestId: request.id,
+          method: request.method,
+          path: request.url.split('?')[0],
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime),
+        },
         'request',
       );
     }
@@ -130,22 +139,30 @@ export function configureHttp(
 ): void {
   fastify.removeAllContentTypeParsers();
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
-  fastify.addContentTypeParser(JSON_TYPE, { parseAs: 'string', bodyLimit: config.bodyLimitBytes }, (request, body, done) => {
-    parseJson(request, body as string, (err, value: unknown) => {
-      if (err) return done(err, undefined);
-      // Too deep, or ill-formed Unicode: malformed input (400), not a 500 deep in a validator.
-      const problem = jsonDocumentProblem(value);
-      if (problem) return done(new MalformedJsonError(problem), undefined);
-      done(null, value);
-    });
-  });
-  fastify.addContentTypeParser(FORM_TYPE, { parseAs: 'string', bodyLimit: config.bodyLimitBytes }, (_req, body, done) => {
-    try {
-      done(null, parseFormBody(body as string));
-    } catch (err) {
-      done(err as Error, undefined);
-    }
-  });
+  fastify.addContentTypeParser(
+    JSON_TYPE,
+    { parseAs: 'string', bodyLimit: config.bodyLimitBytes },
+    (request, body, done) => {
+      parseJson(request, body as string, (err, value: unknown) => {
+        if (err) return done(err, undefined);
+        // Too deep, or ill-formed Unicode: malformed input (400), not a 500 deep in a validator.
+        const problem = jsonDocumentProblem(value);
+        if (problem) return done(new MalformedJsonError(problem), undefined);
+        done(null, value);
+      });
+    },
+  );
+  fastify.addContentTypeParser(
+    FORM_TYPE,
+    { parseAs: 'string', bodyLimit: config.bodyLimitBytes },
+    (_req, body, done) => {
+      try {
+        done(null, parseFormBody(body as string));
+      } catch (err) {
+        done(err as Error, undefined);
+      }
+    },
+  );
 
   fastify.addHook('onRequest', (request, reply, done) => {
     if (isSelfServed(request)) return done();
@@ -154,7 +171,11 @@ export function configureHttp(
     reply.header('x-request-id', request.id);
     if (bodyExpected(request)) {
       const type = mediaType(request.headers);
-      const wanted = request.url.startsWith('/oauth/') ? FORM_TYPE : request.url.startsWith('/v1/') ? JSON_TYPE : undefined;
+      const wanted = request.url.startsWith('/oauth/')
+        ? FORM_TYPE
+        : request.url.startsWith('/v1/')
+          ? JSON_TYPE
+          : undefined;
       if (wanted !== undefined && type !== wanted) {
         sendError(request, reply, { statusCode: 415 }, logger);
         return;

@@ -43,7 +43,9 @@ function headersOf(err: unknown): Record<string, string> {
   const headers = (err as { headers?: unknown }).headers;
   if (typeof headers !== 'object' || headers === null) return {};
   return Object.fromEntries(
-    Object.entries(headers).filter((e): e is [string, string] => PASSED_HEADERS.has(e[0].toLowerCase()) && typeof e[1] === 'string'),
+    Object.entries(headers).filter(
+      (e): e is [string, string] => PASSED_HEADERS.has(e[0].toLowerCase()) && typeof e[1] === 'string',
+    ),
   );
 }
 

@@ -19,9 +19,17 @@ export function renderFrameworkError(error: FastifyError, request: FastifyReques
   const problem =
     error.code === 'FST_ERR_MAX_PARAM_LENGTH'
       ? ProblemError.notFound()
-      : new ProblemError(error.statusCode !== undefined && error.statusCode < 500 ? error.statusCode : 400, 'bad_request', 'The request URL is malformed.');
+      : new ProblemError(
+          error.statusCode !== undefined && error.statusCode < 500 ? error.statusCode : 400,
+          'bad_request',
+          'The request URL is malformed.',
+        );
   const rendered = renderError(request.url, request.id, problem);
-  void reply.code(rendered.status).headers({ 'x-request-id': request.id, ...rendered.headers }).type(rendered.contentType).send(rendered.body);
+  void reply
+    .code(rendered.status)
+    .headers({ 'x-request-id': request.id, ...rendered.headers })
+    .type(rendered.contentType)
+    .send(rendered.body);
 }
 
 const CLIENT_ERRORS: Record<string, [number, string]> = {
@@ -48,7 +56,12 @@ export function handleClientError(err: Error & { code?: string }, socket: Socket
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const [status, reason] = CLIENT_ERRORS[err.code ?? ''] ?? [400, 'Bad Request'];
   const id = acceptRequestId(undefined);
-  const detail = status === 431 ? 'The request headers are too large.' : status === 408 ? 'The request took too long to arrive.' : 'The request is not valid HTTP.';
+  const detail =
+    status === 431
+      ? 'The request headers are too large.'
+      : status === 408
+        ? 'The request took too long to arrive.'
+        : 'The request is not valid HTTP.';
   const problem = new ProblemError(status, reason.toLowerCase().replace(/\s+/g, '_'), detail);
   const rendered = renderError(requestPathOf(err), id, problem);
   const body = JSON.stringify(rendered.body);

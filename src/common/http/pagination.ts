@@ -35,11 +35,19 @@ export function encodeCursor(position: Record<string, string | number>): string 
 }
 
 /** The decoded position, or a 400 problem for a cursor we did not make. */
-export function decodeCursor<T extends Record<string, string | number>>(cursor: string | undefined, keys: (keyof T)[]): T | undefined {
+export function decodeCursor<T extends Record<string, string | number>>(
+  cursor: string | undefined,
+  keys: (keyof T)[],
+): T | undefined {
   if (cursor === undefined) return undefined;
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as T;
-    if (typeof value === 'object' && value !== null && keys.every((k) => ['string', 'number'].includes(typeof value[k]))) return value;
+    if (
+      typeof value === 'object' &&
+      value !== null &&
+      keys.every((k) => ['string', 'number'].includes(typeof value[k]))
+    )
+      return value;
   } catch {
     // fall through
   }
@@ -50,7 +58,12 @@ export function decodeCursor<T extends Record<string, string | number>>(cursor: 
  * Builds a page from `limit + 1` fetched rows: the extra row only tells that
  * another page exists; the cursor points after the last returned row.
  */
-export function toPage<R, T>(rows: R[], limit: number, map: (row: R) => T, position: (row: R) => Record<string, string | number>): Page<T> {
+export function toPage<R, T>(
+  rows: R[],
+  limit: number,
+  map: (row: R) => T,
+  position: (row: R) => Record<string, string | number>,
+): Page<T> {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   return { items: items.map(map), next_cursor: rows.length > limit && last ? encodeCursor(position(last)) : null };

@@ -51,12 +51,21 @@ describe('readBody', () => {
   });
 
   it('refuses a declared length over the limit before reading (413)', async () => {
-    await assert.rejects(readBody(incoming([], { 'content-length': '101' }), 100), (e: BodyReadError) => e.statusCode === 413);
+    await assert.rejects(
+      readBody(incoming([], { 'content-length': '101' }), 100),
+      (e: BodyReadError) => e.statusCode === 413,
+    );
   });
 
   it('refuses a chunked body once it passes the limit (413), and a length mismatch (400)', async () => {
-    await assert.rejects(readBody(incoming(['x'.repeat(60), 'x'.repeat(60)], {}), 100), (e: BodyReadError) => e.statusCode === 413);
-    await assert.rejects(readBody(incoming(['abc'], { 'content-length': '5' }), 100), (e: BodyReadError) => e.statusCode === 400);
+    await assert.rejects(
+      readBody(incoming(['x'.repeat(60), 'x'.repeat(60)], {}), 100),
+      (e: BodyReadError) => e.statusCode === 413,
+    );
+    await assert.rejects(
+      readBody(incoming(['abc'], { 'content-length': '5' }), 100),
+      (e: BodyReadError) => e.statusCode === 400,
+    );
   });
 });
 

@@ -12,13 +12,23 @@ describe('SecurityHeaders', () => {
     assert.equal(api['x-frame-options'], 'DENY');
     assert.equal(api['referrer-policy'], 'no-referrer');
     assert.equal(api['cross-origin-resource-policy'], 'same-origin');
-    assert.equal(api['content-security-policy'], "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
-    for (const name of Object.keys(api)) assert.equal(name, name.toLowerCase(), 'names are lower-case, as Node sends them');
+    assert.equal(
+      api['content-security-policy'],
+      "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    );
+    for (const name of Object.keys(api))
+      assert.equal(name, name.toLowerCase(), 'names are lower-case, as Node sends them');
   });
 
   it('leaves out what only protects HTML documents in old browsers', () => {
     const api = headers.forPath('/v1/users');
-    for (const name of ['x-xss-protection', 'x-dns-prefetch-control', 'x-download-options', 'x-permitted-cross-domain-policies', 'origin-agent-cluster']) {
+    for (const name of [
+      'x-xss-protection',
+      'x-dns-prefetch-control',
+      'x-download-options',
+      'x-permitted-cross-domain-policies',
+      'origin-agent-cluster',
+    ]) {
       assert.equal(api[name], undefined, name);
     }
   });

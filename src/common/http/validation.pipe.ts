@@ -6,7 +6,10 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
     const field = parent ? `${parent}.${e.property}` : e.property;
     // class-validator prefixes some messages with `property <name> `; the name may contain spaces.
     const prefix = `property ${e.property} `;
-    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message: message.startsWith(prefix) ? message.slice(prefix.length) : message }));
+    const own = Object.values(e.constraints ?? {}).map((message) => ({
+      field,
+      message: message.startsWith(prefix) ? message.slice(prefix.length) : message,
+    }));
     return [...own, ...flatten(e.children ?? [], field)];
   });
 }

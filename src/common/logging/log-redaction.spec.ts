@@ -84,7 +84,9 @@ describe('log redaction', () => {
 
   it('passes a value marked public exactly, and still masks the same shapes unmarked', () => {
     const checkpoint = { seq: 7, hash: 'ab'.repeat(32), signature: 'Zz9'.repeat(28) };
-    assert.deepEqual(redactValue({ audit_checkpoint: new PublicLogValue(checkpoint) }), { audit_checkpoint: checkpoint });
+    assert.deepEqual(redactValue({ audit_checkpoint: new PublicLogValue(checkpoint) }), {
+      audit_checkpoint: checkpoint,
+    });
     assert.notDeepEqual(redactValue({ audit_checkpoint: checkpoint }), { audit_checkpoint: checkpoint });
   });
 });

@@ -9,7 +9,9 @@ export type RootLogger = Logger;
 
 @Global()
 @Module({
-  providers: [{ provide: ROOT_LOGGER, inject: [AppConfig], useFactory: (c: AppConfig) => createRootLogger(c.logLevel) }],
+  providers: [
+    { provide: ROOT_LOGGER, inject: [AppConfig], useFactory: (c: AppConfig) => createRootLogger(c.logLevel) },
+  ],
   exports: [ROOT_LOGGER],
 })
 export class LoggingModule {}

@@ -18,7 +18,10 @@ export class FeedListAction implements OAuthAction {
 
   async handle(request: EdgeRequest, caller: Caller): Promise<ActionResult> {
     assertFeedReader(caller);
-    const page = await this.feed.list(cursorParam(request.query.after, 'after'), limitParam(request.query.limit, DEFAULT_PAGE));
+    const page = await this.feed.list(
+      cursorParam(request.query.after, 'after'),
+      limitParam(request.query.limit, DEFAULT_PAGE),
+    );
     return { kind: 'json', body: page };
   }
 }

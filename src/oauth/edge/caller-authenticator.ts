@@ -90,7 +90,12 @@ export class CallerAuthenticator {
     const meta = RequestContext.current();
     if (route.auditFailures !== undefined) {
       await this.failures.record(
-        { eventType: route.auditFailures, outcome: 'failure', actor: { type: 'anonymous', id: null }, details: { reason } },
+        {
+          eventType: route.auditFailures,
+          outcome: 'failure',
+          actor: { type: 'anonymous', id: null },
+          details: { reason },
+        },
         `${meta.ip ?? '-'}|${reason}`,
       );
     }

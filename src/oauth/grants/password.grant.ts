@@ -50,7 +50,12 @@ export class PasswordGrant implements GrantHandler {
     const scope = grantScope(requested, held);
     return this.db.transaction(async (tx) => {
       await this.login.succeed(tx, login, client.clientId);
-      const family = await this.refreshTokens.startFamily(tx, { userId: user.id, clientUuid: client.id, scope: formatScope(scope), amr });
+      const family = await this.refreshTokens.startFamily(tx, {
+        userId: user.id,
+        clientUuid: client.id,
+        scope: formatScope(scope),
+        amr,
+      });
       const access = this.accessTokens.issue({
         sub: user.id,
         clientId: client.clientId,
@@ -68,7 +73,13 @@ export class PasswordGrant implements GrantHandler {
         outcome: 'success',
         actor: { type: 'user', id: user.id },
         subject: { type: 'user', id: user.id },
-        details: { grant_type: 'password', client_id: client.clientId, jti: access.claims.jti, sid: family.familyId, scope: access.claims.scope },
+        details: {
+          grant_type: 'password',
+          client_id: client.clientId,
+          jti: access.claims.jti,
+          sid: family.familyId,
+          scope: access.claims.scope,
+        },
       });
       return {
         access_token: await access.token,

@@ -17,7 +17,12 @@ export class CreateRoleDto {
   @NoControlChars()
   description?: string;
 
-  @ApiProperty({ type: [String], maxItems: MAX_ROLE_PERMISSIONS, example: ['kafka:create'], description: 'Existing permissions, all held by the caller' })
+  @ApiProperty({
+    type: [String],
+    maxItems: MAX_ROLE_PERMISSIONS,
+    example: ['kafka:create'],
+    description: 'Existing permissions, all held by the caller',
+  })
   @PermissionNames()
   permissions: string[];
 }

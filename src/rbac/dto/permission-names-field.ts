@@ -11,6 +11,9 @@ export function PermissionNames(): PropertyDecorator {
     IsArray(),
     ArrayMaxSize(MAX_ROLE_PERMISSIONS),
     IsString({ each: true }),
-    Matches(PERMISSION_NAME, { each: true, message: 'each value in permissions must be resource:action (lower-case letters, digits, _ and -)' }),
+    Matches(PERMISSION_NAME, {
+      each: true,
+      message: 'each value in permissions must be resource:action (lower-case letters, digits, _ and -)',
+    }),
   );
 }

@@ -7,7 +7,10 @@ export class RoleDto {
   @ApiProperty({ example: 'Read-only access to the admin API' })
   description: string;
 
-  @ApiProperty({ type: [String], description: 'Effective permissions; `admin` lists every permission, custom ones included' })
+  @ApiProperty({
+    type: [String],
+    description: 'Effective permissions; `admin` lists every permission, custom ones included',
+  })
   permissions: string[];
 
   @ApiProperty({ description: 'Built-in roles (admin, user, reader) can be neither changed nor deleted' })

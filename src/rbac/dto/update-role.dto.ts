@@ -12,7 +12,11 @@ export class UpdateRoleDto {
   @NoControlChars()
   description?: string;
 
-  @ApiPropertyOptional({ type: [String], maxItems: MAX_ROLE_PERMISSIONS, description: 'The complete new set; added permissions must be held by the caller' })
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: MAX_ROLE_PERMISSIONS,
+    description: 'The complete new set; added permissions must be held by the caller',
+  })
   @IsOptional()
   @PermissionNames()
   permissions?: string[];

@@ -7,7 +7,11 @@ export class ChangePasswordDto {
   @MaxLength(1024)
   current_password: string;
 
-  @ApiProperty({ format: 'password', writeOnly: true, description: '12 to 128 characters (PASSWORD_MIN_LENGTH), no control characters' })
+  @ApiProperty({
+    format: 'password',
+    writeOnly: true,
+    description: '12 to 128 characters (PASSWORD_MIN_LENGTH), no control characters',
+  })
   @IsString()
   new_password: string;
 }

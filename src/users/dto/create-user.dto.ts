@@ -4,13 +4,20 @@ import { NoControlChars } from '../../common/http/validators';
 import { RoleNames } from './roles-field';
 
 export class CreateUserDto {
-  @ApiProperty({ description: '1 to 64 letters (any script), digits or . _ - @; unique case-insensitively', example: 'alice' })
+  @ApiProperty({
+    description: '1 to 64 letters (any script), digits or . _ - @; unique case-insensitively',
+    example: 'alice',
+  })
   @IsString()
   @MaxLength(256)
   @NoControlChars()
   username: string;
 
-  @ApiProperty({ description: '12 to 128 characters (PASSWORD_MIN_LENGTH), no control characters', format: 'password', writeOnly: true })
+  @ApiProperty({
+    description: '12 to 128 characters (PASSWORD_MIN_LENGTH), no control characters',
+    format: 'password',
+    writeOnly: true,
+  })
   @IsString()
   password: string;
 
@@ -22,7 +29,11 @@ export class CreateUserDto {
   @IsEmail()
   email?: string;
 
-  @ApiPropertyOptional({ type: [String], default: ['user'], description: 'Role names; you may only assign permissions you hold' })
+  @ApiPropertyOptional({
+    type: [String],
+    default: ['user'],
+    description: 'Role names; you may only assign permissions you hold',
+  })
   @IsOptional()
   @RoleNames()
   roles?: string[];

@@ -7,5 +7,11 @@ export const MAX_ROLES = 64;
 
 /** Validation shared by every `roles` field: an array of short, printable strings. */
 export function RoleNames(): PropertyDecorator {
-  return applyDecorators(IsArray(), ArrayMaxSize(MAX_ROLES), IsString({ each: true }), Length(1, 100, { each: true }), NoControlChars({ each: true }));
+  return applyDecorators(
+    IsArray(),
+    ArrayMaxSize(MAX_ROLES),
+    IsString({ each: true }),
+    Length(1, 100, { each: true }),
+    NoControlChars({ each: true }),
+  );
 }

@@ -20,7 +20,12 @@ export class UserDto {
   @ApiProperty({ description: 'True while a lockout after failed logins is in force' })
   locked: boolean;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'End of the current lockout (RFC 3339, UTC)' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'End of the current lockout (RFC 3339, UTC)',
+  })
   locked_until: string | null;
 
   @ApiProperty()

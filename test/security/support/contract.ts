@@ -47,10 +47,12 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** RFC 6749 §5.2 error body; `error` limited to the RFC's character set. */
 export function oauthShapeViolation(res: Res): string | null {
-  if (!/^application\/json/i.test(res.header('content-type') ?? '')) return `oauth error content-type ${res.header('content-type')}`;
+  if (!/^application\/json/i.test(res.header('content-type') ?? ''))
+    return `oauth error content-type ${res.header('content-type')}`;
   const b = res.body;
   if (!isRecord(b)) return 'oauth error body is not a JSON object';
-  if (typeof b.error !== 'string' || !/^[\x20-\x21\x23-\x5B\x5D-\x7E]+$/.test(b.error)) return 'oauth error lacks a valid `error`';
+  if (typeof b.error !== 'string' || !/^[\x20-\x21\x23-\x5B\x5D-\x7E]+$/.test(b.error))
+    return 'oauth error lacks a valid `error`';
   if (typeof b.error_description !== 'string') return 'oauth error lacks `error_description`';
   const extra = Object.keys(b).filter((k) => !['error', 'error_description', 'error_uri'].includes(k));
   if (extra.length > 0) return `oauth error has extra fields ${extra.join(',')}`;
@@ -59,14 +61,18 @@ export function oauthShapeViolation(res: Res): string | null {
 
 /** RFC 9457 problem with every field the contract names. */
 export function problemShapeViolation(res: Res): string | null {
-  if (!/^application\/problem\+json/i.test(res.header('content-type') ?? '')) return `problem content-type ${res.header('content-type')}`;
+  if (!/^application\/problem\+json/i.test(res.header('content-type') ?? ''))
+    return `problem content-type ${res.header('content-type')}`;
   const b = res.body;
   if (!isRecord(b)) return 'problem body is not a JSON object';
-  for (const f of ['type', 'title', 'detail', 'request_id']) if (typeof b[f] !== 'string') return `problem lacks string \`${f}\``;
+  for (const f of ['type', 'title', 'detail', 'request_id'])
+    if (typeof b[f] !== 'string') return `problem lacks string \`${f}\``;
   if (b.status !== res.status) return `problem status ${String(b.status)} != HTTP ${res.status}`;
   if (b.request_id !== res.header('x-request-id')) return 'problem request_id differs from X-Request-ID';
   if (b.errors !== undefined) {
-    const ok = Array.isArray(b.errors) && b.errors.every((e) => isRecord(e) && typeof e.field === 'string' && typeof e.message === 'string');
+    const ok =
+      Array.isArray(b.errors) &&
+      b.errors.every((e) => isRecord(e) && typeof e.field === 'string' && typeof e.message === 'string');
     if (!ok) return 'problem `errors` is not [{field, message}]';
   }
   return null;
@@ -113,7 +119,8 @@ export function contractViolations(req: SentRequest, res: Res, secrets: readonly
   if (res.status >= 500) out.push(`status ${res.status}`);
   if (!rid || !REQUEST_ID.test(rid)) out.push(`X-Request-ID missing or invalid: ${String(rid)}`);
   // (431: the headers were refused unread, so the incoming id cannot be known: a fresh one is right.)
-  else if (req.requestId !== undefined && REQUEST_ID.test(req.requestId) && rid !== req.requestId && res.status !== 431) out.push('a valid incoming X-Request-ID was not kept');
+  else if (req.requestId !== undefined && REQUEST_ID.test(req.requestId) && rid !== req.requestId && res.status !== 431)
+    out.push('a valid incoming X-Request-ID was not kept');
   const hasBody = req.method.toUpperCase() !== 'HEAD';
   if (res.status >= 400 && hasBody) {
     const shape = errorShapeFor(req.path);
@@ -122,17 +129,23 @@ export function contractViolations(req: SentRequest, res: Res, secrets: readonly
     if (shape === 'oauth' && oauth) out.push(oauth);
     if (shape === 'problem' && problem) out.push(problem);
     if (shape === 'either' && oauth && problem) out.push(`${oauth}; ${problem}`);
-    for (const m of INTERNAL_MARKERS) if (m.test(own)) out.push(`internal detail in error body (${m.source.slice(0, 40)})`);
+    for (const m of INTERNAL_MARKERS)
+      if (m.test(own)) out.push(`internal detail in error body (${m.source.slice(0, 40)})`);
   }
   for (const m of SECRET_MARKERS) if (m.test(own)) out.push(`secret marker in body (${m.source.slice(0, 40)})`);
-  for (const s of secrets) if (s.length >= 8 && res.text.includes(s)) out.push('a secret created by the test leaked into a body');
+  for (const s of secrets)
+    if (s.length >= 8 && res.text.includes(s)) out.push('a secret created by the test leaked into a body');
   return out;
 }
 
 /** Asserts the whole contract; `label` says which attack the response answers. */
 export function assertContract(label: string, req: SentRequest, res: Res, secrets: readonly string[] = []): void {
   const v = contractViolations(req, res, secrets);
-  assert.deepEqual(v, [], `${label}: ${req.method} ${req.path.slice(0, 200)} -> ${res.status} ${res.text.slice(0, 300)}`);
+  assert.deepEqual(
+    v,
+    [],
+    `${label}: ${req.method} ${req.path.slice(0, 200)} -> ${res.status} ${res.text.slice(0, 300)}`,
+  );
 }
 
 export function assertOAuthError(res: Res, status: number, code?: string): void {
@@ -144,5 +157,9 @@ export function assertOAuthError(res: Res, status: number, code?: string): void 
 export function assertProblem(res: Res, status: number, typeSuffix?: string): void {
   assert.equal(res.status, status, res.text);
   assert.equal(problemShapeViolation(res), null, res.text);
-  if (typeSuffix) assert.ok(String((res.body as Record<string, unknown>).type).endsWith(typeSuffix), `type should end in ${typeSuffix}: ${res.text}`);
+  if (typeSuffix)
+    assert.ok(
+      String((res.body as Record<string, unknown>).type).endsWith(typeSuffix),
+      `type should end in ${typeSuffix}: ${res.text}`,
+    );
 }

@@ -27,7 +27,8 @@ export class Findings {
 
   checkOn(route: string, label: string, req: SentRequest, res: Res, ...extra: (string | null)[]): void {
     const problems = [...contractViolations(req, res, this.secrets()), ...extra.filter((e): e is string => e !== null)];
-    for (const p of problems) this.record(`${req.method} ${route}: ${p}`, `[${label}] -> ${res.status} ${res.text.slice(0, 160)}`);
+    for (const p of problems)
+      this.record(`${req.method} ${route}: ${p}`, `[${label}] -> ${res.status} ${res.text.slice(0, 160)}`);
   }
 
   /** A finding that is not about a response (a dropped connection, a broken invariant). */
@@ -40,7 +41,11 @@ export class Findings {
   }
 
   assertNone(): void {
-    assert.equal(this.seen.size, 0, `${this.seen.size} contract violation(s):\n  ${[...this.seen.values()].join('\n  ')}`);
+    assert.equal(
+      this.seen.size,
+      0,
+      `${this.seen.size} contract violation(s):\n  ${[...this.seen.values()].join('\n  ')}`,
+    );
   }
 }
 

@@ -14,12 +14,23 @@ export interface Introspector {
 
 export async function makeIntrospector(app: TestApp): Promise<Introspector> {
   const client = await introspectorClient(app);
-  return { clientId: client.clientId, secret: client.secret!, authorization: basicAuth(client.clientId, client.secret!) };
+  return {
+    clientId: client.clientId,
+    secret: client.secret!,
+    authorization: basicAuth(client.clientId, client.secret!),
+  };
 }
 
 /** POST /oauth/introspect as `caller`, with `token` and any extra form fields. */
-export async function introspect(app: TestApp, caller: Introspector, token: string, extra: Record<string, string> = {}): Promise<Res> {
-  return fromFetch(await postForm(`${app.url}/oauth/introspect`, { token, ...extra }, { authorization: caller.authorization }));
+export async function introspect(
+  app: TestApp,
+  caller: Introspector,
+  token: string,
+  extra: Record<string, string> = {},
+): Promise<Res> {
+  return fromFetch(
+    await postForm(`${app.url}/oauth/introspect`, { token, ...extra }, { authorization: caller.authorization }),
+  );
 }
 
 /** GET a /v1 route with a bearer token. */
@@ -29,9 +40,11 @@ export async function getWithBearer(app: TestApp, path: string, token: string): 
 
 /** Every table of the public schema (the service's whole state). */
 export async function publicTables(app: TestApp): Promise<string[]> {
-  const rows = await app.get(Database).query<{ table_name: string }>(
-    `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`,
-  );
+  const rows = await app
+    .get(Database)
+    .query<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`,
+    );
   return rows.map((r) => r.table_name);
 }
 
@@ -47,4 +60,17 @@ export async function tableCounts(app: TestApp): Promise<Record<string, number>>
 }
 
 /** Tables that must survive every attack (the core of the schema). */
-export const CORE_TABLES = ['users', 'user_roles', 'clients', 'client_roles', 'roles', 'permissions', 'role_permissions', 'refresh_tokens', 'api_keys', 'revocations', 'signing_keys', 'audit_events'];
+export const CORE_TABLES = [
+  'users',
+  'user_roles',
+  'clients',
+  'client_roles',
+  'roles',
+  'permissions',
+  'role_permissions',
+  'refresh_tokens',
+  'api_keys',
+  'revocations',
+  'signing_keys',
+  'audit_events',
+];

@@ -45,7 +45,10 @@ export async function runFuzz(client: RawClient, run: FuzzRun): Promise<FuzzStat
       const t0 = Date.now();
       let outcome: RawResponse | Error;
       try {
-        outcome = await client.send({ method: c.method, path: c.path, headers: c.headers, body: c.body, chunked: c.chunked }, 15_000);
+        outcome = await client.send(
+          { method: c.method, path: c.path, headers: c.headers, body: c.body, chunked: c.chunked },
+          15_000,
+        );
         stats.byStatus[outcome.status] = (stats.byStatus[outcome.status] ?? 0) + 1;
       } catch (err) {
         outcome = err instanceof Error ? err : new Error(String(err));

@@ -29,7 +29,30 @@ export const HOSTILE_STRINGS: readonly [string, string][] = [
 ];
 
 /** Payloads for a path segment: the hostile strings plus encodings that only make sense in a URL. */
-export const HOSTILE_PATH_SEGMENTS: readonly string[] = ['..%2F..%2Fetc%2Fpasswd', '%2e%2e', '%00', '%ff%fe', '%E2%80%AE', '%252e', '..;', '*', '%3B%20DROP%20TABLE%20users'];
+export const HOSTILE_PATH_SEGMENTS: readonly string[] = [
+  '..%2F..%2Fetc%2Fpasswd',
+  '%2e%2e',
+  '%00',
+  '%ff%fe',
+  '%E2%80%AE',
+  '%252e',
+  '..;',
+  '*',
+  '%3B%20DROP%20TABLE%20users',
+];
 
 /** Bodies that may not parse as JSON. */
-export const MALFORMED_JSON: readonly string[] = ['{', '{"a":}', 'nul', '[1,]', "{'a':1}", '{"a":1}}', '\u0000', '{"a":"\\x41"}', '{"a":1,}', '"unterminated', '{"a":NaN}', '{"a":01}'];
+export const MALFORMED_JSON: readonly string[] = [
+  '{',
+  '{"a":}',
+  'nul',
+  '[1,]',
+  "{'a':1}",
+  '{"a":1}}',
+  '\u0000',
+  '{"a":"\\x41"}',
+  '{"a":1,}',
+  '"unterminated',
+  '{"a":NaN}',
+  '{"a":01}',
+];

@@ -25,7 +25,15 @@ export type Signer =
   | { kind: 'hmac'; alg: 'HS256' | 'HS384' | 'HS512'; secret: string | Buffer }
   | { kind: 'rsa'; alg: 'RS256' | 'RS384' | 'RS512' | 'PS256'; key: KeyObject };
 
-const HASH: Record<string, string> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512', RS256: 'sha256', RS384: 'sha384', RS512: 'sha512', PS256: 'sha256' };
+const HASH: Record<string, string> = {
+  HS256: 'sha256',
+  HS384: 'sha384',
+  HS512: 'sha512',
+  RS256: 'sha256',
+  RS384: 'sha384',
+  RS512: 'sha512',
+  PS256: 'sha256',
+};
 
 /** Signs `header.payload` as given: the header's `alg` is NOT forced to match the signer. */
 export function forge(header: Json, payload: Json, signer: Signer): string {
@@ -41,9 +49,17 @@ export function signPart(input: string, signer: Signer): string {
 }
 
 /** Re-signs an existing token's (possibly edited) header and payload. */
-export function resign(token: string, edit: { header?: (h: Json) => Json; payload?: (p: Json) => Json }, signer: Signer): string {
+export function resign(
+  token: string,
+  edit: { header?: (h: Json) => Json; payload?: (p: Json) => Json },
+  signer: Signer,
+): string {
   const { header, payload } = splitJwt(token);
-  return forge(edit.header ? edit.header({ ...header }) : header, edit.payload ? edit.payload({ ...payload }) : payload, signer);
+  return forge(
+    edit.header ? edit.header({ ...header }) : header,
+    edit.payload ? edit.payload({ ...payload }) : payload,
+    signer,
+  );
 }
 
 /** An attacker's own RSA key pair (2048 bits, as the service's). */

@@ -43,7 +43,9 @@ export function mutatedCredential(token: string): fc.Arbitrary<string> {
       fc.constant(`${h}.${p}.`),
       fc.constant(`${h}.${p}.${s}.${s}`),
       fc.constant(`${b64url('{"alg":"none","typ":"at+jwt"}')}.${p}.`),
-      fc.constant(`${h}.${encodePart({ ...decode(p), scope: 'users:write roles:write signing_keys:write', roles: ['admin'] })}.${s}`),
+      fc.constant(
+        `${h}.${encodePart({ ...decode(p), scope: 'users:write roles:write signing_keys:write', roles: ['admin'] })}.${s}`,
+      ),
     );
   }
   return fc.oneof(...variants);
@@ -60,6 +62,15 @@ function decode(part: string): Record<string, unknown> {
 /** A JWT-shaped string with random header, payload and signature. */
 export function randomJwt(): fc.Arbitrary<string> {
   const obj = fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 6 });
-  const headers = fc.oneof(obj, fc.constantFrom({ alg: 'none', typ: 'at+jwt' }, { alg: 'HS256', typ: 'at+jwt', kid: '../../dev/null' }, { alg: 'RS256', typ: 'JWT' }));
-  return fc.tuple(headers, obj, fc.uint8Array({ maxLength: 300 })).map(([h, p, s]) => `${encodePart(h)}.${encodePart(p)}.${b64url(Buffer.from(s))}`);
+  const headers = fc.oneof(
+    obj,
+    fc.constantFrom(
+      { alg: 'none', typ: 'at+jwt' },
+      { alg: 'HS256', typ: 'at+jwt', kid: '../../dev/null' },
+      { alg: 'RS256', typ: 'JWT' },
+    ),
+  );
+  return fc
+    .tuple(headers, obj, fc.uint8Array({ maxLength: 300 }))
+    .map(([h, p, s]) => `${encodePart(h)}.${encodePart(p)}.${b64url(Buffer.from(s))}`);
 }

@@ -65,7 +65,10 @@ export function resolve(doc: OpenApiDocument, schema: Schema | undefined, depth 
     s = doc.components?.schemas?.[name] ?? {};
   }
   const out: Schema = { ...s };
-  if (s.properties) out.properties = Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, resolve(doc, v, depth + 1) ?? {}]));
+  if (s.properties)
+    out.properties = Object.fromEntries(
+      Object.entries(s.properties).map(([k, v]) => [k, resolve(doc, v, depth + 1) ?? {}]),
+    );
   if (s.items) out.items = resolve(doc, s.items, depth + 1);
   return out;
 }

@@ -44,32 +44,37 @@ export class RawClient {
       // and the server would read it as the start of the next request on the connection.
       if (req.body !== undefined && req.chunked) headers['transfer-encoding'] = 'chunked';
       else if (req.body !== undefined && !hasLength) headers['content-length'] = String(Buffer.byteLength(req.body));
-      const out = httpRequest({ host: this.host, port: this.port, method: req.method, path: req.path, headers, agent: this.agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let body: unknown;
-          try {
-            body = text ? (JSON.parse(text) as unknown) : undefined;
-          } catch {
-            body = undefined;
-          }
-          const all = res.headers;
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: all,
-            text,
-            body,
-            header: (name: string) => {
-              const v = all[name.toLowerCase()];
-              return Array.isArray(v) ? v.join(', ') : v;
-            },
+      const out = httpRequest(
+        { host: this.host, port: this.port, method: req.method, path: req.path, headers, agent: this.agent },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let body: unknown;
+            try {
+              body = text ? (JSON.parse(text) as unknown) : undefined;
+            } catch {
+              body = undefined;
+            }
+            const all = res.headers;
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: all,
+              text,
+              body,
+              header: (name: string) => {
+                const v = all[name.toLowerCase()];
+                return Array.isArray(v) ? v.join(', ') : v;
+              },
+            });
           });
-        });
-      });
-      out.setTimeout(timeoutMs, () => out.destroy(new Error(`timeout after ${timeoutMs} ms: ${req.method} ${req.path}`)));
+        },
+      );
+      out.setTimeout(timeoutMs, () =>
+        out.destroy(new Error(`timeout after ${timeoutMs} ms: ${req.method} ${req.path}`)),
+      );
       out.on('error', reject);
       if (req.body !== undefined) out.end(req.body);
       else out.end();

@@ -34,8 +34,13 @@ describe('expressAuthKit with signed: true (body kept as rawBody, as express.jso
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as AddressInfo).port;
     url = `http://127.0.0.1:${port}`;
-    kit = new AuthKit({ issuer: issuer.url, audience: 'lyrics', credentials: { clientId: 'rs', clientSecret: 's' },
-      revocation: { enabled: false }, signatures: { authority: `127.0.0.1:${port}` } });
+    kit = new AuthKit({
+      issuer: issuer.url,
+      audience: 'lyrics',
+      credentials: { clientId: 'rs', clientSecret: 's' },
+      revocation: { enabled: false },
+      signatures: { authority: `127.0.0.1:${port}` },
+    });
     await kit.start();
     guard.middleware = expressAuthKit(kit, { signed: true });
   });
@@ -50,8 +55,11 @@ describe('expressAuthKit with signed: true (body kept as rawBody, as express.jso
     const res = await api(`${url}/songs/1`, { method: 'PUT', body: new URLSearchParams({ title: 'x' }) });
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), { signer: 'cli' });
-    const unsigned = await fetch(`${url}/songs/1`, { method: 'PUT', body: 'title=x',
-      headers: { authorization: `Bearer ${token}` } });
+    const unsigned = await fetch(`${url}/songs/1`, {
+      method: 'PUT',
+      body: 'title=x',
+      headers: { authorization: `Bearer ${token}` },
+    });
     assert.equal(unsigned.status, 401);
     assert.equal((await unsigned.json()).code, 'invalid_signature');
   });

@@ -19,8 +19,13 @@ describe('AuthKit: offline JWT verification', () => {
 
   before(async () => {
     issuer = await FakeIssuer.start();
-    kit = new AuthKit({ issuer: issuer.url, audience: 'lyrics', credentials: { clientId: 'rs', clientSecret: 's' },
-      jwksCooldownMs: 1000, revocation: fast });
+    kit = new AuthKit({
+      issuer: issuer.url,
+      audience: 'lyrics',
+      credentials: { clientId: 'rs', clientSecret: 's' },
+      jwksCooldownMs: 1000,
+      revocation: fast,
+    });
     await kit.start();
   });
   after(async () => {
@@ -53,8 +58,13 @@ describe('AuthKit: offline JWT verification', () => {
   it('re-checks exp on every request even when the signature check is remembered', async () => {
     let clock = Date.now();
     const credentials = { clientId: 'rs', clientSecret: 's' };
-    const clocked = new AuthKit({ issuer: issuer.url, audience: 'lyrics', credentials, revocation: { enabled: false },
-      now: () => clock });
+    const clocked = new AuthKit({
+      issuer: issuer.url,
+      audience: 'lyrics',
+      credentials,
+      revocation: { enabled: false },
+      now: () => clock,
+    });
     await clocked.start();
     const token = await issuer.sign({ exp: Math.floor(clock / 1000) + 60 });
     assert.ok(await clocked.authenticate(bearer(token)));
@@ -127,7 +137,13 @@ describe('AuthKit: offline JWT verification', () => {
       await new Promise((r) => setTimeout(r, 5));
     }
     const missed = await issuer.sign({ jti: 'missed' });
-    while (Date.now() - started < 3000 && (await kit.authenticate(bearer(missed)).then(() => true, () => false))) {
+    while (
+      Date.now() - started < 3000 &&
+      (await kit.authenticate(bearer(missed)).then(
+        () => true,
+        () => false,
+      ))
+    ) {
       await new Promise((r) => setTimeout(r, 5));
     }
     assert.equal(issuer.feed.lastEventIds.at(-1), String(issuer.feed.log.length - 1));
@@ -147,7 +163,8 @@ describe('AuthKit: stale feed', () => {
       issuer: issuer.url,
       audience: 'lyrics',
       credentials: { clientId: 'rs', clientSecret: 's' },
-      revocation: { ...fast, staleAfterMs: 100, onStale } };
+      revocation: { ...fast, staleAfterMs: 100, onStale },
+    };
     const kit = new AuthKit(options);
     await kit.start();
     return kit;

@@ -1,5 +1,10 @@
-import { ConfigurationError, FeedStaleError, InsufficientPermissionError, InvalidSignatureError, InvalidTokenError }
-  from '../errors';
+import {
+  ConfigurationError,
+  FeedStaleError,
+  InsufficientPermissionError,
+  InvalidSignatureError,
+  InvalidTokenError,
+} from '../errors';
 import { ReceivedRequest, VerifiedSignature } from '../signing/received-request';
 import { SignatureVerifier } from '../signing/signature-verifier';
 import { AuthKitOptions, AuthKitStats, RequestCredentials } from './auth-kit-options';
@@ -44,8 +49,13 @@ export class AuthKit {
     });
     this.verifier = new JwtVerifier(options, this.jwks, now);
     if (options.signatures) {
-      this.signatures = new SignatureVerifier(options.signatures, this.discovery, fetchImpl, options.credentials,
-        options.retry);
+      this.signatures = new SignatureVerifier(
+        options.signatures,
+        this.discovery,
+        fetchImpl,
+        options.credentials,
+        options.retry,
+      );
     }
     if (options.revocation?.enabled !== false) {
       this.feed = new RevocationFeed(this.revoked, this.discovery, fetchImpl, now, {
@@ -89,7 +99,7 @@ export class AuthKit {
     if (!this.signatures) throw new ConfigurationError('a signed route needs the signatures option');
     const signature: VerifiedSignature = await this.signatures.verify(request);
     if (this.options.signatures?.bindToClient !== false && principal.clientId !== signature.clientId) {
-      throw new InvalidSignatureError('signed by another client than the token\'s');
+      throw new InvalidSignatureError("signed by another client than the token's");
     }
     return { ...principal, signature };
   }

@@ -34,18 +34,26 @@ describe('cnf: certificate-bound tokens over real mutual TLS (RFC 8705)', () => 
   before(async () => {
     certs = makeTestCertificates(2);
     issuer = await FakeIssuer.start();
-    kit = new AuthKit({ issuer: issuer.url, audience: 'lyrics', credentials: { clientId: 'rs', clientSecret: 's' },
-      revocation: { enabled: false } });
+    kit = new AuthKit({
+      issuer: issuer.url,
+      audience: 'lyrics',
+      credentials: { clientId: 'rs', clientSecret: 's' },
+      revocation: { enabled: false },
+    });
     await kit.start();
     // Ask for a certificate, accept any: the binding, not the CA, is what the kit checks.
     app = Fastify({ https: { ...certs.server, ca: certs.ca, requestCert: true, rejectUnauthorized: false } });
     app.decorateRequest('principal', undefined);
     app.get('/lyrics', { preHandler: fastifyAuthKit(kit) }, async (req) => ({ sub: req.principal?.subject }));
     // A token endpoint authenticating by certificate (tls_client_auth) and binding what it issues.
-    app.get('/.well-known/oauth-authorization-server', async () => ({ issuer: url, token_endpoint: `${url}/oauth/token`,
-      jwks_uri: `${issuer.url}/jwks` }));
+    app.get('/.well-known/oauth-authorization-server', async () => ({
+      issuer: url,
+      token_endpoint: `${url}/oauth/token`,
+      jwks_uri: `${issuer.url}/jwks`,
+    }));
     app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
-      done(null, Object.fromEntries(new URLSearchParams(String(body)))));
+      done(null, Object.fromEntries(new URLSearchParams(String(body)))),
+    );
     app.post('/oauth/token', async (req) => {
       const thumbprint = certificateThumbprint(req.raw.socket);
       const clientId = (req.body as Record<string, string>).client_id;

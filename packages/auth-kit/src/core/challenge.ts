@@ -58,7 +58,10 @@ export function refusalFor(err: unknown, realm: string): Refusal {
  * Reads the kit's inputs from Node-style headers (lower-cased keys, maybe arrays) and, given the
  * request's socket, the thumbprint of its TLS client certificate (for `cnf` checks).
  */
-export function credentialsFrom(headers: Record<string, string | string[] | undefined>, socket?: unknown): {
+export function credentialsFrom(
+  headers: Record<string, string | string[] | undefined>,
+  socket?: unknown,
+): {
   authorization?: string;
   apiKey?: string;
   certificateThumbprint?: string;

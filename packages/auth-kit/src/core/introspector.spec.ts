@@ -81,8 +81,12 @@ describe('AuthKit: API keys through cached introspection', () => {
   let kit: AuthKit;
   before(async () => {
     issuer = await FakeIssuer.start();
-    kit = new AuthKit({ issuer: issuer.url, audience: 'lyrics', credentials: { clientId: 'rs', clientSecret: 's' },
-      revocation: { reconnect: { baseDelayMs: 5, maxDelayMs: 20 } } });
+    kit = new AuthKit({
+      issuer: issuer.url,
+      audience: 'lyrics',
+      credentials: { clientId: 'rs', clientSecret: 's' },
+      revocation: { reconnect: { baseDelayMs: 5, maxDelayMs: 20 } },
+    });
     await kit.start();
   });
   after(async () => {
@@ -91,8 +95,14 @@ describe('AuthKit: API keys through cached introspection', () => {
   });
 
   it('authenticates an API key once per cache life and drops it when the feed revokes it', async () => {
-    issuer.introspection.set('ak_live', { active: true, token_type: 'api_key', sub: 'key-1', owner_type: 'user',
-      owner_id: 'u1', scope: 'lyrics:read' });
+    issuer.introspection.set('ak_live', {
+      active: true,
+      token_type: 'api_key',
+      sub: 'key-1',
+      owner_type: 'user',
+      owner_id: 'u1',
+      scope: 'lyrics:read',
+    });
     const p = await kit.authenticate({ apiKey: 'ak_live' });
     assert.equal(p.kind, 'api_key');
     assert.equal(p.subject, 'key-1');

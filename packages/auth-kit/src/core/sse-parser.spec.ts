@@ -6,7 +6,10 @@ describe('SseParser', () => {
   const parse = (chunks: string[]): { events: SseEvent[]; comments: number } => {
     const events: SseEvent[] = [];
     let comments = 0;
-    const parser = new SseParser((e) => events.push(e), () => comments++);
+    const parser = new SseParser(
+      (e) => events.push(e),
+      () => comments++,
+    );
     for (const c of chunks) parser.push(c);
     return { events, comments };
   };
@@ -17,7 +20,11 @@ describe('SseParser', () => {
       const { events, comments } = parse([text.slice(0, cut), text.slice(cut)]);
       assert.deepEqual(
         events.map((e) => [e.id, e.data]),
-        [['1', '{"a":1}'], ['2', 'x'], ['2', 'y\nz']],
+        [
+          ['1', '{"a":1}'],
+          ['2', 'x'],
+          ['2', 'y\nz'],
+        ],
         `cut at ${cut}`,
       );
       assert.equal(comments, 1);

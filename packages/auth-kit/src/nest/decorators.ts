@@ -21,5 +21,5 @@ export const RequireSignedRequest = (): MethodDecorator & ClassDecorator => SetM
 /** The authenticated caller (undefined on `@Public()` routes). */
 export const CurrentPrincipal = createParamDecorator(
   (_: unknown, ctx: ExecutionContext): Principal | undefined =>
-    (ctx.switchToHttp().getRequest<{ principal?: Principal }>()).principal,
+    ctx.switchToHttp().getRequest<{ principal?: Principal }>().principal,
 );

@@ -33,9 +33,21 @@ describe('RFC 9421 signing (createServiceFetch) and checking (adapters, signed: 
     const signedBy = (pick: () => AuthKit) => ({
       preHandler: (r: FastifyRequest, p: FastifyReply) => fastifyAuthKit(pick(), { signed: true })(r, p),
     });
-    app.post('/songs', signedBy(() => kit), async (req) => ({ signature: req.principal?.signature, body: req.body }));
-    app.get('/songs', signedBy(() => kit), async () => ({}));
-    app.get('/other', signedBy(() => elsewhere), async () => ({}));
+    app.post(
+      '/songs',
+      signedBy(() => kit),
+      async (req) => ({ signature: req.principal?.signature, body: req.body }),
+    );
+    app.get(
+      '/songs',
+      signedBy(() => kit),
+      async () => ({}),
+    );
+    app.get(
+      '/other',
+      signedBy(() => elsewhere),
+      async () => ({}),
+    );
     url = await app.listen({ port: 0, host: '127.0.0.1' });
     kit = new AuthKit({ ...options, signatures: { authority: new URL(url).host }, revocation: { enabled: false } });
     const revocation = { enabled: false };
@@ -77,8 +89,11 @@ describe('RFC 9421 signing (createServiceFetch) and checking (adapters, signed: 
 
   it('a signed POST passes and the verified signature joins the principal', async () => {
     const api = createServiceFetch({ tokens, signing: SECRET });
-    const res = await api(`${url}/songs`, { method: 'POST', headers: { 'content-type': 'application/json' },
-      body: '{"song":"x"}' });
+    const res = await api(`${url}/songs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"song":"x"}',
+    });
     assert.equal(res.status, 200, await res.clone().text());
     const body = await res.json();
     assert.deepEqual(body.body, { song: 'x' });

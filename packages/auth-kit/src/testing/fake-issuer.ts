@@ -61,8 +61,18 @@ export class FakeIssuer {
     const jose = await loadJose();
     const now = Math.floor(Date.now() / 1000);
     const key = this.keys[keyIndex];
-    const payload = { iss: this.url, aud: 'lyrics', sub: 'user-1', iat: now, nbf: now, exp: now + 300,
-      jti: randomUUID(), scope: 'lyrics:read', client_id: 'cli', ...claims };
+    const payload = {
+      iss: this.url,
+      aud: 'lyrics',
+      sub: 'user-1',
+      iat: now,
+      nbf: now,
+      exp: now + 300,
+      jti: randomUUID(),
+      scope: 'lyrics:read',
+      client_id: 'cli',
+      ...claims,
+    };
     const protectedHeader = { alg: 'RS256', typ: 'at+jwt', kid: key.kid, ...header };
     return new jose.SignJWT(payload).setProtectedHeader(protectedHeader).sign(key.privateKey);
   }
@@ -87,8 +97,12 @@ export class FakeIssuer {
     switch (url.pathname) {
       case '/.well-known/oauth-authorization-server':
         this.calls.discovery++;
-        return send(200, { issuer: this.url, token_endpoint: `${this.url}/oauth/token`, jwks_uri: `${this.url}/jwks`,
-          introspection_endpoint: `${this.url}/oauth/introspect` });
+        return send(200, {
+          issuer: this.url,
+          token_endpoint: `${this.url}/oauth/token`,
+          jwks_uri: `${this.url}/jwks`,
+          introspection_endpoint: `${this.url}/oauth/introspect`,
+        });
       case '/jwks':
         this.calls.jwks++;
         return send(200, { keys: this.keys.slice(0, this.published).map((k) => k.jwk) });

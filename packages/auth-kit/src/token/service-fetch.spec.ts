@@ -58,7 +58,10 @@ describe('createServiceFetch', () => {
     const res = await createServiceFetch({ tokens })(url, { method: 'POST', body: 'payload' });
     assert.equal(res.status, 200);
     assert.equal(tokens.forced, 1);
-    assert.deepEqual(seen.map((h) => h.authorization), ['Bearer t1', 'Bearer t2']);
+    assert.deepEqual(
+      seen.map((h) => h.authorization),
+      ['Bearer t1', 'Bearer t2'],
+    );
     assert.equal(seen[0]['x-request-id'], seen[1]['x-request-id'], 'the retry is the same request');
   });
 

@@ -20,8 +20,15 @@ export type ServiceFetch = (input: string | URL, init?: RequestInit) => Promise<
 
 /** Bodies that can be sent twice; a stream cannot, so a 401 on it is returned as is. */
 function replayable(body: RequestInit['body']): boolean {
-  return body === undefined || body === null || typeof body === 'string' || body instanceof URLSearchParams
-    || body instanceof ArrayBuffer || ArrayBuffer.isView(body) || body instanceof Blob;
+  return (
+    body === undefined ||
+    body === null ||
+    typeof body === 'string' ||
+    body instanceof URLSearchParams ||
+    body instanceof ArrayBuffer ||
+    ArrayBuffer.isView(body) ||
+    body instanceof Blob
+  );
 }
 
 /**

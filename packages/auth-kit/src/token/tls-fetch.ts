@@ -22,8 +22,13 @@ export interface ClientTlsOptions {
  */
 export function createTlsFetch(tls: ClientTlsOptions): FetchLike {
   if (!tls.cert || !tls.key) throw new ConfigurationError('tls needs cert and key');
-  const agent = new Agent({ cert: tls.cert, key: tls.key, ca: tls.ca, keepAlive: true,
-    minVersion: tls.minVersion ?? 'TLSv1.3' });
+  const agent = new Agent({
+    cert: tls.cert,
+    key: tls.key,
+    ca: tls.ca,
+    keepAlive: true,
+    minVersion: tls.minVersion ?? 'TLSv1.3',
+  });
   return async (input, init = {}) => {
     const url = new URL(input);
     if (url.protocol !== 'https:') throw new ConfigurationError('a client certificate needs an https: URL');
@@ -36,18 +41,21 @@ export function createTlsFetch(tls: ClientTlsOptions): FetchLike {
       }
     }
     return new Promise<Response>((resolve, reject) => {
-      const req = httpsRequest(url, { method: init.method ?? 'GET', agent, headers: plain(headers),
-        signal: init.signal ?? undefined }, (res) => {
-        const out = new Headers();
-        for (const [name, value] of Object.entries(res.headers)) {
-          for (const v of Array.isArray(value) ? value : [value ?? '']) out.append(name, v);
-        }
-        const status = res.statusCode ?? 502;
-        const empty = status === 204 || status === 304 || init.method === 'HEAD';
-        const stream = empty ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>);
-        if (empty) res.resume();
-        resolve(new Response(stream, { status, statusText: res.statusMessage, headers: out }));
-      });
+      const req = httpsRequest(
+        url,
+        { method: init.method ?? 'GET', agent, headers: plain(headers), signal: init.signal ?? undefined },
+        (res) => {
+          const out = new Headers();
+          for (const [name, value] of Object.entries(res.headers)) {
+            for (const v of Array.isArray(value) ? value : [value ?? '']) out.append(name, v);
+          }
+          const status = res.statusCode ?? 502;
+          const empty = status === 204 || status === 304 || init.method === 'HEAD';
+          const stream = empty ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>);
+          if (empty) res.resume();
+          resolve(new Response(stream, { status, statusText: res.statusMessage, headers: out }));
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });

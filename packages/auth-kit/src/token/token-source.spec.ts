@@ -8,8 +8,14 @@ describe('TokenSource', () => {
   let issuer: FakeIssuer;
   let clock: number;
   const source = (extra: Partial<ConstructorParameters<typeof TokenSource>[0]> = {}): TokenSource =>
-    new TokenSource({ issuer: issuer.url, clientId: 'svc', clientSecret: 'cs_secret', now: () => clock,
-      retry: { retries: 3, baseDelayMs: 1, maxDelayMs: 5 }, ...extra });
+    new TokenSource({
+      issuer: issuer.url,
+      clientId: 'svc',
+      clientSecret: 'cs_secret',
+      now: () => clock,
+      retry: { retries: 3, baseDelayMs: 1, maxDelayMs: 5 },
+      ...extra,
+    });
 
   before(async () => {
     issuer = await FakeIssuer.start();
@@ -91,7 +97,9 @@ describe('TokenSource', () => {
 
   it('never retries a 4xx', async () => {
     issuer.tokenFailures = [401];
-    const err = await source().getToken().catch((e: unknown) => e);
+    const err = await source()
+      .getToken()
+      .catch((e: unknown) => e);
     assert.ok(err instanceof TokenRequestError);
     assert.equal(err.oauthError, 'invalid_client');
     assert.equal(issuer.calls.token, 1);
