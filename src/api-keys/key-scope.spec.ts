@@ -7,6 +7,8 @@ describe('key scope', () => {
   it('sorts and de-duplicates; blank means the default', () => {
     assert.deepEqual(parseKeyScope('users:read  audit:read users:read'), ['audit:read', 'users:read']);
     assert.equal(parseKeyScope(undefined), undefined);
+    // `"scope": null` in JSON passes @IsOptional(); it was a TypeError (500), found by the fuzzer.
+    assert.equal(parseKeyScope(null), undefined);
     assert.equal(parseKeyScope('   '), undefined);
   });
   it('refuses malformed scope as a 400 problem', () => {

@@ -9,8 +9,9 @@ const MAX_TOKENS = 256;
  * absent or blank (the default then applies, as for OAuth scope). Malformed
  * scope is a 400 here (a /v1 problem), not OAuth's invalid_scope.
  */
-export function parseKeyScope(raw: string | undefined): string[] | undefined {
-  if (raw === undefined) return undefined;
+export function parseKeyScope(raw: string | null | undefined): string[] | undefined {
+  // `"scope": null` passes @IsOptional(): it means "no scope asked for", like an absent field.
+  if (raw === undefined || raw === null) return undefined;
   const tokens = raw.split(' ').filter((t) => t.length > 0);
   if (tokens.length === 0) return undefined;
   if (tokens.length > MAX_TOKENS || tokens.some((t) => !SCOPE_TOKEN.test(t))) {
