@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { RequestContext } from '../common/http/request-context';
 import { Database } from '../database/database.service';
 import { AuditSealer } from './audit-sealer.service';
-import { scrub } from './audit.service';
+import { AUDIT_COLUMNS, auditValues } from './audit.service';
 import { AuditEntry } from './audit.types';
 
-const COLUMNS = 10;
+const COLUMNS = AUDIT_COLUMNS.length;
 /** Rows per INSERT at most (10 parameters each, far below PostgreSQL's 65,535). */
 const MAX_BATCH = 200;
 /** INSERTs in flight at once: while they run, the next group gathers. */
@@ -38,19 +37,7 @@ export class AuditBatchWriter {
   ) {}
 
   write(entry: AuditEntry): Promise<void> {
-    const meta = RequestContext.current();
-    const values = [
-      entry.eventType,
-      entry.outcome,
-      entry.actor.type,
-      entry.actor.id ?? null,
-      entry.subject?.type ?? null,
-      entry.subject?.id ?? null,
-      meta.ip,
-      meta.userAgent,
-      meta.requestId,
-      JSON.stringify(scrub(entry.details ?? {})),
-    ];
+    const values = auditValues(entry);
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ values, resolve, reject });
       this.schedule();
@@ -92,9 +79,7 @@ export class AuditBatchWriter {
       (_, r) => `(${Array.from({ length: COLUMNS }, (_, c) => `$${r * COLUMNS + c + 1}`).join(', ')})`,
     );
     await this.db.query(
-      `INSERT INTO audit_events
-         (event_type, outcome, actor_type, actor_id, subject_type, subject_id, ip, user_agent, request_id, details)
-       VALUES ${rows.join(', ')}`,
+      `INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`,
       group.flatMap((q) => q.values),
     );
   }

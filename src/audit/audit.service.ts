@@ -9,13 +9,44 @@ import { AuditEntry } from './audit.types';
 /** Keys that could carry a credential: dropped from details whatever a caller passes. */
 const SECRET_KEY = /pass|secret|token|hash|otp|^key$|api_key$|authorization|credential/i;
 
-export function scrub(details: Record<string, unknown>): Record<string, unknown> {
+function scrub(details: Record<string, unknown>): Record<string, unknown> {
   const clean: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(details)) {
     if (SECRET_KEY.test(k) && k !== 'grant_type' && k !== 'token_type' && k !== 'token_type_hint') continue;
     clean[k] = v;
   }
   return clean;
+}
+
+/** The columns a writer fills, in the order of `auditValues`; the sealer fills seq and hash later. */
+export const AUDIT_COLUMNS = [
+  'event_type',
+  'outcome',
+  'actor_type',
+  'actor_id',
+  'subject_type',
+  'subject_id',
+  'ip',
+  'user_agent',
+  'request_id',
+  'details',
+] as const;
+
+/** One row's values: the entry, scrubbed, plus request id, IP and user agent from the request context. */
+export function auditValues(entry: AuditEntry): unknown[] {
+  const meta = RequestContext.current();
+  return [
+    entry.eventType,
+    entry.outcome,
+    entry.actor.type,
+    entry.actor.id ?? null,
+    entry.subject?.type ?? null,
+    entry.subject?.id ?? null,
+    meta.ip,
+    meta.userAgent,
+    meta.requestId,
+    JSON.stringify(scrub(entry.details ?? {})),
+  ];
 }
 
 /**
@@ -31,23 +62,10 @@ export class AuditService {
   ) {}
 
   async record(tx: Queryable, entry: AuditEntry): Promise<void> {
-    const meta = RequestContext.current();
     await tx.query(
-      `INSERT INTO audit_events
-         (event_type, outcome, actor_type, actor_id, subject_type, subject_id, ip, user_agent, request_id, details)
+      `INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')})
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [
-        entry.eventType,
-        entry.outcome,
-        entry.actor.type,
-        entry.actor.id ?? null,
-        entry.subject?.type ?? null,
-        entry.subject?.id ?? null,
-        meta.ip,
-        meta.userAgent,
-        meta.requestId,
-        JSON.stringify(scrub(entry.details ?? {})),
-      ],
+      auditValues(entry),
     );
     // Sealing starts right after commit; a rolled-back row never wakes the sealer.
     if (tx instanceof Tx) tx.afterCommit(() => this.sealer.nudge());
