@@ -13,6 +13,12 @@ function defaultRoute(path: string): string {
  */
 export class Findings {
   private readonly seen = new Map<string, string>();
+  /**
+   * Secrets the fuzzer itself sent as data (a key pasted into a name, say). The service stores
+   * and shows such a value as the caller's text: that is an echo, not a leak, here and in every
+   * later answer that lists it.
+   */
+  private readonly planted = new Set<string>();
 
   constructor(private readonly secrets: () => readonly string[] = () => []) {}
 
@@ -26,7 +32,11 @@ export class Findings {
   }
 
   checkOn(route: string, label: string, req: SentRequest, res: Res, ...extra: (string | null)[]): void {
-    const problems = [...contractViolations(req, res, this.secrets()), ...extra.filter((e): e is string => e !== null)];
+    const secrets = this.secrets();
+    for (const sent of req.echo ?? [])
+      for (const secret of secrets) if (sent.includes(secret)) this.planted.add(secret);
+    const unplanted = secrets.filter((secret) => !this.planted.has(secret));
+    const problems = [...contractViolations(req, res, unplanted), ...extra.filter((e): e is string => e !== null)];
     for (const p of problems)
       this.record(`${req.method} ${route}: ${p}`, `[${label}] -> ${res.status} ${res.text.slice(0, 160)}`);
   }
