@@ -76,6 +76,15 @@ const COMMON_ERRORS: Readonly<Record<string, RouteResponse>> = {
   },
 };
 
+/** 401 and 403 of a route whose caller authenticates as on introspection and needs `permission`. */
+function callerErrors(permission: string): Readonly<Record<string, RouteResponse>> {
+  return {
+    '401': { description: 'No or bad caller credentials.', body: 'oauth_error', errors: ['invalid_client'] },
+    '403': { description: `The caller lacks ${permission}.`, body: 'oauth_error', errors: ['insufficient_scope'] },
+    ...COMMON_ERRORS,
+  };
+}
+
 export const TOKEN_PATH = '/oauth/token';
 export const INTROSPECT_PATH = '/oauth/introspect';
 export const REVOKE_PATH = '/oauth/revoke';
@@ -234,13 +243,7 @@ export const OAUTH_ROUTES: readonly OAuthRoute[] = [
         body: 'signature',
       },
       '400': { description: 'A malformed form.', body: 'oauth_error', errors: ['invalid_request'] },
-      '401': { description: 'No or bad caller credentials.', body: 'oauth_error', errors: ['invalid_client'] },
-      '403': {
-        description: 'The caller lacks signatures:verify.',
-        body: 'oauth_error',
-        errors: ['insufficient_scope'],
-      },
-      ...COMMON_ERRORS,
+      ...callerErrors('signatures:verify'),
     },
   },
   {
@@ -256,13 +259,7 @@ export const OAUTH_ROUTES: readonly OAuthRoute[] = [
     responses: {
       '200': { description: '`{"items": [...], "next_cursor"}`; next_cursor is never null.', body: 'feed' },
       '400': { description: 'A malformed cursor or limit.', body: 'oauth_error', errors: ['invalid_request'] },
-      '401': { description: 'No or bad caller credentials.', body: 'oauth_error', errors: ['invalid_client'] },
-      '403': {
-        description: 'The caller lacks tokens:introspect.',
-        body: 'oauth_error',
-        errors: ['insufficient_scope'],
-      },
-      ...COMMON_ERRORS,
+      ...callerErrors('tokens:introspect'),
     },
   },
   {
@@ -275,13 +272,7 @@ export const OAUTH_ROUTES: readonly OAuthRoute[] = [
     responses: {
       '200': { description: 'text/event-stream: `id:` the cursor, `data:` the entry JSON.', body: 'event_stream' },
       '400': { description: 'A malformed Last-Event-ID.', body: 'oauth_error', errors: ['invalid_request'] },
-      '401': { description: 'No or bad caller credentials.', body: 'oauth_error', errors: ['invalid_client'] },
-      '403': {
-        description: 'The caller lacks tokens:introspect.',
-        body: 'oauth_error',
-        errors: ['insufficient_scope'],
-      },
-      ...COMMON_ERRORS,
+      ...callerErrors('tokens:introspect'),
     },
   },
 ];
