@@ -1,4 +1,5 @@
 import { apiKeys, introspectBody, introspectionHeaders } from '../lib/fixtures';
+import { awaitAuditSealed } from '../lib/quiesce';
 import { Part, Row } from './part';
 
 /**
@@ -12,6 +13,7 @@ export const apiKeyIntrospection: Part = {
   async run(ctx) {
     const keys = await apiKeys(ctx, ctx.options.tokens + 1);
     const [one, ...many] = keys;
+    await awaitAuditSealed(ctx);
     const base = {
       path: '/oauth/introspect',
       method: 'POST' as const,

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { clientToken, clientTokens, FORM, introspectBody, introspectionHeaders, revoke } from '../lib/fixtures';
 import { mapLimit } from '../lib/http';
 import { BenchContext } from '../lib/context';
+import { awaitAuditSealed } from '../lib/quiesce';
 import { Part } from './part';
 
 const ACTIVE = '"active":true';
@@ -59,6 +60,7 @@ export const introspectMany: Part = {
   needs: ['introspect'],
   async run(ctx) {
     const tokens = await clientTokens(ctx, 'valid', ctx.options.tokens);
+    await awaitAuditSealed(ctx);
     const load = await introspectLoad(ctx, `introspect ${tokens.length} tokens`, tokens, ACTIVE);
     const label = `(2) introspect: ${tokens.length} distinct tokens`;
     return [{ id: 'intro-many', label, load, target: { minReference: 0.8 } }];

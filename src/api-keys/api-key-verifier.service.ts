@@ -22,6 +22,9 @@ type Verified = { ok: true; record: ApiKeyRecord; permissions: string[] } | ({ o
  */
 @Injectable()
 export class ApiKeyVerifier implements ApiKeyAuthenticator, OnModuleInit {
+  /** Records and owner sets are replaced, never changed, on any change: identity is the cache key. */
+  private readonly granted = new WeakMap<ApiKeyRecord, { held: ReadonlySet<string>; permissions: string[] }>();
+
   constructor(
     private readonly cache: ApiKeyCache,
     private readonly revocations: RevocationStore,
@@ -79,7 +82,16 @@ export class ApiKeyVerifier implements ApiKeyAuthenticator, OnModuleInit {
     if (reason) return { ok: false, reason, lookupId, keyId: record.id };
     const held = await this.ownerPermissions.of(record.owner);
     this.events.used({ id: record.id, knownLastUsed: record.lastUsedAt });
-    return { ok: true, record, permissions: record.scope.filter((p) => held.has(p)) };
+    return { ok: true, record, permissions: this.effective(record, held) };
+  }
+
+  /** scope ∩ owner permissions, kept per record for as long as the owner's set is the same object. */
+  private effective(record: ApiKeyRecord, held: ReadonlySet<string>): string[] {
+    const known = this.granted.get(record);
+    if (known?.held === held) return known.permissions;
+    const permissions = record.scope.filter((p) => held.has(p));
+    this.granted.set(record, { held, permissions });
+    return permissions;
   }
 
   private ownerRevoked(record: ApiKeyRecord): boolean {

@@ -1,5 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { CLIENT_CHANGED } from '../clients/client-store.service';
+import { Cache } from '../common/cache/cache';
 import { ClusterEvents } from '../revocation/cluster-events.service';
 import { PermissionCache, RBAC_CHANGED } from '../rbac/permission-cache.service';
 import { ApiKeyOwner } from './api-key.types';
@@ -15,7 +16,7 @@ const MAX_OWNERS = 50_000;
  */
 @Injectable()
 export class OwnerPermissions implements OnModuleInit {
-  private readonly cache = new Map<string, Promise<ReadonlySet<string>>>();
+  private readonly cache = new Cache<string, ReadonlySet<string>>({ max: MAX_OWNERS });
 
   constructor(
     private readonly owners: ApiKeyOwnersRepository,
@@ -29,21 +30,12 @@ export class OwnerPermissions implements OnModuleInit {
   }
 
   clear(): void {
-    // Loads in flight are dropped with the map: their result is never cached.
+    // Loads in flight are not kept: the cache's generation moves on (Cache.clear).
     this.cache.clear();
   }
 
   of(owner: ApiKeyOwner): Promise<ReadonlySet<string>> {
-    const key = `${owner.type}:${owner.id}`;
-    const hit = this.cache.get(key);
-    if (hit) return hit;
-    const pending = this.load(owner);
-    if (this.cache.size >= MAX_OWNERS) this.cache.delete(this.cache.keys().next().value as string);
-    this.cache.set(key, pending);
-    pending.catch(() => {
-      if (this.cache.get(key) === pending) this.cache.delete(key);
-    });
-    return pending;
+    return this.cache.getOrLoad(`${owner.type}:${owner.id}`, () => this.load(owner));
   }
 
   private async load(owner: ApiKeyOwner): Promise<ReadonlySet<string>> {

@@ -38,7 +38,8 @@ export class IntrospectionService {
       return ((await this.authenticators.introspectApiKey(token)) as IntrospectionResponse | null) ?? INACTIVE;
     if (token.startsWith(REFRESH_PREFIX)) return this.refresh(token);
     // A token exchanged for another service is still this service's token to vouch for.
-    const claims = await this.bearer.activeClaims(token, true);
+    const known = this.bearer.activeClaimsCached(token, true);
+    const claims = known !== undefined ? known : await this.bearer.activeClaimsAfterMiss(token, true);
     return claims ? accessTokenAnswer(claims) : INACTIVE;
   }
 

@@ -40,4 +40,14 @@ describe('RateLimitKeys', () => {
     assert.notEqual(keys.key('token_username', 'alice'), keys.key('token_username', 'bob'));
     assert.notEqual(keys.key('a', 'x').split(':')[1], keys.key('a', 'y').split(':')[1]);
   });
+
+  it('remembers a key without changing it: the same tracker in two groups keeps each group', () => {
+    const fresh = new RateLimitKeys(runtimeWith(Buffer.from(kek)));
+    const first = fresh.key('introspect', 'authorization:Bearer x');
+    assert.equal(fresh.key('introspect', 'authorization:Bearer x'), first);
+    assert.equal(first, keys.key('introspect', 'authorization:Bearer x'));
+    const other = fresh.key('revoke', 'authorization:Bearer x');
+    assert.equal(other.split(':')[0], 'revoke');
+    assert.equal(other.split(':')[1], first.split(':')[1]);
+  });
 });

@@ -8,6 +8,8 @@ import { readHeader, verifyAccessJwt } from './jwt-codec';
 import { KeyRing } from './key-ring.service';
 
 const MAX_CACHED = 200_000;
+const HIT = Object.freeze({ cache: 'access_token', result: 'hit' });
+const MISS = Object.freeze({ cache: 'access_token', result: 'miss' });
 
 interface Verified {
   claims: AccessTokenClaims;
@@ -45,25 +47,42 @@ export class AccessTokenVerifier {
    * exchanged for another service (introspection, revocation, token exchange);
    * never for a credential presented to this service itself.
    */
-  async verify(token: string, anyAudience = false): Promise<AccessTokenClaims | null> {
-    const claims = await this.verifyAnyAudience(token);
-    return claims && (anyAudience || this.audienceOk(claims.aud)) ? claims : null;
+  verify(token: string, anyAudience = false): Promise<AccessTokenClaims | null> {
+    const known = this.verifyCached(token, anyAudience);
+    return known !== undefined ? Promise.resolve(known) : this.verifyAfterMiss(token, anyAudience);
   }
 
-  private async verifyAnyAudience(token: string): Promise<AccessTokenClaims | null> {
+  /** `verify` after `verifyCached` said undefined: the signature check, shared by concurrent first uses. */
+  async verifyAfterMiss(token: string, anyAudience = false): Promise<AccessTokenClaims | null> {
     const now = Math.floor(Date.now() / 1000);
+    // Concurrent first uses of one token share one signature check.
+    const verified = await this.cache.getOrLoad(sha256Hex(token), () => this.verifyUncached(token, now));
+    return verified && this.audienceFits(verified.claims, anyAudience) ? verified.claims : null;
+  }
+
+  /**
+   * The answer of `verify` when memory alone decides it (a token verified
+   * before), else undefined. Synchronous: the hot path of introspection and
+   * of a Bearer caller awaits nothing for a token it has seen.
+   */
+  verifyCached(token: string, anyAudience = false): AccessTokenClaims | null | undefined {
     const cacheKey = sha256Hex(token);
     const cached = this.cache.get(cacheKey);
-    this.metrics.cacheLookups.inc({ cache: 'access_token', result: cached ? 'hit' : 'miss' });
-    if (cached) {
-      // A key that stopped verifying (retired past its last token) kills its cached tokens too.
-      if (cached.claims.exp > now && this.keys.cachedKey(cached.kid) !== undefined) return cached.claims;
-      this.cache.delete(cacheKey);
-      return null;
+    if (!cached) {
+      this.metrics.cacheLookups.inc(MISS);
+      return undefined;
     }
-    // Concurrent first uses of one token share one signature check.
-    const verified = await this.cache.getOrLoad(cacheKey, () => this.verifyUncached(token, now));
-    return verified?.claims ?? null;
+    this.metrics.cacheLookups.inc(HIT);
+    // A key that stopped verifying (retired past its last token) kills its cached tokens too.
+    if (cached.claims.exp > Math.floor(Date.now() / 1000) && this.keys.cachedKey(cached.kid) !== undefined) {
+      return this.audienceFits(cached.claims, anyAudience) ? cached.claims : null;
+    }
+    this.cache.delete(cacheKey);
+    return null;
+  }
+
+  private audienceFits(claims: AccessTokenClaims, anyAudience: boolean): boolean {
+    return anyAudience || this.audienceOk(claims.aud);
   }
 
   private async verifyUncached(token: string, now: number): Promise<Verified | null> {
