@@ -46,14 +46,20 @@ export class SigningKeysRepository {
   }
 
   /**
-   * Schedules the end of every unretired key at `activatesAt` (a pending key
-   * that would activate later never signs), then inserts the successor.
+   * Ends every key that would still sign after `activatesAt` at that moment
+   * (a pending key that would activate later never signs), then inserts the
+   * successor. Keys already scheduled to retire later are pulled back too:
+   * after two pending rotations, a rotation at once must stop the current key
+   * now, and keep the first pending key from ever signing.
    */
   async insertSuccessor(tx: Tx, alg: SigningAlgorithm, activateInSeconds: number): Promise<SigningKeyRow> {
     const key = generateSigningKey(alg);
     const sealed = encryptAesGcm(this.runtime.keyEncryptionKey, key.privateDer, key.kid);
     const [at] = await tx.query<{ at: Date }>(`SELECT now() + make_interval(secs => $1) AS at`, [activateInSeconds]);
-    await tx.query(`UPDATE signing_keys SET retired_at = GREATEST(activates_at, $1) WHERE retired_at IS NULL`, [at.at]);
+    await tx.query(
+      `UPDATE signing_keys SET retired_at = GREATEST(activates_at, $1) WHERE retired_at IS NULL OR retired_at > $1`,
+      [at.at],
+    );
     const [row] = await tx.query<SigningKeyRow>(
       `INSERT INTO signing_keys (kid, alg, public_jwk, private_key_enc, activates_at) VALUES ($1, $2, $3, $4, $5)
        RETURNING kid, alg, public_jwk, private_key_enc, created_at, activates_at, retired_at`,
