@@ -5,7 +5,7 @@ import { Database } from '../database/database.service';
 import { Tx } from '../database/tx';
 import { Runtime } from '../config/runtime';
 import { generateSigningKey } from './key-material';
-import { SigningKeyRow } from './signing-key.types';
+import { SigningKeyRow, WithdrawalCandidate } from './signing-key.types';
 
 /** Arbitrary constant: one key change at a time across instances. */
 const KEY_LOCK = 727_274_002;
@@ -21,11 +21,14 @@ export class SigningKeysRepository {
     private readonly runtime: Runtime,
   ) {}
 
-  /** Every key that may still verify a token: unretired, or retired less than `ttlSeconds` ago. */
+  /**
+   * Every key that may still verify a token: unretired, or retired less than
+   * `ttlSeconds` ago; never a withdrawn one (it has no private part either).
+   */
   loadVerifying(ttlSeconds: number): Promise<SigningKeyRow[]> {
     return this.db.query<SigningKeyRow>(
       `SELECT kid, alg, public_jwk, private_key_enc, created_at, activates_at, retired_at FROM signing_keys
-        WHERE retired_at IS NULL OR retired_at > now() - make_interval(secs => $1)
+        WHERE withdrawn_at IS NULL AND (retired_at IS NULL OR retired_at > now() - make_interval(secs => $1))
         ORDER BY activates_at, created_at`,
       [ttlSeconds],
     );
@@ -39,7 +42,8 @@ export class SigningKeysRepository {
   /** The algorithm of the key that signs now, if any. */
   async currentAlgorithm(tx: Tx): Promise<string | undefined> {
     const row = await tx.one<{ alg: string }>(
-      `SELECT alg FROM signing_keys WHERE activates_at <= now() AND (retired_at IS NULL OR retired_at > now())
+      `SELECT alg FROM signing_keys
+        WHERE withdrawn_at IS NULL AND activates_at <= now() AND (retired_at IS NULL OR retired_at > now())
         ORDER BY activates_at DESC LIMIT 1`,
     );
     return row?.alg;
@@ -57,7 +61,8 @@ export class SigningKeysRepository {
     const sealed = encryptAesGcm(this.runtime.keyEncryptionKey, key.privateDer, key.kid);
     const [at] = await tx.query<{ at: Date }>(`SELECT now() + make_interval(secs => $1) AS at`, [activateInSeconds]);
     await tx.query(
-      `UPDATE signing_keys SET retired_at = GREATEST(activates_at, $1) WHERE retired_at IS NULL OR retired_at > $1`,
+      `UPDATE signing_keys SET retired_at = GREATEST(activates_at, $1)
+        WHERE withdrawn_at IS NULL AND (retired_at IS NULL OR retired_at > $1)`,
       [at.at],
     );
     const [row] = await tx.query<SigningKeyRow>(
@@ -66,5 +71,19 @@ export class SigningKeysRepository {
       [key.kid, alg, JSON.stringify(key.publicJwk), sealed, at.at],
     );
     return row;
+  }
+
+  /** A key not withdrawn yet, row-locked, with the database clock read after the lock (rotations use it too). */
+  findWithdrawable(tx: Tx, kid: string): Promise<WithdrawalCandidate | undefined> {
+    return tx.one<WithdrawalCandidate>(
+      `SELECT kid, alg, activates_at, retired_at, clock_timestamp() AS now FROM signing_keys
+        WHERE kid = $1 AND withdrawn_at IS NULL FOR UPDATE`,
+      [kid],
+    );
+  }
+
+  /** Withdraws a key for good: its sealed private part is erased in the same statement. */
+  async markWithdrawn(tx: Tx, kid: string): Promise<void> {
+    await tx.query(`UPDATE signing_keys SET withdrawn_at = now(), private_key_enc = NULL WHERE kid = $1`, [kid]);
   }
 }
