@@ -59,7 +59,11 @@ export class SigningKeysRepository {
   async insertSuccessor(tx: Tx, alg: SigningAlgorithm, activateInSeconds: number): Promise<SigningKeyRow> {
     const key = generateSigningKey(alg);
     const sealed = encryptAesGcm(this.runtime.keyEncryptionKey, key.privateDer, key.kid);
-    const [at] = await tx.query<{ at: Date }>(`SELECT now() + make_interval(secs => $1) AS at`, [activateInSeconds]);
+    // From the clock now, not the transaction's start: the wait for the key lock and the key generation
+    // must not eat the activation delay (under load a 3 s delay came out as a key already active).
+    const [at] = await tx.query<{ at: Date }>(`SELECT clock_timestamp() + make_interval(secs => $1) AS at`, [
+      activateInSeconds,
+    ]);
     await tx.query(
       `UPDATE signing_keys SET retired_at = GREATEST(activates_at, $1)
         WHERE withdrawn_at IS NULL AND (retired_at IS NULL OR retired_at > $1)`,
