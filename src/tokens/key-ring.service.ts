@@ -17,7 +17,9 @@ const JWKS_MAX_AGE_SECONDS = 300;
  * The signing keys in memory: which key signs now, which verify, what JWKS
  * publishes. States follow from each key's times, read on every call, so
  * every instance switches to a `next` key at its `activates_at` without a
- * timer, a restart or a message. New keys arrive by the cluster event bus.
+ * timer, a restart or a message. New keys arrive by the cluster event bus,
+ * and so does a withdrawal: the reload drops the withdrawn key, which takes
+ * it out of JWKS and kills every token it signed (and any cached claims).
  */
 @Injectable()
 export class KeyRing implements OnModuleInit {
@@ -40,7 +42,7 @@ export class KeyRing implements OnModuleInit {
   }
 
   /** Null: the key verifies nothing any more (or never signed: replaced before it activated). */
-  stateOf(key: LoadedKey, now = Date.now()): SigningKeyState | null {
+  stateOf(key: Pick<LoadedKey, 'activatesAt' | 'retiredAt'>, now = Date.now()): SigningKeyState | null {
     if (key.retiredAt !== null && key.retiredAt <= key.activatesAt) return null;
     if (key.activatesAt.getTime() > now) return 'next';
     if (key.retiredAt === null || key.retiredAt.getTime() > now) return 'active';

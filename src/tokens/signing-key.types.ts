@@ -38,3 +38,12 @@ export interface SigningKeyRow {
   activates_at: Date;
   retired_at: Date | null;
 }
+
+/** What a withdrawal decides on: a key's times, and the database clock when it was read. */
+export interface WithdrawalCandidate {
+  kid: string;
+  alg: SigningAlgorithm;
+  activates_at: Date;
+  retired_at: Date | null;
+  now: Date;
+}

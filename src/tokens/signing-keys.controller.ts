@@ -1,5 +1,13 @@
-import { Body, Controller, Get, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentPrincipal, RequirePermissions } from '../common/auth/decorators';
 import { auditActor, type Principal } from '../common/auth/principal';
 import { Page, PageQueryDto, pageLimit } from '../common/http/pagination';
@@ -8,6 +16,7 @@ import { SigningKeyDto } from './dto/signing-key.dto';
 import { SigningKeyPageDto } from './dto/signing-key-page.dto';
 import { SigningKeyListing } from './signing-key-listing.service';
 import { SigningKeyRotation } from './signing-key-rotation.service';
+import { SigningKeyWithdrawal } from './signing-key-withdrawal.service';
 import { SigningKeyInfo } from './signing-key.types';
 
 @ApiTags('signing-keys')
@@ -16,6 +25,7 @@ export class SigningKeysController {
   constructor(
     private readonly listing: SigningKeyListing,
     private readonly rotation: SigningKeyRotation,
+    private readonly withdrawal: SigningKeyWithdrawal,
   ) {}
 
   @Get()
@@ -37,5 +47,22 @@ export class SigningKeysController {
   @ApiCreatedResponse({ type: SigningKeyDto })
   async rotate(@CurrentPrincipal() principal: Principal, @Body() dto: RotateSigningKeyDto): Promise<SigningKeyInfo> {
     return this.listing.info(await this.rotation.rotate(auditActor(principal), dto?.activate_in_seconds));
+  }
+
+  @Delete(':kid')
+  @HttpCode(204)
+  @RequirePermissions('signing_keys:write')
+  @ApiOperation({
+    summary: 'Withdraw a compromised key: out of JWKS at once, every token it signed inactive',
+    description:
+      'Erases the private part, removes the key from JWKS and from this list, and makes every access token it ' +
+      'signed inactive, on every instance within 1 s; resource services get a `kid` entry on the revocation feed. ' +
+      'The key that signs now (or is scheduled to) cannot be withdrawn: rotate with activate_in_seconds 0 first.',
+  })
+  @ApiNoContentResponse({ description: 'Withdrawn' })
+  @ApiNotFoundResponse({ description: 'No such key, or already withdrawn' })
+  @ApiConflictResponse({ description: 'The key signs now or is scheduled to: rotate with activate_in_seconds 0 first' })
+  withdraw(@CurrentPrincipal() principal: Principal, @Param('kid') kid: string): Promise<void> {
+    return this.withdrawal.withdraw(auditActor(principal), kid);
   }
 }

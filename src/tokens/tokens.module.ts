@@ -9,6 +9,7 @@ import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { RefreshTokens } from './refresh-tokens.service';
 import { SigningKeyListing } from './signing-key-listing.service';
 import { SigningKeyRotation } from './signing-key-rotation.service';
+import { SigningKeyWithdrawal } from './signing-key-withdrawal.service';
 import { SigningKeysController } from './signing-keys.controller';
 import { SigningKeysRepository } from './signing-keys.repository';
 import { SigningPool } from './signing-pool.service';
@@ -20,6 +21,7 @@ import { SigningPool } from './signing-pool.service';
     SigningKeysRepository,
     KeyRing,
     SigningKeyRotation,
+    SigningKeyWithdrawal,
     SigningKeyListing,
     SigningPool,
     AccessTokens,
