@@ -60,6 +60,26 @@ describe('Fastify and Express adapters over the same core', () => {
       assert.match(denied.headers.get('www-authenticate') ?? '', /error="insufficient_scope", scope="lyrics:read"/);
       assert.equal((await denied.json()).status, 403);
     });
+
+    it(`${name}: a token seen before is still checked for permissions and revocation`, async () => {
+      const path = name === 'fastify' ? '/lyrics' : '/';
+      const jti = `adapter-${name}`;
+      const token = await issuer.sign({ sub: 'ann', jti });
+      const weak = await issuer.sign({ scope: 'audio:read' });
+      const get = (t: string): Promise<Response> =>
+        fetch(`${urls[name]}${path}`, { headers: { authorization: `Bearer ${t}` } });
+      for (let i = 0; i < 3; i++) {
+        const ok = await get(token);
+        assert.deepEqual(await ok.json(), { sub: 'ann' }, `request ${i + 1}`);
+        assert.equal((await get(weak)).status, 403, `request ${i + 1}`);
+      }
+      const now = Math.floor(Date.now() / 1000);
+      issuer.feed.add({ kind: 'jti', value: jti, revoked_at: now, until: now + 300 });
+      const started = Date.now();
+      let status = 200;
+      while (status === 200 && Date.now() - started < 3000) status = (await get(token)).status;
+      assert.equal(status, 401);
+    });
   }
 });
 

@@ -1,5 +1,5 @@
 import { AuthKit } from '../core/auth-kit';
-import { credentialsFrom, receivedRequest, refusalFor } from '../core/challenge';
+import { credentialsFrom, oneHeader, receivedRequest, refusalFor } from '../core/challenge';
 import { Principal } from '../core/types';
 import { AdapterOptions } from './fastify';
 
@@ -23,7 +23,29 @@ export interface ExpressLikeResponse {
 
 /** Express middleware over the same core as the Nest guard; the principal lands on `req.principal`. */
 export function expressAuthKit(kit: AuthKit, options: AdapterOptions = {}) {
+  const refuse = (res: ExpressLikeResponse, err: unknown): void => {
+    const refusal = refusalFor(err, options.realm ?? 'api');
+    res.statusCode = refusal.status;
+    for (const [name, value] of Object.entries(refusal.headers)) res.setHeader(name, value);
+    res.end(JSON.stringify(refusal.body));
+  };
   return (req: ExpressLikeRequest, res: ExpressLikeResponse, next: (err?: unknown) => void): void => {
+    if (!options.signed) {
+      // A JWT verified before: decided now (revocation, exp, cnf and permissions checked), no promise.
+      let principal: Principal | undefined;
+      try {
+        principal = kit.authenticateKnown(oneHeader(req.headers.authorization), req.socket);
+        if (principal) kit.authorize(principal, options.permissions ?? []);
+      } catch (err) {
+        refuse(res, err);
+        return;
+      }
+      if (principal) {
+        req.principal = principal;
+        next();
+        return;
+      }
+    }
     kit
       .authenticate(credentialsFrom(req.headers, req.socket))
       .then(async (principal) => {
@@ -38,12 +60,7 @@ export function expressAuthKit(kit: AuthKit, options: AdapterOptions = {}) {
       // next() outside the chain's catch: a route's own error must not turn into a 401.
       .then(
         () => next(),
-        (err: unknown) => {
-          const refusal = refusalFor(err, options.realm ?? 'api');
-          res.statusCode = refusal.status;
-          for (const [name, value] of Object.entries(refusal.headers)) res.setHeader(name, value);
-          res.end(JSON.stringify(refusal.body));
-        },
+        (err: unknown) => refuse(res, err),
       );
   };
 }

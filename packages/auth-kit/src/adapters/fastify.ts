@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { AuthKit } from '../core/auth-kit';
-import { credentialsFrom, receivedRequest, refusalFor } from '../core/challenge';
+import { credentialsFrom, oneHeader, receivedRequest, refusalFor } from '../core/challenge';
 import { Principal } from '../core/types';
 
 /** The parts of Fastify's request and reply the hook touches (no dependency on fastify itself). */
@@ -34,7 +34,11 @@ export function fastifyAuthKit(kit: AuthKit, options: AdapterOptions = {}) {
   return async (request: FastifyLikeRequest, reply: FastifyLikeReply): Promise<void> => {
     try {
       const socket = request.raw?.socket;
-      let principal = await kit.authenticate(credentialsFrom(request.headers, socket));
+      // A JWT verified before is decided without waiting (revocation, exp and cnf still checked).
+      const known = options.signed
+        ? undefined
+        : kit.authenticateKnown(oneHeader(request.headers.authorization), socket);
+      let principal = known ?? (await kit.authenticate(credentialsFrom(request.headers, socket)));
       kit.authorize(principal, options.permissions ?? []);
       if (options.signed) {
         const raw = { method: request.method, url: request.raw?.url, headers: request.headers };

@@ -8,11 +8,11 @@ import {
 import { ReceivedRequest, VerifiedSignature } from '../signing/received-request';
 import { SignatureVerifier } from '../signing/signature-verifier';
 import { AuthKitOptions, AuthKitStats, RequestCredentials } from './auth-kit-options';
-import { checkCertificateBinding } from './certificate-binding';
+import { certificateThumbprint, checkCertificateBinding } from './certificate-binding';
 import { Discovery } from './discovery';
 import { Introspector } from './introspector';
 import { JwksCache } from './jwks-cache';
-import { JwtVerifier } from './jwt-verifier';
+import { JwtVerifier, VerifiedJwt } from './jwt-verifier';
 import { principalFromIntrospection } from './principal';
 import { RevocationFeed } from './revocation-feed';
 import { RevocationSet } from './revocation-set';
@@ -92,6 +92,28 @@ export class AuthKit {
   }
 
   /**
+   * `authenticate` without waiting, for the common case: a `Bearer` JWT whose signature, `iss`,
+   * `aud` and `typ` this kit verified before. `exp`/`nbf`, the feed's freshness, the revocation
+   * set and a `cnf` binding are checked now, exactly as `authenticate` would; it throws the same
+   * errors. Undefined means "cannot decide without I/O" (a new token, an opaque credential,
+   * the feed stale with introspection as the fallback): call `authenticate`.
+   * `socket` is only read for a certificate-bound token.
+   */
+  authenticateKnown(authorization: string | undefined, socket?: unknown): Principal | undefined {
+    // Exact scheme only; `bearer`, extra spaces and the like take the full path.
+    if (authorization === undefined || !authorization.startsWith('Bearer ')) return undefined;
+    const verified = this.verifier.known(authorization.slice(7));
+    if (verified === undefined) return undefined;
+    if (this.feedStale()) {
+      if (this.options.revocation?.onStale === 'introspect') return undefined;
+      throw new FeedStaleError('revocation feed stale: cannot vouch for the token');
+    }
+    const principal = this.unlessRevoked(verified);
+    if (principal.claims.cnf !== undefined) checkCertificateBinding(principal, certificateThumbprint(socket));
+    return principal;
+  }
+
+  /**
    * Checks the request's RFC 9421 signature through the auth service and adds it to the principal
    * (`principal.signature`). Throws `InvalidSignatureError` (401); needs the `signatures` option.
    */
@@ -135,7 +157,7 @@ export class AuthKit {
     return !!this.feed && this.feed.staleForMs() > (this.options.revocation?.staleAfterMs ?? 10_000);
   }
 
-  private async jwt(token: string, { principal, kid }: { principal: Principal; kid?: string }): Promise<Principal> {
+  private async jwt(token: string, verified: VerifiedJwt): Promise<Principal> {
     if (this.feedStale()) {
       if (this.options.revocation?.onStale !== 'introspect') {
         throw new FeedStaleError('revocation feed stale: cannot vouch for the token');
@@ -144,10 +166,11 @@ export class AuthKit {
       const answer = await this.introspector.introspect(token, 'access_token', false);
       if (!answer.active) throw new InvalidTokenError('inactive at introspection (feed stale)');
     }
-    const c = principal.claims;
-    if (this.revoked.isRevoked({ jti: str(c.jti), sid: str(c.sid), sub: str(c.sub), iat: num(c.iat), kid })) {
-      throw new InvalidTokenError('revoked');
-    }
+    return this.unlessRevoked(verified);
+  }
+
+  private unlessRevoked({ principal, subject }: VerifiedJwt): Principal {
+    if (this.revoked.isRevoked(subject)) throw new InvalidTokenError('revoked');
     return principal;
   }
 

@@ -54,6 +54,9 @@ export function refusalFor(err: unknown, realm: string): Refusal {
   return { status, headers, body };
 }
 
+/** A Node-style header value as one string (the first of repeated ones). */
+export const oneHeader = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+
 /**
  * Reads the kit's inputs from Node-style headers (lower-cased keys, maybe arrays) and, given the
  * request's socket, the thumbprint of its TLS client certificate (for `cnf` checks).
@@ -66,8 +69,7 @@ export function credentialsFrom(
   apiKey?: string;
   certificateThumbprint?: string;
 } {
-  const one = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
-  const credentials = { authorization: one(headers.authorization), apiKey: one(headers['x-api-key']) };
+  const credentials = { authorization: oneHeader(headers.authorization), apiKey: oneHeader(headers['x-api-key']) };
   return socket === undefined ? credentials : { ...credentials, certificateThumbprint: certificateThumbprint(socket) };
 }
 

@@ -1,9 +1,11 @@
 import { InvalidTokenError } from '../errors';
+import { RevocationSubject } from './revocation-set';
 import { Principal } from './types';
 
 const scopes = (v: unknown): string[] => (typeof v === 'string' ? v.split(' ').filter(Boolean) : []);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 
 function actor(v: unknown): { sub: string } | undefined {
   const sub = v && typeof v === 'object' ? (v as { sub?: unknown }).sub : undefined;
@@ -45,4 +47,9 @@ export function principalFromIntrospection(answer: Record<string, unknown>, audi
     expiresAt: typeof answer.exp === 'number' ? answer.exp : undefined,
     claims: answer,
   };
+}
+
+/** What a verified JWT is checked against in the revocation set (its signing key included). */
+export function revocationSubject(claims: Record<string, unknown>, kid: string | undefined): RevocationSubject {
+  return { jti: str(claims.jti), sid: str(claims.sid), sub: str(claims.sub), iat: num(claims.iat), kid };
 }

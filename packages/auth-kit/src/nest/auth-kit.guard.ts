@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, HttpException, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthKit } from '../core/auth-kit';
-import { credentialsFrom, receivedRequest, refusalFor } from '../core/challenge';
+import { credentialsFrom, oneHeader, receivedRequest, refusalFor } from '../core/challenge';
 import { Principal } from '../core/types';
 import { IS_PUBLIC, PERMISSIONS, SIGNED } from './decorators';
 import { AUTH_KIT } from './tokens';
@@ -17,6 +17,8 @@ interface GuardedRequest {
   rawBody?: Uint8Array | string;
   principal?: Principal;
 }
+
+type HttpArgumentsHost = ReturnType<ExecutionContext['switchToHttp']>;
 
 interface RouteMeta {
   isPublic: boolean;
@@ -39,16 +41,37 @@ export class AuthKitGuard implements CanActivate {
     @Inject(AUTH_KIT) private readonly kit: AuthKit,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const { isPublic, permissions, signed } = this.routeMeta(context);
-    if (isPublic) return true;
+  /**
+   * Synchronous when the kit can decide without I/O (a JWT verified before: revocation, `exp` and
+   * the rest still checked on this request), so Nest skips a promise and its microtask hops on
+   * the hot path; otherwise the full asynchronous check.
+   */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const meta = this.routeMeta(context);
+    if (meta.isPublic) return true;
     const http = context.switchToHttp();
     const request = http.getRequest<GuardedRequest>();
+    if (!meta.signed) {
+      try {
+        const principal = this.kit.authenticateKnown(oneHeader(request.headers.authorization), socketOf(request));
+        if (principal !== undefined) {
+          this.kit.authorize(principal, meta.permissions);
+          request.principal = principal;
+          return true;
+        }
+      } catch (err) {
+        throw refuse(http, err);
+      }
+    }
+    return this.activate(http, request, meta);
+  }
+
+  private async activate(http: HttpArgumentsHost, request: GuardedRequest, meta: RouteMeta): Promise<boolean> {
     try {
-      const socket = request.raw?.socket ?? request.socket;
+      const socket = socketOf(request);
       let principal = await this.kit.authenticate(credentialsFrom(request.headers, socket));
-      this.kit.authorize(principal, permissions);
-      if (signed) {
+      this.kit.authorize(principal, meta.permissions);
+      if (meta.signed) {
         const url = request.raw?.url ?? request.originalUrl ?? request.url;
         const raw = { method: request.method, url, headers: request.headers };
         principal = await this.kit.verifySignature(receivedRequest(raw, socket, request.rawBody), principal);
@@ -56,14 +79,7 @@ export class AuthKitGuard implements CanActivate {
       request.principal = principal;
       return true;
     } catch (err) {
-      const refusal = refusalFor(err, 'api');
-      // Fastify replies have header(), Express responses setHeader(): set the RFC 6750 challenge on either.
-      const reply = http.getResponse<AnyReply>();
-      for (const [name, value] of Object.entries(refusal.headers)) {
-        if (reply.header) reply.header(name, value);
-        else reply.setHeader?.(name, value);
-      }
-      throw new HttpException(refusal.body, refusal.status);
+      throw refuse(http, err);
     }
   }
 
@@ -82,4 +98,18 @@ export class AuthKitGuard implements CanActivate {
     }
     return meta;
   }
+}
+
+const socketOf = (request: GuardedRequest): unknown => request.raw?.socket ?? request.socket;
+
+/** The refusal as an HttpException, with its RFC 6750 challenge already set on the reply. */
+function refuse(http: HttpArgumentsHost, err: unknown): HttpException {
+  const refusal = refusalFor(err, 'api');
+  // Fastify replies have header(), Express responses setHeader(): set the RFC 6750 challenge on either.
+  const reply = http.getResponse<AnyReply>();
+  for (const [name, value] of Object.entries(refusal.headers)) {
+    if (reply.header) reply.header(name, value);
+    else reply.setHeader?.(name, value);
+  }
+  return new HttpException(refusal.body, refusal.status);
 }

@@ -86,4 +86,23 @@ describe('AuthKitModule.forRoot on Nest + Fastify', () => {
     assert.equal(res.status, 401);
     assert.match(res.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
   });
+
+  it('keeps checking permissions and revocation when the token is already verified (sync path)', async () => {
+    const weak = await issuer.sign({ scope: 'audio:read', jti: 'nest-weak' });
+    const strong = await issuer.sign({ jti: 'nest-strong' });
+    const get = (token: string): Promise<Response> =>
+      fetch(`${url}/lyrics`, { headers: { authorization: `Bearer ${token}` } });
+    for (let i = 0; i < 3; i++) {
+      assert.equal((await get(weak)).status, 403, `weak token, request ${i + 1}`);
+      assert.equal((await get(strong)).status, 200, `strong token, request ${i + 1}`);
+    }
+    const now = Math.floor(Date.now() / 1000);
+    issuer.feed.add({ kind: 'jti', value: 'nest-strong', revoked_at: now, until: now + 300 });
+    const started = Date.now();
+    let status = 200;
+    while (status === 200 && Date.now() - started < 3000) status = (await get(strong)).status;
+    assert.equal(status, 401);
+    assert.match((await get(strong)).headers.get('www-authenticate') ?? '', /error="invalid_token"/);
+    assert.equal((await get(weak)).status, 403, 'the other token is unaffected');
+  });
 });
