@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { basic, postForm, request } from '../support/http';
+import { freshDatabase, FreshDatabase } from '../support/fresh-database';
 import { startTestApp, TestApp } from '../support/test-app';
 import { createClient, TestClient } from '../factories';
 import { clientCredentials, clientSessionWith } from '../factories/admin';
@@ -16,22 +17,27 @@ const kidOf = (jwt: string): string =>
  * Two instances on one database. A rotation made on A must reach B as a
  * published key at once (cluster NOTIFY), and B must start signing with it
  * at activates_at by itself: nobody tells B when that moment comes.
+ * A database of its own: signing-keys.e2e rotates keys too, and on a shared
+ * database one suite's rotation moved the other's activation moment.
  */
 describe('signing-key rotation across two instances', () => {
+  let db: FreshDatabase;
   let a: TestApp;
   let b: TestApp;
   let service: TestClient;
   let inspector: TestClient;
 
   before(async () => {
-    a = await startTestApp({ ISSUER });
-    b = await startTestApp({ ISSUER });
+    db = await freshDatabase();
+    a = await startTestApp({ DATABASE_URL: db.url, ISSUER });
+    b = await startTestApp({ DATABASE_URL: db.url, ISSUER });
     service = await createClient(a);
     inspector = await introspectorClient(a);
   });
   after(async () => {
     await b?.close();
     await a?.close();
+    await db?.drop();
   });
 
   const tokenFrom = async (app: TestApp): Promise<string> => {
