@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database.service';
 import { AuditSealer } from './audit-sealer.service';
-import { AUDIT_COLUMNS, auditValues } from './audit.service';
+import { AUDIT_COLUMNS } from './audit-row';
+import { auditValues } from './audit.service';
 import { AuditEntry } from './audit.types';
 
 const COLUMNS = AUDIT_COLUMNS.length;

@@ -35,6 +35,29 @@ export class AuditChainRepository {
     return { seq: Number(row.seq), hash: row.hash };
   }
 
+  /**
+   * The start of a sealing batch, in one statement: the fleet-wide advisory
+   * lock, and planner settings for this transaction only, so that a batch
+   * costs the same on a table of any size, with or without fresh statistics.
+   * The queue is read by a plain index scan (a bitmap scan would revisit
+   * every row sealed since the last VACUUM: it never marks dead index
+   * entries; a sequential scan reads the whole table); the UPDATE is a
+   * nested loop of primary-key lookups, never a hash join over the whole
+   * table nor a join filter of every row against every row (both were seen
+   * with stale statistics). `jit` off: the penalty cost of a disabled plan
+   * node must not buy a JIT compilation.
+   */
+  async beginBatch(tx: Queryable, lock: number): Promise<boolean> {
+    const [row] = await tx.query<{ locked: boolean }>(
+      `SELECT set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true),
+              set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true),
+              set_config('enable_material', 'off', true), set_config('jit', 'off', true),
+              pg_try_advisory_xact_lock($1) AS locked`,
+      [lock],
+    );
+    return row.locked;
+  }
+
   /** Committed, unsealed rows by id: what a sealing batch takes, in a deterministic order. */
   async unsealed(tx: Queryable, limit: number): Promise<AuditEventDto[]> {
     const rows = await tx.query<RawAuditRow>(
@@ -44,21 +67,24 @@ export class AuditChainRepository {
     return rows.map(toAuditEvent);
   }
 
-  async hasUnsealed(): Promise<boolean> {
-    return (await this.db.query('SELECT 1 FROM audit_events WHERE seq IS NULL LIMIT 1')).length > 0;
-  }
-
-  async seal(tx: Queryable, ids: string[], seqs: number[], hashes: string[]): Promise<void> {
-    await tx.query(
-      `UPDATE audit_events a SET seq = v.seq, hash = v.hash
-       FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS v(id, seq, hash)
-       WHERE a.id = v.id`,
-      [ids, seqs, hashes],
+  /**
+   * Gives rows `ids` (in this order) seqs from `firstSeq` and their hashes,
+   * and moves the head to the last, in one statement; the number of rows
+   * found. The rows were read in this transaction under the sealer's lock,
+   * so only a row deleted by hand in between can be missing.
+   */
+  async seal(tx: Queryable, firstSeq: number, ids: string[], hashes: string[]): Promise<number> {
+    const [head] = await tx.query<{ sealed: number }>(
+      `WITH sealed AS (
+         UPDATE audit_events a SET seq = $1::bigint + v.n - 1, hash = v.hash
+         FROM unnest($2::bigint[], $3::text[]) WITH ORDINALITY AS v(id, hash, n)
+         WHERE a.id = v.id
+         RETURNING 1)
+       UPDATE audit_chain_head SET seq = $1::bigint + $4::int - 1, hash = $5, sealed_at = now()
+       RETURNING (SELECT count(*) FROM sealed)::int AS sealed`,
+      [firstSeq, ids, hashes, ids.length, hashes[hashes.length - 1]],
     );
-    await tx.query('UPDATE audit_chain_head SET seq = $1, hash = $2, sealed_at = now()', [
-      seqs[seqs.length - 1],
-      hashes[hashes.length - 1],
-    ]);
+    return head.sealed;
   }
 
   /** Sealed rows with from <= seq <= to, by seq. */

@@ -1,9 +1,26 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash as sha } from 'node:crypto';
 import { AuditEventDto } from './dto/audit-event.dto';
 import { canonicalJson } from './jcs';
 
 /** The hash row 1 chains from. */
 export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * The columns a writer fills, in the order of `auditValues`; the database
+ * adds id and occurred_at, the sealer seq and hash.
+ */
+export const AUDIT_COLUMNS = [
+  'event_type',
+  'outcome',
+  'actor_type',
+  'actor_id',
+  'subject_type',
+  'subject_id',
+  'ip',
+  'user_agent',
+  'request_id',
+  'details',
+] as const;
 
 /**
  * The one SELECT list for an audit row as the API shows it. Listing,
@@ -39,15 +56,42 @@ export function toAuditEvent(raw: RawAuditRow): AuditEventDto {
   };
 }
 
+/** The members of a row as hashed: the API's row without `hash`, in JCS order (UTF-16 code units). */
+const HASHED_KEYS = (['id', 'seq', 'occurred_at', ...AUDIT_COLUMNS] as const satisfies readonly (keyof AuditEventDto)[])
+  .slice()
+  .sort();
+const MEMBER_NAMES = HASHED_KEYS.map((key) => `${JSON.stringify(key)}:`);
+
+/**
+ * JCS of the row with `seq`, without `hash`: the same bytes as
+ * canonicalJson({ ...row without hash, seq }), without building that object
+ * and sorting its keys for every row (the sealer and the verifier hash each
+ * row; the spec pins the equality).
+ */
+export function canonicalRow(row: AuditEventDto, seq: number): string {
+  let out = '';
+  for (let i = 0; i < HASHED_KEYS.length; i++) {
+    const key = HASHED_KEYS[i];
+    const value = key === 'seq' ? seq : row[key];
+    if (value === undefined) continue;
+    // Strings (most members) straight to JSON.stringify: what canonicalJson does for them anyway.
+    const json = typeof value === 'string' ? JSON.stringify(value) : canonicalJson(value);
+    out += `${out === '' ? '' : ','}${MEMBER_NAMES[i]}${json}`;
+  }
+  return `{${out}}`;
+}
+
+const HEX_HASH = /^[0-9a-f]{64}$/;
+
 /**
  * hash = SHA-256(prev hash as 64 hex characters || JCS(row without `hash`)),
- * lowercase hex (API.md "Integrity, retention and export").
+ * lowercase hex (API.md "Integrity, retention and export"). A proper previous
+ * hash is ASCII, so one UTF-8 string carries both parts (one-shot hashing,
+ * about twice as fast as a Hash object); anything else keeps the byte-wise
+ * form, so a damaged stored hash is hashed exactly as before.
  */
 export function chainHash(prevHash: string, row: AuditEventDto, seq: number): string {
-  const { hash: _ignored, ...rest } = row;
-  void _ignored;
-  return createHash('sha256')
-    .update(prevHash, 'latin1')
-    .update(canonicalJson({ ...rest, seq }), 'utf8')
-    .digest('hex');
+  const json = canonicalRow(row, seq);
+  if (HEX_HASH.test(prevHash)) return sha('sha256', `${prevHash}${json}`, 'hex');
+  return createHash('sha256').update(prevHash, 'latin1').update(json, 'utf8').digest('hex');
 }

@@ -4,6 +4,7 @@ import { Database } from '../database/database.service';
 import { Queryable } from '../database/queryable';
 import { Tx } from '../database/tx';
 import { AuditSealer } from './audit-sealer.service';
+import { AUDIT_COLUMNS } from './audit-row';
 import { AuditEntry } from './audit.types';
 
 /** Keys that could carry a credential: dropped from details whatever a caller passes. */
@@ -17,20 +18,6 @@ function scrub(details: Record<string, unknown>): Record<string, unknown> {
   }
   return clean;
 }
-
-/** The columns a writer fills, in the order of `auditValues`; the sealer fills seq and hash later. */
-export const AUDIT_COLUMNS = [
-  'event_type',
-  'outcome',
-  'actor_type',
-  'actor_id',
-  'subject_type',
-  'subject_id',
-  'ip',
-  'user_agent',
-  'request_id',
-  'details',
-] as const;
 
 /** One row's values: the entry, scrubbed, plus request id, IP and user agent from the request context. */
 export function auditValues(entry: AuditEntry): unknown[] {

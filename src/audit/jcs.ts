@@ -14,12 +14,14 @@ export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (typeof value === 'object') {
     const record = value as Record<string, unknown>;
-    const parts: string[] = [];
+    // Plain concatenation: the sealer and the verifier run this for every row.
+    let out = '';
     for (const key of Object.keys(record).sort()) {
-      if (record[key] === undefined) continue;
-      parts.push(`${JSON.stringify(key)}:${canonicalJson(record[key])}`);
+      const member = record[key];
+      if (member === undefined) continue;
+      out += `${out === '' ? '' : ','}${JSON.stringify(key)}:${canonicalJson(member)}`;
     }
-    return `{${parts.join(',')}}`;
+    return `{${out}}`;
   }
   throw new TypeError(`JCS: cannot serialise a ${typeof value}`);
 }

@@ -15,7 +15,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 async function blockedSealer(sql: Client): Promise<number | undefined> {
   const { rows } = await sql.query<{ pid: number }>(
     `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
-       AND query LIKE 'UPDATE audit_events a SET seq%'`,
+       AND query LIKE '%UPDATE audit_events a SET seq%'`,
   );
   return rows[0]?.pid;
 }
