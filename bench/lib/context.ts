@@ -12,6 +12,8 @@ export interface Seeded {
   cc: SeededClient;
   /** Resource server: holds tokens:introspect only. */
   introspector: SeededClient;
+  /** Holds tokens:introspect and signatures:verify: the caller of the signatures part. */
+  verifier: SeededClient;
   /** Holds `admin` through a client token (no MFA rule for clients): creates API keys. */
   admin: SeededClient;
   /** Users hashed at bcrypt cost 10, for seeding refresh chains quickly. */

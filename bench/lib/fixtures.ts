@@ -13,6 +13,12 @@ export function introspectionHeaders(ctx: BenchContext): Record<string, string> 
 
 export const introspectBody = (token: string): string => `token=${encodeURIComponent(token)}`;
 
+/** A caller presenting its own access token (the reference's caller kind: the like-for-like rows). */
+export const bearerHeaders = (callerToken: string): Record<string, string> => ({
+  'content-type': FORM,
+  authorization: `Bearer ${callerToken}`,
+});
+
 export async function clientToken(url: string, client: SeededClient): Promise<string> {
   const res = await postForm(
     `${url}/oauth/token`,

@@ -13,6 +13,8 @@ export interface BenchOptions {
   revocations: number;
   /** Admin URL of the PostgreSQL server; the bench creates and drops its own database there. */
   adminUrl: string;
+  /** Redis for the instances that run as a fleet does (REDIS_URL): the signatures part. */
+  redisUrl: string;
   list: boolean;
   /** Writes a V8 CPU profile of every service process into bench/results/profiles-<run>/. */
   profile: boolean;
@@ -21,11 +23,12 @@ export interface BenchOptions {
 }
 
 export const USAGE = `usage: npm run bench -- [--only=id,id] [--duration=10] [--warmup=3] [--connections=32]
-         [--pipelining=1] [--tokens=10000] [--chains=128] [--revocations=100] [--pg=postgres://...] [--profile] [--count-sql] [--list] [--help]
+         [--pipelining=1] [--tokens=10000] [--chains=128] [--revocations=100] [--pg=postgres://...] [--redis=redis://...] [--profile] [--count-sql] [--list] [--help]
   --only       part ids or groups (see --list); default: everything
   --profile    CPU profiles of the service processes (open in Chrome DevTools) under bench/results/
   --count-sql  SQL statements per request for each row (instance A behind a counting proxy: slows DB-bound paths)
-  --pg         admin URL of the PostgreSQL server (default $BENCH_PG_ADMIN_URL or postgres://postgres@127.0.0.1:5432/postgres)`;
+  --pg         admin URL of the PostgreSQL server (default $BENCH_PG_ADMIN_URL or postgres://postgres@127.0.0.1:5432/postgres)
+  --redis      Redis of the signatures part's instance (default $BENCH_REDIS_URL or redis://127.0.0.1:6379)`;
 
 function int(name: string, value: string, min: number): number {
   const n = Number(value);
@@ -44,6 +47,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     chains: 128,
     revocations: 100,
     adminUrl: process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
     list: false,
     profile: false,
     countSql: false,
@@ -82,6 +86,9 @@ export function parseOptions(argv: string[]): BenchOptions {
         break;
       case 'pg':
         o.adminUrl = value;
+        break;
+      case 'redis':
+        o.redisUrl = value;
         break;
       case 'list':
         o.list = true;

@@ -75,15 +75,24 @@ export { freePort } from '../../test/support/service-process';
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls `url` until it answers 200, or fails with the child's output. */
-export async function waitForHttp(url: string, child: Child, timeoutMs = 60_000): Promise<void> {
+async function fetchStatus(url: string): Promise<number> {
+  const res = await fetch(url);
+  await res.arrayBuffer();
+  return res.status;
+}
+
+/** Polls `url` (with `status`, by default fetch) until it answers 200, or fails with the child's output. */
+export async function waitForHttp(
+  url: string,
+  child: Child,
+  status: (url: string) => Promise<number> = fetchStatus,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!child.running) throw new Error(`${child.name} exited during start-up:\n${child.output}`);
     try {
-      const res = await fetch(url);
-      await res.arrayBuffer();
-      if (res.status === 200) return;
+      if ((await status(url)) === 200) return;
     } catch {
       // not listening yet
     }

@@ -16,6 +16,8 @@ export interface SeededUser {
 }
 
 export const INTROSPECTOR_ROLE = 'bench_introspector';
+/** A receiving service that both introspects and has request signatures checked. */
+export const VERIFIER_ROLE = 'bench_verifier';
 
 /**
  * A confidential client written straight into the migrated schema (tables of
@@ -35,13 +37,12 @@ export async function seedClient(db: BenchDatabase, clientId: string, roles: str
   return { clientId, secret };
 }
 
-/** A custom role holding only `tokens:introspect`: the least a resource server needs. */
-export async function seedIntrospectorRole(db: BenchDatabase): Promise<void> {
-  await db.query(`INSERT INTO roles (name, description) VALUES ($1, 'benchmark introspection caller')`, [
-    INTROSPECTOR_ROLE,
-  ]);
-  await db.query(`INSERT INTO role_permissions (role_name, permission_name) VALUES ($1, 'tokens:introspect')`, [
-    INTROSPECTOR_ROLE,
+/** A custom role holding only `permissions`: the least a resource server needs for its calls. */
+export async function seedRole(db: BenchDatabase, name: string, permissions: string[]): Promise<void> {
+  await db.query(`INSERT INTO roles (name, description) VALUES ($1, 'benchmark caller')`, [name]);
+  await db.query('INSERT INTO role_permissions (role_name, permission_name) SELECT $1, unnest($2::text[])', [
+    name,
+    permissions,
   ]);
 }
 

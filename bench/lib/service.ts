@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions, runMigrationsLocked } from '../../src/database/data-source-options';
 import { PATHS } from './paths';
 import { Child, freePort, startNode, waitForHttp } from './processes';
+import { BenchPki, httpsStatus } from './tls';
 
 /** What every service process of one run shares: database, key-encryption key, issuer. */
 export interface ServiceSettings {
@@ -53,24 +54,44 @@ export async function migrate(s: ServiceSettings): Promise<string[]> {
   }
 }
 
+/** What sets an instance apart from instance A: HTTPS, or extra settings such as REDIS_URL. */
+export interface InstanceVariant {
+  /** HTTPS only, with these files (TLS_CERT_FILE, TLS_KEY_FILE); probes and loads trust `caFile`. */
+  tls?: BenchPki;
+  env?: Record<string, string>;
+}
+
 export class ServiceInstance {
   private constructor(
     readonly url: string,
     readonly port: number,
     private readonly child: Child,
+    /** The CA that signed the instance's certificate, when it speaks HTTPS. */
+    readonly caFile?: string,
   ) {}
 
-  static async start(name: string, s: ServiceSettings, port?: number): Promise<ServiceInstance> {
+  static async start(
+    name: string,
+    s: ServiceSettings,
+    port?: number,
+    variant: InstanceVariant = {},
+  ): Promise<ServiceInstance> {
     const p = port ?? (await freePort());
-    const child = startNode(name, PATHS.serviceMain, [], serviceEnv(s, p), s.nodeArgs);
-    const url = `http://127.0.0.1:${p}`;
+    const { tls } = variant;
+    const env = {
+      ...serviceEnv(s, p),
+      ...(tls ? { TLS_CERT_FILE: tls.certFile, TLS_KEY_FILE: tls.keyFile } : {}),
+      ...variant.env,
+    };
+    const child = startNode(name, PATHS.serviceMain, [], env, s.nodeArgs);
+    const url = `${tls ? 'https' : 'http'}://127.0.0.1:${p}`;
     try {
-      await waitForHttp(`${url}/health/ready`, child);
+      await waitForHttp(`${url}/health/ready`, child, tls && ((u) => httpsStatus(u, tls.caFile)));
     } catch (err) {
       await child.stop();
       throw err;
     }
-    return new ServiceInstance(url, p, child);
+    return new ServiceInstance(url, p, child, tls?.caFile);
   }
 
   get pid(): number | undefined {

@@ -7,6 +7,8 @@ export interface LoadSpec {
   title: string;
   /** Origin, e.g. http://127.0.0.1:3000 */
   url: string;
+  /** For an https origin: the CA that signed its certificate (PEM file). */
+  caFile?: string;
   path: string;
   method: 'GET' | 'POST';
   headers: Record<string, string>;

@@ -78,6 +78,9 @@ function options(spec: LoadSpec, mode: Mode, duration: number): autocannon.Optio
     pipelining: spec.pipelining,
     duration,
     ...(mode.requests ? { requests: mode.requests } : {}),
+    // autocannon keeps every connection alive and skips certificate checks whatever it is given
+    // (rejectUnauthorized: false); the part checks the certificate and the protocol on its own handshake.
+    ...(spec.caFile !== undefined ? { tlsOptions: { ca: readFileSync(spec.caFile), minVersion: 'TLSv1.3' } } : {}),
     ...(wanted !== undefined ? { verifyBody: (body: string) => body.includes(wanted) } : {}),
   };
 }

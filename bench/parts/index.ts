@@ -7,6 +7,8 @@ import { introspectInvalid, introspectMany, introspectOne, introspectUnderLogin 
 import { kitGuard } from './kit';
 import { Part } from './part';
 import { quietDatabase } from './quiet-db';
+import { signatureVerification } from './signatures';
+import { tlsIntrospection } from './tls';
 
 /** In run order: the quiet-database check runs before instance B exists; fan-out last. */
 export const PARTS: Part[] = [
@@ -20,6 +22,8 @@ export const PARTS: Part[] = [
   quietDatabase,
   revocationFanout,
   kitGuard,
+  tlsIntrospection,
+  signatureVerification,
   audit,
   revocationFeed,
 ];

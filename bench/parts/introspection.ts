@@ -1,5 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { clientToken, clientTokens, FORM, introspectBody, introspectionHeaders, revoke } from '../lib/fixtures';
+import {
+  bearerHeaders,
+  clientToken,
+  clientTokens,
+  FORM,
+  introspectBody,
+  introspectionHeaders,
+  revoke,
+} from '../lib/fixtures';
 import { mapLimit } from '../lib/http';
 import { BenchContext } from '../lib/context';
 import { awaitAuditSealed } from '../lib/quiesce';
@@ -38,7 +46,7 @@ export const introspectOne: Part = {
     const token = await clientToken(ctx.service.url, ctx.seeded.cc);
     // The reference's caller is a Bearer token too: the like-for-like row the targets are set on.
     const caller = await clientToken(ctx.service.url, ctx.seeded.introspector);
-    const bearer = { 'content-type': FORM, authorization: `Bearer ${caller}` };
+    const bearer = bearerHeaders(caller);
     const load = await introspectLoad(ctx, 'introspect one token, Bearer caller', [token], ACTIVE, true, bearer);
     const basicLoad = await introspectLoad(ctx, 'introspect one token, Basic caller', [token], ACTIVE);
     return [

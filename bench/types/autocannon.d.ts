@@ -32,6 +32,8 @@ declare module 'autocannon' {
       requests?: Request[];
       initialContext?: Context;
       verifyBody?: (body: string) => boolean;
+      /** Passed to tls.connect for https URLs (autocannon forces rejectUnauthorized: false). */
+      tlsOptions?: import('node:tls').ConnectionOptions;
     }
 
     interface Histogram {

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { ROOT_LOGGER, RootLogger } from '../common/logging/logging.module';
 import { Database } from '../database/database.service';
 import { RedisConnection } from '../rate-limit/redis-connection.service';
+import { RedisSetBatch } from './redis-set-batch';
 
 const PURGE_INTERVAL_MS = 60_000;
 /** Kept a little past `expires`, so clock skew between instances cannot reopen a nonce. */
@@ -18,12 +19,15 @@ const MARGIN_SECONDS = 60;
 @Injectable()
 export class NonceRegistry implements OnModuleInit, OnApplicationShutdown {
   private purger?: NodeJS.Timeout;
+  private readonly batch?: RedisSetBatch;
 
   constructor(
     private readonly db: Database,
     private readonly redis: RedisConnection,
     @Inject(ROOT_LOGGER) private readonly logger: RootLogger,
-  ) {}
+  ) {
+    if (redis.client) this.batch = new RedisSetBatch(redis.client);
+  }
 
   onModuleInit(): void {
     this.purger = setInterval(() => void this.purge(), PURGE_INTERVAL_MS);
@@ -37,11 +41,10 @@ export class NonceRegistry implements OnModuleInit, OnApplicationShutdown {
   /** True the first time (keyid, nonce) is presented; remembered until `expires` (+ a margin). */
   async firstUse(keyid: string, nonce: string, expires: number): Promise<boolean> {
     const until = expires + MARGIN_SECONDS;
-    const client = this.redis.client;
-    if (client && this.redis.isReady()) {
+    if (this.batch && this.redis.isReady()) {
       try {
         const key = `auth:sig-nonce:${createHash('sha256').update(`${keyid}\n${nonce}`).digest('base64url')}`;
-        return (await client.set(key, '1', 'EXAT', until, 'NX')) === 'OK';
+        return await this.batch.setIfAbsent(key, until);
       } catch (err) {
         this.logger.warn(
           { err: err instanceof Error ? err.message : 'unknown' },

@@ -1,4 +1,6 @@
-import { InnerList, isInnerList, parseDictionary, serializeInnerList, serializeItem } from 'structured-headers';
+import { fail, parseSignature, parseSignatureInput } from './signature-fields';
+
+export { ProfileViolation } from './signature-fields';
 
 /** The contract's profile of RFC 9421 (API.md "Signed requests"). */
 export const PROFILE_ALG = 'hmac-sha256';
@@ -23,24 +25,6 @@ export interface SignatureClaims {
   mac: Buffer;
 }
 
-/** Why a signature is refused before any key is looked up (written to the audit row, never shown). */
-export class ProfileViolation extends Error {}
-
-function fail(reason: string): never {
-  throw new ProfileViolation(reason);
-}
-
-function parseOneMember(header: string, what: string): [string, unknown] {
-  let dictionary;
-  try {
-    dictionary = parseDictionary(header);
-  } catch {
-    fail(`${what} is not a structured dictionary`);
-  }
-  if (dictionary.size !== 1) fail(`${what} must carry exactly one signature`);
-  return [...dictionary.entries()][0] as [string, unknown];
-}
-
 /**
  * Bits of randomness a nonce can carry, judged by its alphabet: hex digits
  * carry 4 bits a character, base64url 6. Anything else is refused, so a
@@ -52,24 +36,16 @@ export function nonceBits(nonce: string): number {
   return 0;
 }
 
-function integerParam(params: Map<string, unknown>, name: string): number {
+function integerParam(params: ReadonlyMap<string, unknown>, name: string): number {
   const value = params.get(name);
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) fail(`${name} missing or not an integer`);
   return value;
 }
 
-function stringParam(params: Map<string, unknown>, name: string): string {
+function stringParam(params: ReadonlyMap<string, unknown>, name: string): string {
   const value = params.get(name);
   if (typeof value !== 'string' || value.length === 0) fail(`${name} missing or not a string`);
   return value;
-}
-
-/** Components as the base names them: the serialised identifier, parameters included (RFC 9421 §2.1). */
-function componentNames(list: InnerList): string[] {
-  return list[0].map(([name, params]) => {
-    if (typeof name !== 'string') fail('a component identifier is not a string');
-    return serializeItem(name, params);
-  });
 }
 
 /**
@@ -99,14 +75,9 @@ function checkBase(base: string, components: string[], member: string): string {
  * clock, the key and the MAC are checked by the caller.
  */
 export function readSignature(signatureInput: string, signature: string, base: string): SignatureClaims {
-  const [label, inner] = parseOneMember(signatureInput, 'Signature-Input');
-  if (!isInnerList(inner as InnerList)) fail('Signature-Input member is not an inner list');
-  const list = inner as InnerList;
-  const [macLabel, macItem] = parseOneMember(signature, 'Signature');
+  const { label, components, params, serialized } = parseSignatureInput(signatureInput);
+  const { label: macLabel, mac } = parseSignature(signature);
   if (macLabel !== label) fail('Signature and Signature-Input labels differ');
-  const macValue = Array.isArray(macItem) ? macItem[0] : undefined;
-  if (!(macValue instanceof ArrayBuffer) && !ArrayBuffer.isView(macValue)) fail('Signature is not a byte sequence');
-  const params = list[1] as Map<string, unknown>;
   if (params.get('alg') !== PROFILE_ALG) fail('alg is not hmac-sha256');
   if (params.get('tag') !== PROFILE_TAG) fail('tag is not auth-service');
   const created = integerParam(params, 'created');
@@ -115,15 +86,12 @@ export function readSignature(signatureInput: string, signature: string, base: s
   const nonce = stringParam(params, 'nonce');
   if (nonceBits(nonce) < MIN_NONCE_BITS) fail('nonce under 128 bits');
   const keyid = stringParam(params, 'keyid');
-  const components = componentNames(list);
   if (new Set(components).size !== components.length) fail('a component is covered twice');
-  const method = checkBase(base, components, serializeInnerList(list));
+  const method = checkBase(base, components, serialized);
   for (const required of ['"@method"', '"@target-uri"']) {
     if (!components.includes(required)) fail(`${required} not covered`);
   }
   if (BODY_METHODS.has(method.toUpperCase()) && !components.includes('"content-digest"'))
     fail('content-digest not covered');
-  const view = macValue instanceof ArrayBuffer ? new Uint8Array(macValue) : (macValue as ArrayBufferView);
-  const mac = Buffer.from(view.buffer, view.byteOffset, view.byteLength);
   return { label, keyid, nonce, created, expires, components, base, mac };
 }

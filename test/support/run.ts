@@ -59,7 +59,7 @@ function runNodeTest(files: string[], env: NodeJS.ProcessEnv, concurrency: numbe
 
 const TEST_REDIS_URL = 'redis://127.0.0.1:6379';
 
-/** The rate-limit suite shares budgets through a real Redis; say so plainly when there is none. */
+/** The rate-limit and *-redis suites need a real Redis; say so plainly when there is none. */
 async function requireRedis(): Promise<void> {
   const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, connectTimeout: 2_000, maxRetriesPerRequest: 0 });
   redis.on('error', () => undefined);
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
     status = await runNodeTest(keep(specs.filter((f) => !f.endsWith('.e2e-spec.js'))), baseEnv, 2);
   } else if (mode === 'e2e') {
     const files = keep(find(join(DIST, 'test'), '.e2e-spec.js'));
-    if (files.some((f) => f.includes('rate-limit'))) await requireRedis();
+    if (files.some((f) => f.includes('rate-limit') || f.includes('-redis.'))) await requireRedis();
     status = await withDatabase((url) => runNodeTest(files, { ...baseEnv, TEST_DATABASE_URL: url }, 2));
   } else if (mode === 'embedded') {
     const files = find(join(DIST, 'test'), '.e2e-spec.js').filter((f) => EMBEDDED_FILES.some((e) => f.endsWith(e)));
