@@ -1,6 +1,7 @@
 import type { Feature } from '../parts/part';
 import { runLoad } from '../load/runner';
 import { LoadSpec, LoadSummary } from '../load/spec';
+import { cpuMs } from './cpu';
 import { BenchDatabase } from './database';
 import { BenchOptions } from './options';
 import { PgCountingProxy } from './pg-counting-proxy';
@@ -47,7 +48,10 @@ export class BenchContext {
    * the run (warm-up included) per request; pass `countSql: false` for loads
    * that run concurrently with another (their counts would mix).
    */
-  async load(request: LoadRequest, { countSql = true } = {}): Promise<LoadSummary> {
+  async load(
+    request: LoadRequest,
+    { countSql = true, cpuOf }: { countSql?: boolean; cpuOf?: ServiceInstance } = {},
+  ): Promise<LoadSummary> {
     const o = this.options;
     const spec: LoadSpec = {
       url: this.service.url,
@@ -60,17 +64,26 @@ export class BenchContext {
     log(`load: ${spec.title} (${spec.connections} connections, ${spec.warmup}s warm-up + ${spec.duration}s)`);
     const counter = countSql && spec.url === this.service.url ? this.sqlCounter : undefined;
     const before = counter?.snapshot();
+    const cpuBefore = cpuMs(cpuOf?.pid);
     const out = await runLoad(spec);
+    const cpuAfter = cpuMs(cpuOf?.pid);
     this.raw[spec.title] = out;
     const s = out.summary;
+    if (cpuBefore !== undefined && cpuAfter !== undefined) {
+      // Warm-up included, as the CPU time is: the service's CPU per request, whatever the neighbours did.
+      s.extra.serverCpuUsPerRequest =
+        ((cpuAfter - cpuBefore) * 1000) / Math.max(1, s.total + (s.extra.warmupRequests ?? 0));
+    }
     if (counter && before) {
       const sql = PgCountingProxy.diff(before, counter.snapshot());
       s.extra.sqlStatements = sql.total;
       s.extra.sqlPerRequest = sql.total / Math.max(1, s.total + (s.extra.warmupRequests ?? 0));
       out.sql = sql;
     }
+    const cpu = s.extra.serverCpuUsPerRequest;
     log(
-      `  -> ${s.rps.toFixed(0)} ok/s, p50 ${s.latency.p50} ms, p99 ${s.latency.p99} ms, non-2xx ${s.non2xx}, errors ${s.errors}, mismatches ${s.mismatches}`,
+      `  -> ${s.rps.toFixed(0)} ok/s, p50 ${s.latency.p50} ms, p99 ${s.latency.p99} ms, non-2xx ${s.non2xx}, errors ${s.errors}, mismatches ${s.mismatches}` +
+        (cpu === undefined ? '' : `, service CPU ${cpu.toFixed(0)} us/request`),
     );
     return s;
   }
