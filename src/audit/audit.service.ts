@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { RequestContext } from '../common/http/request-context';
+import { RequestContext, RequestMeta } from '../common/http/request-context';
 import { Database } from '../database/database.service';
 import { Queryable } from '../database/queryable';
 import { Tx } from '../database/tx';
@@ -20,8 +20,7 @@ function scrub(details: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** One row's values: the entry, scrubbed, plus request id, IP and user agent from the request context. */
-export function auditValues(entry: AuditEntry): unknown[] {
-  const meta = RequestContext.current();
+export function auditValues(entry: AuditEntry, meta: RequestMeta = RequestContext.current()): unknown[] {
   return [
     entry.eventType,
     entry.outcome,
@@ -34,6 +33,15 @@ export function auditValues(entry: AuditEntry): unknown[] {
     meta.requestId,
     JSON.stringify(scrub(entry.details ?? {})),
   ];
+}
+
+const COLUMNS = AUDIT_COLUMNS.length;
+
+/** One multi-row INSERT of rows built by `auditValues` (10 parameters each: up to 6,000 rows per statement). */
+export async function insertAuditRows(q: Queryable, rows: readonly unknown[][]): Promise<void> {
+  if (rows.length === 0) return;
+  const tuples = rows.map((_, r) => `(${Array.from({ length: COLUMNS }, (_, c) => `$${r * COLUMNS + c + 1}`).join(', ')})`);
+  await q.query(`INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`, rows.flat());
 }
 
 /**
@@ -49,11 +57,12 @@ export class AuditService {
   ) {}
 
   async record(tx: Queryable, entry: AuditEntry): Promise<void> {
-    await tx.query(
-      `INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')})
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      auditValues(entry),
-    );
+    await this.recordRows(tx, [auditValues(entry)]);
+  }
+
+  /** Rows built by `auditValues` (with each request's own context), in one INSERT. */
+  async recordRows(tx: Queryable, rows: readonly unknown[][]): Promise<void> {
+    await insertAuditRows(tx, rows);
     // Sealing starts right after commit; a rolled-back row never wakes the sealer.
     if (tx instanceof Tx) tx.afterCommit(() => this.sealer.nudge());
     else this.sealer.nudge();

@@ -2,11 +2,21 @@ import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database.service';
 import { Queryable } from '../database/queryable';
 
-/** A consumed token with the user facts its successor's access token needs. */
+/** A consumed token with its successor and the user facts the new access token needs. */
 export interface RotatedRow extends RefreshRow {
+  /** Its place in the rotated group's input. */
+  index: number;
+  successor_id: string;
   username: string | null;
-  user_active: boolean;
   roles: string[];
+}
+
+/** One presented token of a group rotation, with its successor. */
+export interface RotationInput {
+  hash: Buffer;
+  clientUuid: string;
+  successorHash: Buffer;
+  idleExpiresAt: Date;
 }
 
 export interface RefreshRow {
@@ -51,35 +61,58 @@ export class RefreshTokensRepository {
   }
 
   /**
-   * Rotation in one statement: consumes a live token of this client and
-   * inserts its successor (same family, scope and absolute expiry), and
-   * returns the consumed row with what the new access token needs about its
-   * user. Of concurrent callers exactly one gets a row (DESIGN.md decision 6).
+   * Rotation of a group in one statement: consumes each presented token that
+   * is live, of the client it names and of an active user, and inserts its
+   * successor (same family, scope and absolute expiry). Returns, for each
+   * token consumed, its place in `input` (0-based), the consumed row, its
+   * successor's id and what the new access token needs about the user. Of
+   * concurrent callers presenting one token exactly one gets a row (DESIGN.md
+   * decision 6).
    */
-  async rotate(
-    q: Queryable,
-    hash: Buffer,
-    clientUuid: string,
-    successorHash: Buffer,
-    idleExpiresAt: Date,
-  ): Promise<RotatedRow | undefined> {
-    const [row] = await q.query<RotatedRow>(
-      `WITH consumed AS (
-         UPDATE refresh_tokens SET consumed_at = clock_timestamp()
-         WHERE token_hash = $1 AND client_id = $2 AND consumed_at IS NULL AND revoked_at IS NULL
-           AND expires_at > now() AND absolute_expires_at > now()
-         RETURNING *),
+  async rotate(q: Queryable, input: readonly RotationInput[]): Promise<RotatedRow[]> {
+    const rows = await q.query<RotatedRow & { n: string }>(
+      `WITH input AS (
+         SELECT * FROM unnest($1::bytea[], $2::uuid[], $3::bytea[], $4::timestamptz[])
+           WITH ORDINALITY AS i(hash, client_id, successor_hash, idle_expires_at, n)),
+       consumed AS (
+         UPDATE refresh_tokens r SET consumed_at = clock_timestamp()
+         FROM input i, users u
+         WHERE r.token_hash = i.hash AND r.client_id = i.client_id AND r.consumed_at IS NULL AND r.revoked_at IS NULL
+           AND r.expires_at > now() AND r.absolute_expires_at > now()
+           AND u.id = r.user_id AND NOT u.disabled AND u.deleted_at IS NULL
+         RETURNING r.*, i.n, i.successor_hash, i.idle_expires_at, u.username),
        successor AS (
          INSERT INTO refresh_tokens (token_hash, family_id, parent_id, user_id, client_id, scope, amr, expires_at, absolute_expires_at)
-         SELECT $3, family_id, id, user_id, client_id, scope, amr, LEAST($4::timestamptz, absolute_expires_at), absolute_expires_at
+         SELECT successor_hash, family_id, id, user_id, client_id, scope, amr, LEAST(idle_expires_at, absolute_expires_at), absolute_expires_at
          FROM consumed
-         RETURNING id)
-       SELECT c.*, u.username, (NOT u.disabled AND u.deleted_at IS NULL) AS user_active,
+         RETURNING id, parent_id)
+       SELECT c.n, c.id, c.family_id, c.user_id, c.client_id, c.scope, c.amr, c.consumed_at, c.revoked_at,
+              c.expires_at, c.absolute_expires_at, c.created_at, c.username, s.id AS successor_id,
               COALESCE((SELECT array_agg(ur.role_name ORDER BY ur.role_name) FROM user_roles ur WHERE ur.user_id = c.user_id), '{}') AS roles
-       FROM consumed c JOIN users u ON u.id = c.user_id`,
-      [hash, clientUuid, successorHash, idleExpiresAt],
+       FROM consumed c JOIN successor s ON s.parent_id = c.id`,
+      [
+        input.map((i) => i.hash),
+        input.map((i) => i.clientUuid),
+        input.map((i) => i.successorHash),
+        input.map((i) => i.idleExpiresAt),
+      ],
     );
-    return row;
+    return rows.map(({ n, ...row }) => ({ ...row, index: Number(n) - 1 }));
+  }
+
+  /** Takes rotations back inside their transaction: the consumed tokens are live again, their successors gone. */
+  async undoRotations(q: Queryable, rows: readonly RotatedRow[]): Promise<void> {
+    await q.query('DELETE FROM refresh_tokens WHERE id = ANY($1::uuid[])', [rows.map((r) => r.successor_id)]);
+    await q.query('UPDATE refresh_tokens SET consumed_at = NULL WHERE id = ANY($1::uuid[])', [rows.map((r) => r.id)]);
+  }
+
+  /** A token with whether its user may still use it (active, not deleted). */
+  async findByHashWithUser(hash: Buffer): Promise<(RefreshRow & { user_active: boolean }) | undefined> {
+    return this.db.one<RefreshRow & { user_active: boolean }>(
+      `SELECT r.*, (NOT u.disabled AND u.deleted_at IS NULL) AS user_active
+       FROM refresh_tokens r JOIN users u ON u.id = r.user_id WHERE r.token_hash = $1`,
+      [hash],
+    );
   }
 
   async findByHash(hash: Buffer, q: Queryable = this.db): Promise<RefreshRow | undefined> {

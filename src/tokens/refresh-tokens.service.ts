@@ -1,15 +1,32 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { AuditService } from '../audit/audit.service';
+import { AuditService, auditValues } from '../audit/audit.service';
+import { AuditEntry } from '../audit/audit.types';
+import { GroupCommit, Settled } from '../common/concurrency/group-commit';
+import { RequestContext, RequestMeta } from '../common/http/request-context';
 import { generateSecret, sha256 } from '../common/crypto/secrets';
 import { OAuthError } from '../common/errors/oauth-error';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database.service';
 import { Tx } from '../database/tx';
 import { RevocationService } from '../revocation/revocation.service';
-import { RefreshTokensRepository, RotatedRow } from './refresh-tokens.repository';
+import { RefreshTokensRepository, RotatedRow, RotationInput } from './refresh-tokens.repository';
 
 export const REFRESH_PREFIX = 'rt_';
+
+/** The outcome of a token its group did not consume: explained after the transaction. */
+const NOT_ROTATED = Symbol('not rotated');
+
+/** Builds the response of one rotation and the audit row that commits with it; throwing takes the rotation back. */
+export type Prepare<T> = (row: RotatedRow, successor: string) => Promise<{ value: T; audit: AuditEntry }>;
+
+interface PendingRotation {
+  input: RotationInput;
+  successor: string;
+  /** The request's context, for its audit row: the group runs in the context of whichever request started it. */
+  meta: RequestMeta;
+  prepare: Prepare<unknown>;
+}
 
 export interface FamilyStart {
   userId: string;
@@ -21,6 +38,17 @@ export interface FamilyStart {
 /** Refresh tokens: opaque, 256-bit, stored as SHA-256, rotated on every use. */
 @Injectable()
 export class RefreshTokens {
+  /**
+   * One transaction per group of rotations, two in flight; a token presented
+   * twice at once waits for the group of its first use (which then makes
+   * the second one reuse, or a race within the grace period).
+   */
+  private readonly rotations = new GroupCommit<PendingRotation, unknown>((group) => this.rotateGroup(group), {
+    maxGroup: 64,
+    maxInFlight: 2,
+    keyOf: (p) => p.input.hash.toString('base64'),
+  });
+
   constructor(
     private readonly config: AppConfig,
     private readonly db: Database,
@@ -38,28 +66,61 @@ export class RefreshTokens {
   }
 
   /**
-   * Consumes `presented` and issues its successor (one statement); `then`
-   * runs in the same transaction (token response, audit). Any failure is
-   * invalid_grant; presenting an already rotated token is reuse and revokes
-   * the family. Failures are explained after the transaction, never on a
-   * second connection while it is open (the embedded database has one).
+   * Consumes `presented` and issues its successor. `prepare` runs in the
+   * same transaction (token response and the audit row it returns). Any
+   * failure is invalid_grant; presenting an already rotated token is reuse
+   * and revokes the family. Failures are explained after the transaction,
+   * never on a second connection while it is open (the embedded database
+   * has one).
+   *
+   * Rotations arriving together share one transaction and one statement
+   * (group commit): the response still waits for its own rotation and
+   * audit row to commit. A `prepare` that throws takes back its own
+   * rotation only.
    */
-  async rotate<T>(
-    presented: string,
-    clientUuid: string,
-    then: (tx: Tx, row: RotatedRow, token: string) => Promise<T>,
-  ): Promise<T> {
+  async rotate<T>(presented: string, clientUuid: string, prepare: Prepare<T>): Promise<T> {
     const hash = sha256(presented);
-    const outcome = await this.db.transaction(async (tx) => {
-      if (!presented.startsWith(REFRESH_PREFIX)) return undefined;
-      const token = generateSecret(REFRESH_PREFIX);
-      const idle = new Date(Date.now() + this.config.refreshTokenIdleTtl * 1000);
-      const row = await this.repo.rotate(tx, hash, clientUuid, sha256(token), idle);
-      if (!row) return undefined;
-      return { value: await then(tx, row, token) };
+    if (!presented.startsWith(REFRESH_PREFIX)) throw await this.explainFailure(hash, clientUuid);
+    const successor = generateSecret(REFRESH_PREFIX);
+    const idle = new Date(Date.now() + this.config.refreshTokenIdleTtl * 1000);
+    try {
+      const value = await this.rotations.submit({
+        input: { hash, clientUuid, successorHash: sha256(successor), idleExpiresAt: idle },
+        successor,
+        meta: RequestContext.current(),
+        prepare,
+      });
+      return value as T;
+    } catch (err) {
+      if (err === NOT_ROTATED) throw await this.explainFailure(hash, clientUuid);
+      throw err;
+    }
+  }
+
+  private async rotateGroup(group: PendingRotation[]): Promise<Settled<unknown>[]> {
+    return this.db.transaction(async (tx) => {
+      const rows = await this.repo.rotate(
+        tx,
+        group.map((p) => p.input),
+      );
+      const outcomes: Settled<unknown>[] = group.map(() => ({ ok: false, error: NOT_ROTATED }));
+      const audit: unknown[][] = [];
+      const undo: RotatedRow[] = [];
+      for (const row of rows) {
+        const pending = group[row.index];
+        try {
+          const { value, audit: entry } = await pending.prepare(row, pending.successor);
+          audit.push(auditValues(entry, pending.meta));
+          outcomes[row.index] = { ok: true, value };
+        } catch (error) {
+          outcomes[row.index] = { ok: false, error };
+          undo.push(row);
+        }
+      }
+      if (undo.length > 0) await this.repo.undoRotations(tx, undo);
+      await this.audit.recordRows(tx, audit);
+      return outcomes;
     });
-    if (!outcome) throw await this.explainFailure(hash, clientUuid);
-    return outcome.value;
   }
 
   /** Revokes a family and every access token issued from it (`sid`). */
@@ -74,10 +135,11 @@ export class RefreshTokens {
   }
 
   private async explainFailure(hash: Buffer, clientUuid: string): Promise<OAuthError> {
-    const row = await this.repo.findByHash(hash);
+    const row = await this.repo.findByHashWithUser(hash);
     if (!row) return new OAuthError('invalid_grant', 'unknown_refresh_token');
     if (row.client_id !== clientUuid) return new OAuthError('invalid_grant', 'client_mismatch');
     if (row.revoked_at) return new OAuthError('invalid_grant', 'refresh_token_revoked');
+    if (!row.user_active) return new OAuthError('invalid_grant', 'user_inactive');
     if (!row.consumed_at) return new OAuthError('invalid_grant', 'refresh_token_expired');
     const grace = this.config.refreshReuseGraceSeconds * 1000;
     if (grace > 0 && Date.now() - row.consumed_at.getTime() < grace) {

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditService } from '../../audit/audit.service';
-import { OAuthError } from '../../common/errors/oauth-error';
+import { AuditEntry } from '../../audit/audit.types';
 import { AppConfig } from '../../config/app-config';
 import { asOutage } from '../../database/database-outage';
 import { PermissionCache } from '../../rbac/permission-cache.service';
@@ -14,7 +13,8 @@ import { GrantHandler, GrantRequest, TokenResponse } from './grant';
  * the new refresh token keeps the family's original one. Scope is also
  * capped by the user's current permissions, so role changes apply. The
  * access token is signed on a worker while the rotation commits; it is sent
- * only once the rotation and its audit row have committed.
+ * only once the rotation and its audit row have committed. Rotations that
+ * arrive together commit together (RefreshTokens.rotate).
  */
 @Injectable()
 export class RefreshTokenGrant implements GrantHandler {
@@ -26,7 +26,6 @@ export class RefreshTokenGrant implements GrantHandler {
     private readonly permissions: PermissionCache,
     private readonly accessTokens: AccessTokens,
     private readonly refreshTokens: RefreshTokens,
-    private readonly audit: AuditService,
   ) {}
 
   async handle(request: GrantRequest): Promise<TokenResponse> {
@@ -45,9 +44,8 @@ export class RefreshTokenGrant implements GrantHandler {
   }: GrantRequest): Promise<{ token: Promise<string>; response: Omit<TokenResponse, 'access_token'> }> {
     const requested = parseScope(params.scope);
     await this.permissions.allPermissions(); // warm the cache outside the transaction
-    return this.refreshTokens.rotate(params.refresh_token, client.id, async (tx, row, refreshToken) => {
-      // Disabling revokes the user's tokens; this is the belt to those braces (rolls the rotation back).
-      if (!row.user_active) throw new OAuthError('invalid_grant', 'user_inactive');
+    // Only a token of an active user rotates (disabling also revokes the user's tokens: belt and braces).
+    return this.refreshTokens.rotate(params.refresh_token, client.id, async (row, refreshToken) => {
       const user = { id: row.user_id, username: row.username, roles: row.roles };
       const current = await this.permissions.permissionsOf(user.roles);
       const held = new Set(row.scope.split(' ').filter((p) => current.has(p)));
@@ -65,7 +63,7 @@ export class RefreshTokenGrant implements GrantHandler {
         // RFC 8705 §3: bound to the certificate the client authenticated with on this request.
         certificateThumbprint,
       });
-      await this.audit.record(tx, {
+      const audit: AuditEntry = {
         eventType: 'token.refreshed',
         outcome: 'success',
         actor: { type: 'user', id: user.id },
@@ -77,14 +75,14 @@ export class RefreshTokenGrant implements GrantHandler {
           sid: row.family_id,
           scope: access.claims.scope,
         },
-      });
+      };
       const response = {
         token_type: 'Bearer' as const,
         expires_in: this.config.accessTokenTtl,
         refresh_token: refreshToken,
         scope: access.claims.scope,
       };
-      return { token: access.token, response };
+      return { value: { token: access.token, response }, audit };
     });
   }
 }
