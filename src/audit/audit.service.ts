@@ -40,7 +40,9 @@ const COLUMNS = AUDIT_COLUMNS.length;
 /** One multi-row INSERT of rows built by `auditValues` (10 parameters each: up to 6,000 rows per statement). */
 export async function insertAuditRows(q: Queryable, rows: readonly unknown[][]): Promise<void> {
   if (rows.length === 0) return;
-  const tuples = rows.map((_, r) => `(${Array.from({ length: COLUMNS }, (_, c) => `$${r * COLUMNS + c + 1}`).join(', ')})`);
+  const tuples = rows.map(
+    (_, r) => `(${Array.from({ length: COLUMNS }, (_, c) => `$${r * COLUMNS + c + 1}`).join(', ')})`,
+  );
   await q.query(`INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`, rows.flat());
 }
 
