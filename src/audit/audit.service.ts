@@ -47,6 +47,24 @@ export async function insertAuditRows(q: Queryable, rows: readonly unknown[][]):
 }
 
 /**
+ * Audit rows inside a larger statement: `auditUnnest(first)` is a FROM item
+ * (alias `a`, with ordinality `n`) over parameters `first` onwards, which
+ * `auditColumnArrays` fills; `AUDIT_SELECT` is its SELECT list in
+ * AUDIT_COLUMNS order. For a statement that writes rows only for what it
+ * changed (join on `a.n`), so the change and its row commit as one.
+ */
+export function auditUnnest(first: number): string {
+  const args = AUDIT_COLUMNS.map((_, i) => `$${first + i}::text[]`).join(', ');
+  return `unnest(${args}) WITH ORDINALITY AS a(${AUDIT_COLUMNS.join(', ')}, n)`;
+}
+
+export const AUDIT_SELECT = AUDIT_COLUMNS.map((c) => (c === 'details' ? 'a.details::jsonb' : `a.${c}`)).join(', ');
+
+export function auditColumnArrays(rows: readonly unknown[][]): unknown[][] {
+  return AUDIT_COLUMNS.map((_, c) => rows.map((r) => r[c]));
+}
+
+/**
  * The audit writer. `record` writes inside the caller's transaction, so the
  * row commits or rolls back with the change it describes. Request id, IP
  * and user agent come from the request context.
@@ -59,15 +77,15 @@ export class AuditService {
   ) {}
 
   async record(tx: Queryable, entry: AuditEntry): Promise<void> {
-    await this.recordRows(tx, [auditValues(entry)]);
-  }
-
-  /** Rows built by `auditValues` (with each request's own context), in one INSERT. */
-  async recordRows(tx: Queryable, rows: readonly unknown[][]): Promise<void> {
-    await insertAuditRows(tx, rows);
+    await insertAuditRows(tx, [auditValues(entry)]);
     // Sealing starts right after commit; a rolled-back row never wakes the sealer.
     if (tx instanceof Tx) tx.afterCommit(() => this.sealer.nudge());
     else this.sealer.nudge();
+  }
+
+  /** Rows written by a statement of their own (`auditUnnest`) committed: seal them now, not at the next poll. */
+  committed(): void {
+    this.sealer.nudge();
   }
 
   /** For events that change nothing else (a failed attempt): one autocommit INSERT. */

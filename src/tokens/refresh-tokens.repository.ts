@@ -1,22 +1,34 @@
 import { Injectable } from '@nestjs/common';
+import { AUDIT_COLUMNS } from '../audit/audit-row';
+import { AUDIT_SELECT, auditColumnArrays, auditUnnest } from '../audit/audit.service';
 import { Database } from '../database/database.service';
 import { Queryable } from '../database/queryable';
 
-/** A consumed token with its successor and the user facts the new access token needs. */
-export interface RotatedRow extends RefreshRow {
-  /** Its place in the rotated group's input. */
+/** A token that may rotate, with the user facts the new access token needs. */
+export interface RotatableRow {
+  /** Its place in the group's input. */
   index: number;
-  successor_id: string;
+  id: string;
+  family_id: string;
+  user_id: string;
+  scope: string;
+  amr: string[];
   username: string | null;
   roles: string[];
 }
 
-/** One presented token of a group rotation, with its successor. */
-export interface RotationInput {
+/** A presented token: the SHA-256 of its value and the client presenting it. */
+export interface RotationLookup {
   hash: Buffer;
   clientUuid: string;
+}
+
+/** A rotation to commit: the token, its successor, and the audit row (`auditValues`) that commits with it. */
+export interface Rotation {
+  id: string;
   successorHash: Buffer;
   idleExpiresAt: Date;
+  audit: unknown[];
 }
 
 export interface RefreshRow {
@@ -61,49 +73,61 @@ export class RefreshTokensRepository {
   }
 
   /**
-   * Rotation of a group in one statement: consumes each presented token that
-   * is live, of the client it names and of an active user, and inserts its
-   * successor (same family, scope and absolute expiry). Returns, for each
-   * token consumed, its place in `input` (0-based), the consumed row, its
-   * successor's id and what the new access token needs about the user. Of
-   * concurrent callers presenting one token exactly one gets a row (DESIGN.md
-   * decision 6).
+   * The presented tokens of a group that may rotate now: live, of the client
+   * that presents them, of an active user; with what the new access token
+   * needs. `index` is the place in `input`. Reads only: `rotate` decides.
    */
-  async rotate(q: Queryable, input: readonly RotationInput[]): Promise<RotatedRow[]> {
-    const rows = await q.query<RotatedRow & { n: string }>(
-      `WITH input AS (
-         SELECT * FROM unnest($1::bytea[], $2::uuid[], $3::bytea[], $4::timestamptz[])
-           WITH ORDINALITY AS i(hash, client_id, successor_hash, idle_expires_at, n)),
-       consumed AS (
-         UPDATE refresh_tokens r SET consumed_at = clock_timestamp()
-         FROM input i, users u
-         WHERE r.token_hash = i.hash AND r.client_id = i.client_id AND r.consumed_at IS NULL AND r.revoked_at IS NULL
-           AND r.expires_at > now() AND r.absolute_expires_at > now()
-           AND u.id = r.user_id AND NOT u.disabled AND u.deleted_at IS NULL
-         RETURNING r.*, i.n, i.successor_hash, i.idle_expires_at, u.username),
-       successor AS (
-         INSERT INTO refresh_tokens (token_hash, family_id, parent_id, user_id, client_id, scope, amr, expires_at, absolute_expires_at)
-         SELECT successor_hash, family_id, id, user_id, client_id, scope, amr, LEAST(idle_expires_at, absolute_expires_at), absolute_expires_at
-         FROM consumed
-         RETURNING id, parent_id)
-       SELECT c.n, c.id, c.family_id, c.user_id, c.client_id, c.scope, c.amr, c.consumed_at, c.revoked_at,
-              c.expires_at, c.absolute_expires_at, c.created_at, c.username, s.id AS successor_id,
-              COALESCE((SELECT array_agg(ur.role_name ORDER BY ur.role_name) FROM user_roles ur WHERE ur.user_id = c.user_id), '{}') AS roles
-       FROM consumed c JOIN successor s ON s.parent_id = c.id`,
-      [
-        input.map((i) => i.hash),
-        input.map((i) => i.clientUuid),
-        input.map((i) => i.successorHash),
-        input.map((i) => i.idleExpiresAt),
-      ],
+  async findRotatable(input: readonly RotationLookup[]): Promise<RotatableRow[]> {
+    const rows = await this.db.query<RotatableRow & { n: string }>(
+      `SELECT i.n, r.id, r.family_id, r.user_id, r.scope, r.amr, u.username,
+              COALESCE((SELECT array_agg(ur.role_name ORDER BY ur.role_name) FROM user_roles ur WHERE ur.user_id = r.user_id), '{}') AS roles
+       FROM unnest($1::bytea[], $2::uuid[]) WITH ORDINALITY AS i(hash, client_id, n)
+       JOIN refresh_tokens r ON r.token_hash = i.hash AND r.client_id = i.client_id
+       JOIN users u ON u.id = r.user_id
+       WHERE r.consumed_at IS NULL AND r.revoked_at IS NULL AND r.expires_at > now() AND r.absolute_expires_at > now()
+         AND NOT u.disabled AND u.deleted_at IS NULL`,
+      [input.map((i) => i.hash), input.map((i) => i.clientUuid)],
     );
     return rows.map(({ n, ...row }) => ({ ...row, index: Number(n) - 1 }));
   }
 
-  /** Takes rotations back inside their transaction: the consumed tokens are live again, their successors gone. */
-  async undoRotations(q: Queryable, rows: readonly RotatedRow[]): Promise<void> {
-    await q.query('DELETE FROM refresh_tokens WHERE id = ANY($1::uuid[])', [rows.map((r) => r.successor_id)]);
-    await q.query('UPDATE refresh_tokens SET consumed_at = NULL WHERE id = ANY($1::uuid[])', [rows.map((r) => r.id)]);
+  /**
+   * Rotation in one statement: consumes each token that is still live (of
+   * an active user), inserts its successor (same family, scope and absolute
+   * expiry) and its audit row; a token another request consumed meanwhile
+   * gets neither. Returns the places in `rotations` that rotated. Of
+   * concurrent callers presenting one token exactly one rotates it (DESIGN.md
+   * decision 16).
+   */
+  async rotate(rotations: readonly Rotation[]): Promise<Set<number>> {
+    const rows = await this.db.query<{ n: string }>(
+      `WITH input AS (
+         SELECT * FROM unnest($1::uuid[], $2::bytea[], $3::timestamptz[])
+           WITH ORDINALITY AS i(id, successor_hash, idle_expires_at, n)),
+       consumed AS (
+         UPDATE refresh_tokens r SET consumed_at = clock_timestamp()
+         FROM input i, users u
+         WHERE r.id = i.id AND r.consumed_at IS NULL AND r.revoked_at IS NULL
+           AND r.expires_at > now() AND r.absolute_expires_at > now()
+           AND u.id = r.user_id AND NOT u.disabled AND u.deleted_at IS NULL
+         RETURNING r.id, r.family_id, r.user_id, r.client_id, r.scope, r.amr, r.absolute_expires_at,
+                   i.successor_hash, i.idle_expires_at, i.n),
+       successor AS (
+         INSERT INTO refresh_tokens (token_hash, family_id, parent_id, user_id, client_id, scope, amr, expires_at, absolute_expires_at)
+         SELECT successor_hash, family_id, id, user_id, client_id, scope, amr, LEAST(idle_expires_at, absolute_expires_at), absolute_expires_at
+         FROM consumed),
+       audit AS (
+         INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')})
+         SELECT ${AUDIT_SELECT} FROM ${auditUnnest(4)} JOIN consumed c ON c.n = a.n)
+       SELECT n FROM consumed`,
+      [
+        rotations.map((r) => r.id),
+        rotations.map((r) => r.successorHash),
+        rotations.map((r) => r.idleExpiresAt),
+        ...auditColumnArrays(rotations.map((r) => r.audit)),
+      ],
+    );
+    return new Set(rows.map((r) => Number(r.n) - 1));
   }
 
   /** A token with whether its user may still use it (active, not deleted). */

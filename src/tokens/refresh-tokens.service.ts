@@ -10,18 +10,18 @@ import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database.service';
 import { Tx } from '../database/tx';
 import { RevocationService } from '../revocation/revocation.service';
-import { RefreshTokensRepository, RotatedRow, RotationInput } from './refresh-tokens.repository';
+import { RefreshTokensRepository, RotatableRow, Rotation, RotationLookup } from './refresh-tokens.repository';
 
 export const REFRESH_PREFIX = 'rt_';
 
 /** The outcome of a token its group did not consume: explained after the transaction. */
 const NOT_ROTATED = Symbol('not rotated');
 
-/** Builds the response of one rotation and the audit row that commits with it; throwing takes the rotation back. */
-export type Prepare<T> = (row: RotatedRow, successor: string) => Promise<{ value: T; audit: AuditEntry }>;
+/** Builds the response of one rotation and the audit row that commits with it; throwing stops the rotation. */
+export type Prepare<T> = (row: RotatableRow, successor: string) => Promise<{ value: T; audit: AuditEntry }>;
 
 interface PendingRotation {
-  input: RotationInput;
+  lookup: RotationLookup;
   successor: string;
   /** The request's context, for its audit row: the group runs in the context of whichever request started it. */
   meta: RequestMeta;
@@ -39,14 +39,14 @@ export interface FamilyStart {
 @Injectable()
 export class RefreshTokens {
   /**
-   * One transaction per group of rotations, two in flight; a token presented
+   * One read and one statement per group of rotations, two groups in flight; a token presented
    * twice at once waits for the group of its first use (which then makes
    * the second one reuse, or a race within the grace period).
    */
   private readonly rotations = new GroupCommit<PendingRotation, unknown>((group) => this.rotateGroup(group), {
     maxGroup: 64,
     maxInFlight: 2,
-    keyOf: (p) => p.input.hash.toString('base64'),
+    keyOf: (p) => p.lookup.hash.toString('base64'),
   });
 
   constructor(
@@ -66,26 +66,23 @@ export class RefreshTokens {
   }
 
   /**
-   * Consumes `presented` and issues its successor. `prepare` runs in the
-   * same transaction (token response and the audit row it returns). Any
-   * failure is invalid_grant; presenting an already rotated token is reuse
-   * and revokes the family. Failures are explained after the transaction,
-   * never on a second connection while it is open (the embedded database
-   * has one).
+   * Consumes `presented` and issues its successor. `prepare` builds the
+   * token response and the audit row that commits with the rotation; if it
+   * throws, nothing rotates. Any failure is invalid_grant; presenting an
+   * already rotated token is reuse and revokes the family.
    *
-   * Rotations arriving together share one transaction and one statement
-   * (group commit): the response still waits for its own rotation and
-   * audit row to commit. A `prepare` that throws takes back its own
-   * rotation only.
+   * Rotations arriving together are one group (group commit): one read
+   * finds the tokens that may rotate, and one statement rotates them and
+   * writes their audit rows, so each rotation commits with its row. The
+   * response waits for that commit.
    */
   async rotate<T>(presented: string, clientUuid: string, prepare: Prepare<T>): Promise<T> {
     const hash = sha256(presented);
     if (!presented.startsWith(REFRESH_PREFIX)) throw await this.explainFailure(hash, clientUuid);
     const successor = generateSecret(REFRESH_PREFIX);
-    const idle = new Date(Date.now() + this.config.refreshTokenIdleTtl * 1000);
     try {
       const value = await this.rotations.submit({
-        input: { hash, clientUuid, successorHash: sha256(successor), idleExpiresAt: idle },
+        lookup: { hash, clientUuid },
         successor,
         meta: RequestContext.current(),
         prepare,
@@ -98,29 +95,33 @@ export class RefreshTokens {
   }
 
   private async rotateGroup(group: PendingRotation[]): Promise<Settled<unknown>[]> {
-    return this.db.transaction(async (tx) => {
-      const rows = await this.repo.rotate(
-        tx,
-        group.map((p) => p.input),
-      );
-      const outcomes: Settled<unknown>[] = group.map(() => ({ ok: false, error: NOT_ROTATED }));
-      const audit: unknown[][] = [];
-      const undo: RotatedRow[] = [];
-      for (const row of rows) {
-        const pending = group[row.index];
-        try {
-          const { value, audit: entry } = await pending.prepare(row, pending.successor);
-          audit.push(auditValues(entry, pending.meta));
-          outcomes[row.index] = { ok: true, value };
-        } catch (error) {
-          outcomes[row.index] = { ok: false, error };
-          undo.push(row);
-        }
+    const outcomes: Settled<unknown>[] = group.map(() => ({ ok: false, error: NOT_ROTATED }));
+    const rows = await this.repo.findRotatable(group.map((p) => p.lookup));
+    const idle = new Date(Date.now() + this.config.refreshTokenIdleTtl * 1000);
+    const rotations: (Rotation & { index: number; value: unknown })[] = [];
+    for (const row of rows) {
+      const pending = group[row.index];
+      try {
+        const { value, audit } = await pending.prepare(row, pending.successor);
+        rotations.push({
+          index: row.index,
+          value,
+          id: row.id,
+          successorHash: sha256(pending.successor),
+          idleExpiresAt: idle,
+          audit: auditValues(audit, pending.meta),
+        });
+      } catch (error) {
+        outcomes[row.index] = { ok: false, error };
       }
-      if (undo.length > 0) await this.repo.undoRotations(tx, undo);
-      await this.audit.recordRows(tx, audit);
-      return outcomes;
+    }
+    if (rotations.length === 0) return outcomes;
+    const rotated = await this.repo.rotate(rotations);
+    rotations.forEach((r, i) => {
+      if (rotated.has(i)) outcomes[r.index] = { ok: true, value: r.value };
     });
+    if (rotated.size > 0) this.audit.committed();
+    return outcomes;
   }
 
   /** Revokes a family and every access token issued from it (`sid`). */

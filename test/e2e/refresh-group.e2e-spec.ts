@@ -63,7 +63,7 @@ describe('refresh_token grant under concurrency (grouped rotation)', () => {
     assert.equal(spent.body.error, 'invalid_grant');
   });
 
-  it('a request that fails in its group takes back its own rotation only', async () => {
+  it('a request that fails in its group rotates nothing, and the others of the group rotate', async () => {
     const good = await Promise.all(
       Array.from({ length: 10 }, async () => login(app, await createUser(app, { roles: ['reader'] }))),
     );
