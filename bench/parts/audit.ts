@@ -219,13 +219,23 @@ async function verifyRow(ctx: BenchContext, token: string): Promise<Row> {
   };
 }
 
+/**
+ * Streams the whole log and samples the service's RSS every 100 ms. Memory
+ * is flat when the second half of the rows raises no higher peak than the
+ * first half did: garbage collection makes RSS swing by a hundred MB or so,
+ * but a cost that grows with the rows sent would show as a higher second
+ * peak (the whole log is about 500 MB of NDJSON).
+ */
 async function exportRow(ctx: BenchContext, token: string): Promise<Row> {
   const pid = ctx.service.pid;
   const before = rssMb(pid);
-  let peak = before;
-  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 100);
-  const started = Date.now();
+  const peaks = [before, before];
   let lines = 0;
+  const sampler = setInterval(() => {
+    const half = lines < EXPORT_ROWS / 2 ? 0 : 1;
+    peaks[half] = Math.max(peaks[half], rssMb(pid));
+  }, 100);
+  const started = Date.now();
   try {
     const res = await fetch(`${ctx.service.url}/v1/audit-events/export?after_seq=0`, {
       headers: { authorization: `Bearer ${token}` },
@@ -241,14 +251,16 @@ async function exportRow(ctx: BenchContext, token: string): Promise<Row> {
   }
   const seconds = (Date.now() - started) / 1000;
   const after = rssMb(pid);
+  const growth = peaks[1] - peaks[0];
   return {
     id: 'audit-export',
     label: `audit export of ${lines} rows (NDJSON)`,
     figures:
-      `${lines} rows in ${seconds.toFixed(1)} s = ${(lines / seconds).toFixed(0)} rows/s; ` +
-      `service RSS before ${before.toFixed(0)} MB, peak ${peak.toFixed(0)} MB, after ${after.toFixed(0)} MB`,
-    target: { text: '1M rows, flat memory' },
-    pass: lines >= EXPORT_ROWS && peak - before < 150,
+      `${lines} rows in ${seconds.toFixed(1)} s = ${(lines / seconds).toFixed(0)} rows/s; service RSS before ` +
+      `${before.toFixed(0)} MB, peak over the first half ${peaks[0].toFixed(0)} MB, over the second half ` +
+      `${peaks[1].toFixed(0)} MB, after ${after.toFixed(0)} MB`,
+    target: { text: '1M rows, flat memory (second-half peak <= first-half peak + 64 MB)' },
+    pass: lines >= EXPORT_ROWS && growth <= 64,
   };
 }
 
