@@ -58,11 +58,17 @@ export class AuditChainRepository {
     return row.locked;
   }
 
-  /** Committed, unsealed rows by id: what a sealing batch takes, in a deterministic order. */
-  async unsealed(tx: Queryable, limit: number): Promise<AuditEventDto[]> {
+  /**
+   * Committed, unsealed rows with an id above `afterId`, by id: what a
+   * sealing batch takes, in a deterministic order. The partial index keeps
+   * the entries of sealed rows until VACUUM, so a scan from the start walks
+   * every row sealed since the last one; `afterId` skips them.
+   */
+  async unsealed(tx: Queryable, limit: number, afterId = '0'): Promise<AuditEventDto[]> {
     const rows = await tx.query<RawAuditRow>(
-      `SELECT ${AUDIT_ROW_COLUMNS} FROM audit_events WHERE seq IS NULL ORDER BY audit_events.id LIMIT $1`,
-      [limit],
+      `SELECT ${AUDIT_ROW_COLUMNS} FROM audit_events WHERE seq IS NULL AND audit_events.id > $2::bigint
+       ORDER BY audit_events.id LIMIT $1`,
+      [limit, afterId],
     );
     return rows.map(toAuditEvent);
   }

@@ -9,6 +9,7 @@ import { MetricsService } from '../health/metrics.service';
 import { AuditChainRepository, ChainHead } from './audit-chain.repository';
 import { chainHash } from './audit-row';
 import { Checkpoint, CheckpointSigner } from './checkpoint-signer';
+import { SealScanFloor } from './seal-scan-floor';
 
 /** Arbitrary constant: whoever holds it is the one sealer of the fleet for that batch. */
 export const SEAL_LOCK = 727_274_014;
@@ -32,6 +33,8 @@ interface BatchResult {
   locked: boolean;
   /** occurred_at of each row sealed, in ms: the lag is measured once the batch has committed. */
   occurredAt: number[];
+  /** The largest id sealed. */
+  maxId?: bigint;
   checkpoint?: Checkpoint;
 }
 
@@ -65,6 +68,7 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
   /** Rows this instance sealed that no checkpoint covers yet: only then is a checkpoint check worth a query. */
   private uncheckpointed = false;
   private lastCheckpointCheck = 0;
+  private readonly floor = new SealScanFloor();
 
   constructor(
     private readonly config: AppConfig,
@@ -124,8 +128,9 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
       const checkpointDue =
         this.uncheckpointed && Date.now() - this.lastCheckpointCheck >= this.config.audit.checkpointSeconds * 1000;
       if (!checkpointDue && !nudged && !(await this.hasUnsealed())) return this.nudgeDelay();
-      let result = await this.sealBatch(checkpointDue || !this.checkpointedSinceStart);
-      while (result.sealed === BATCH && !this.stopping) result = await this.sealBatch(false);
+      let result = await this.sealBatch(checkpointDue || !this.checkpointedSinceStart, this.floor.next(Date.now()));
+      // A backlog: each next batch goes on after the last, the round's next floor catches stragglers.
+      while (result.sealed === BATCH && !this.stopping) result = await this.sealBatch(false, result.maxId!);
       if (!result.locked) return RETRY_MS;
       return this.nudgeDelay();
     } catch (err) {
@@ -143,10 +148,10 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
     return rows.length > 0;
   }
 
-  private async sealBatch(checkpointCheck: boolean): Promise<BatchResult> {
+  private async sealBatch(checkpointCheck: boolean, afterId: bigint): Promise<BatchResult> {
     const result = await this.db.transaction(async (tx): Promise<BatchResult> => {
       if (!(await this.chain.beginBatch(tx, SEAL_LOCK))) return { sealed: 0, locked: false, occurredAt: [] };
-      const rows = await this.chain.unsealed(tx, BATCH);
+      const rows = await this.chain.unsealed(tx, BATCH, afterId.toString());
       // Nothing to seal (another instance was quicker): no write, so no WAL flush at commit.
       if (rows.length === 0 && !checkpointCheck) return { sealed: 0, locked: true, occurredAt: [] };
       const head = await this.chain.lockHead(tx);
@@ -166,12 +171,14 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
         sealed: rows.length,
         locked: true,
         occurredAt: rows.map((r) => Date.parse(r.occurred_at)),
+        maxId: rows.length > 0 ? BigInt(rows[rows.length - 1].id) : undefined,
         checkpoint: await this.maybeCheckpoint(tx, { seq: head.seq + rows.length, hash }),
       };
     });
     const sealedAt = Date.now();
     for (const at of result.occurredAt) this.metrics.auditSealLag.observe(Math.max(0, sealedAt - at) / 1000);
     if (result.sealed > 0) this.uncheckpointed = true;
+    if (result.maxId !== undefined) this.floor.sealed(sealedAt, result.maxId);
     if (result.checkpoint) {
       this.checkpointedSinceStart = true;
       this.uncheckpointed = false;

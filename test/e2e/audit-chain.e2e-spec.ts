@@ -101,8 +101,15 @@ describe('audit hash chain (own database)', () => {
       );
       assert.ok(BigInt(early[0].id) < BigInt(late[0].id));
       await waitAllSealed(db.sql);
-      await slow.query('COMMIT');
+      // Longer than the sealer's scan floor trails (1 s), with rows sealed since: the floor is past the early id.
+      await new Promise((r) => setTimeout(r, 1_200));
+      await insertEvents(db.sql, 3, 'test.meanwhile');
       await waitAllSealed(db.sql);
+      await slow.query('COMMIT');
+      const committed = Date.now();
+      await waitAllSealed(db.sql);
+      // Found by the periodic scan from the start (once a second), plus at most one idle poll.
+      assert.ok(Date.now() - committed < 2_500, `sealed ${Date.now() - committed} ms after its commit`);
       const { rows } = await db.sql.query<{ id: string; seq: string }>(
         'SELECT id::text AS id, seq::text AS seq FROM audit_events WHERE id = ANY($1::bigint[])',
         [[early[0].id, late[0].id]],
