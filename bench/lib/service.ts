@@ -42,8 +42,7 @@ export function serviceEnv(s: ServiceSettings, port: number): NodeJS.ProcessEnv 
 
 /**
  * The service's own migrations and advisory-lock runner, as at service start.
- * Two connections: the lock holds one. (src/database/cli.ts opens a pool of
- * one, which deadlocks against real PostgreSQL until that is fixed.)
+ * Two connections: the lock holds one (as src/database/cli.ts does).
  */
 export async function migrate(s: ServiceSettings): Promise<string[]> {
   const dataSource = await new DataSource(dataSourceOptions(s.databaseUrl, 2)).initialize();
