@@ -1,4 +1,5 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { PeriodicJob } from '../common/concurrency/periodic-job';
 import { ROOT_LOGGER, RootLogger } from '../common/logging/logging.module';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database.service';
@@ -19,9 +20,7 @@ const DELETE_BATCH = 5_000;
  */
 @Injectable()
 export class AuditRetention implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
-  private current?: Promise<unknown>;
-  private stopping = false;
+  private job?: PeriodicJob;
 
   constructor(
     private readonly config: AppConfig,
@@ -31,21 +30,15 @@ export class AuditRetention implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   onApplicationBootstrap(): void {
-    const run = (): void => {
-      if (this.stopping) return;
-      this.current = this.run().catch((err: unknown) =>
-        this.logger.warn({ err: (err as Error).message }, 'audit retention failed'),
-      );
-    };
-    run();
-    this.timer = setInterval(run, this.config.audit.retentionIntervalSeconds * 1000);
-    this.timer.unref();
+    this.job = new PeriodicJob(() => this.run(), {
+      firstDelayMs: 0,
+      intervalMs: this.config.audit.retentionIntervalSeconds * 1000,
+      onError: (err) => this.logger.warn({ err: (err as Error).message }, 'audit retention failed'),
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    clearInterval(this.timer);
-    await this.current;
+    await this.job?.stop();
   }
 
   /** Deletes what is due; the number of rows deleted. */
@@ -58,7 +51,7 @@ export class AuditRetention implements OnApplicationBootstrap, OnApplicationShut
     if (cut.seq === null) return 0;
     let deleted = 0;
     for (;;) {
-      if (this.stopping) break;
+      if (this.job?.stopping) break;
       const [row] = await this.db.query<{ n: number }>(
         `WITH gone AS (
            DELETE FROM audit_events WHERE seq IN (SELECT seq FROM audit_events WHERE seq <= $1 ORDER BY seq LIMIT $2)

@@ -19,6 +19,7 @@ describe('loadConfig', () => {
     assert.equal(c.signingAlgorithm, 'RS256');
     assert.equal(c.signingKeyActivationSeconds, 600);
     assert.ok(c.signingWorkers >= 1 && c.signingWorkers <= 4);
+    assert.equal(c.tokenPurgeIntervalSeconds, 3_600);
   });
 
   it('names the variable when a value is bad', () => {
@@ -33,6 +34,7 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig({ SIGNING_KEY_ACTIVATION_SECONDS: '-1' }), /SIGNING_KEY_ACTIVATION_SECONDS/);
     assert.equal(loadConfig({ SIGNING_KEY_ACTIVATION_SECONDS: '0' }).signingKeyActivationSeconds, 0);
     assert.throws(() => loadConfig({ SIGNING_WORKERS: '0' }), /SIGNING_WORKERS/);
+    assert.throws(() => loadConfig({ TOKEN_PURGE_INTERVAL_SECONDS: '0' }), /TOKEN_PURGE_INTERVAL_SECONDS/);
   });
 
   it('requires a key encryption key and a database in production', () => {

@@ -38,6 +38,7 @@ export class AppConfig {
   refreshTokenTtl: number;
   refreshTokenIdleTtl: number;
   refreshReuseGraceSeconds: number;
+  tokenPurgeIntervalSeconds: number;
   bcryptCost: number;
   /** bcrypt hashes running at once: the CPU budget for password hashing. */
   bcryptConcurrency: number;
@@ -122,6 +123,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     refreshTokenTtl: r.int('REFRESH_TOKEN_TTL', 30 * 86_400, 60, 365 * 86_400),
     refreshTokenIdleTtl: r.int('REFRESH_TOKEN_IDLE_TTL', 14 * 86_400, 60, 365 * 86_400),
     refreshReuseGraceSeconds: r.int('REFRESH_REUSE_GRACE_SECONDS', 0, 0, 60),
+    tokenPurgeIntervalSeconds: r.int('TOKEN_PURGE_INTERVAL_SECONDS', 3_600, 1, 7 * 86_400),
     bcryptCost: r.int('BCRYPT_COST', 12, 10, 15),
     // Default: every core but one, so a login storm leaves a core to the event loop (introspection).
     bcryptConcurrency: r.int('BCRYPT_CONCURRENCY', Math.max(1, availableParallelism() - 1), 1, 256),

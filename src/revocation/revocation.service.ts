@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ClusterEvents } from './cluster-events.service';
+import { Database } from '../database/database.service';
 import { Tx } from '../database/tx';
 import { RevocationFeedWriter } from './revocation-feed.writer';
 import { REVOCATION_ADDED, REVOCATION_REMOVED, RevocationEntry, RevocationKind } from './revocation.types';
@@ -15,6 +16,7 @@ export class RevocationService {
   constructor(
     private readonly events: ClusterEvents,
     private readonly feed: RevocationFeedWriter,
+    private readonly db: Database,
   ) {}
 
   async revoke(tx: Tx, entry: RevocationEntry): Promise<void> {
@@ -29,6 +31,21 @@ export class RevocationService {
     await this.events.publish(tx, { type: REVOCATION_ADDED, entry });
     // Resource services learn it from the revocation feed, committed with the same transaction.
     this.feed.appendRevocation(tx, entry);
+  }
+
+  /**
+   * Deletes up to `limit` entries whose token has expired anyway: nothing
+   * reads them (the store loads live entries only). The number deleted.
+   */
+  async deleteExpired(limit: number): Promise<number> {
+    const [row] = await this.db.query<{ n: number }>(
+      `WITH gone AS (
+         DELETE FROM revocations WHERE id IN (SELECT id FROM revocations WHERE expires_at < now() LIMIT $1)
+         RETURNING 1)
+       SELECT count(*)::int AS n FROM gone`,
+      [limit],
+    );
+    return row.n;
   }
 
   /** Lifts an open-ended entry (a re-enabled user). */

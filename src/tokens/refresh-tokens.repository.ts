@@ -157,6 +157,23 @@ export class RefreshTokensRepository {
     return rows[0];
   }
 
+  /**
+   * Deletes up to `limit` tokens of families past their absolute expiry: they
+   * can no longer rotate, and a replay of one is refused as unknown. The
+   * number deleted.
+   */
+  async deleteExpired(limit: number): Promise<number> {
+    const [row] = await this.db.query<{ n: number }>(
+      `WITH gone AS (
+         DELETE FROM refresh_tokens WHERE id IN (
+           SELECT id FROM refresh_tokens WHERE absolute_expires_at < now() LIMIT $1)
+         RETURNING 1)
+       SELECT count(*)::int AS n FROM gone`,
+      [limit],
+    );
+    return row.n;
+  }
+
   /** Revokes every live token of a family; returns how many. */
   async revokeFamily(q: Queryable, familyId: string): Promise<number> {
     const rows = await q.query(

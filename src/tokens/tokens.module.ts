@@ -13,6 +13,7 @@ import { SigningKeyWithdrawal } from './signing-key-withdrawal.service';
 import { SigningKeysController } from './signing-keys.controller';
 import { SigningKeysRepository } from './signing-keys.repository';
 import { SigningPool } from './signing-pool.service';
+import { TokenJanitor } from './token-janitor.service';
 
 @Module({
   imports: [RevocationCoreModule],
@@ -29,6 +30,7 @@ import { SigningPool } from './signing-pool.service';
     BearerPrincipals,
     RefreshTokensRepository,
     RefreshTokens,
+    TokenJanitor,
   ],
   exports: [KeyRing, AccessTokens, AccessTokenVerifier, BearerPrincipals, RefreshTokensRepository, RefreshTokens],
 })
