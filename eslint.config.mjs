@@ -11,6 +11,7 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'error',
+      'max-len': ['error', { code: 120, tabWidth: 2, ignoreUrls: true }],
     },
   },
   {

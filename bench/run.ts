@@ -153,7 +153,9 @@ async function bench(options: BenchOptions, parts: Part[], db: BenchDatabase): P
   const lines = tableLines(rows, baseline);
   const env = { ...machine(await db.serverVersion()), loadavgBefore: loadBefore, loadavgAfter: loadavg() };
   const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
-  const settingsLine = `autocannon: ${options.connections} connections, pipelining ${options.pipelining}, ${options.warmup} s warm-up + ${options.duration} s measured`;
+  const settingsLine =
+    `autocannon: ${options.connections} connections, pipelining ${options.pipelining}, ` +
+    `${options.warmup} s warm-up + ${options.duration} s measured`;
 
   if (options.profile) console.log(`CPU profiles: ${profileDir}`);
   publish({

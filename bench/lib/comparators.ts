@@ -46,7 +46,8 @@ export function sharedBenchDir(): string {
   const found = candidates.find((d) => existsSync(join(d, 'reference-introspect.mjs')) && existsSync(join(d, 'peers')));
   if (found === undefined) {
     throw new Error(
-      `the benchmark reference points are missing: looked for reference-introspect.mjs and peers/ in ${candidates.join(', ')} ` +
+      'the benchmark reference points are missing: looked for reference-introspect.mjs and peers/ in ' +
+        `${candidates.join(', ')} ` +
         '(../shared/bench beside the repository, or BENCH_SHARED_DIR). The hot-path rows are ratios to them.',
     );
   }

@@ -82,7 +82,8 @@ export class BenchContext {
     }
     const cpu = s.extra.serverCpuUsPerRequest;
     log(
-      `  -> ${s.rps.toFixed(0)} ok/s, p50 ${s.latency.p50} ms, p99 ${s.latency.p99} ms, non-2xx ${s.non2xx}, errors ${s.errors}, mismatches ${s.mismatches}` +
+      `  -> ${s.rps.toFixed(0)} ok/s, p50 ${s.latency.p50} ms, p99 ${s.latency.p99} ms, ` +
+        `non-2xx ${s.non2xx}, errors ${s.errors}, mismatches ${s.mismatches}` +
         (cpu === undefined ? '' : `, service CPU ${cpu.toFixed(0)} us/request`),
     );
     return s;

@@ -22,12 +22,15 @@ export interface BenchOptions {
   countSql: boolean;
 }
 
-export const USAGE = `usage: npm run bench -- [--only=id,id] [--duration=10] [--warmup=3] [--connections=32]
-         [--pipelining=1] [--tokens=10000] [--chains=128] [--revocations=100] [--pg=postgres://...] [--redis=redis://...] [--profile] [--count-sql] [--list] [--help]
+export const USAGE =
+  `usage: npm run bench -- [--only=id,id] [--duration=10] [--warmup=3] [--connections=32]
+         [--pipelining=1] [--tokens=10000] [--chains=128] [--revocations=100] ` +
+  `[--pg=postgres://...] [--redis=redis://...] [--profile] [--count-sql] [--list] [--help]
   --only       part ids or groups (see --list); default: everything
   --profile    CPU profiles of the service processes (open in Chrome DevTools) under bench/results/
   --count-sql  SQL statements per request for each row (instance A behind a counting proxy: slows DB-bound paths)
-  --pg         admin URL of the PostgreSQL server (default $BENCH_PG_ADMIN_URL or postgres://postgres@127.0.0.1:5432/postgres)
+  --pg         admin URL of the PostgreSQL server ` +
+  `(default $BENCH_PG_ADMIN_URL or postgres://postgres@127.0.0.1:5432/postgres)
   --redis      Redis of the signatures part's instance (default $BENCH_REDIS_URL or redis://127.0.0.1:6379)`;
 
 function int(name: string, value: string, min: number): number {

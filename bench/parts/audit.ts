@@ -174,7 +174,8 @@ async function sealingRows(ctx: BenchContext, sql: Client): Promise<Row[]> {
       label: 'sealing lag p99 during client_credentials',
       figures:
         `p99 <= ${lag.bound} s over ${lag.rows} rows; backlogs sealed at ${backlog1.rate.toFixed(0)} and ` +
-        `${backlog2.rate.toFixed(0)} rows/s, ${backlog1.cpuUsPerRow.toFixed(0)} and ${backlog2.cpuUsPerRow.toFixed(0)} µs CPU/row`,
+        `${backlog2.rate.toFixed(0)} rows/s, ` +
+        `${backlog1.cpuUsPerRow.toFixed(0)} and ${backlog2.cpuUsPerRow.toFixed(0)} µs CPU/row`,
       target: { text: 'p99 < 1 s' },
       pass: lag.bound < 1,
     },
@@ -190,7 +191,8 @@ async function fill(sql: Client): Promise<{ inserted: number; sealRate: number }
   while (left > 0) {
     const n = Math.min(INSERT_CHUNK, left);
     await sql.query(
-      `INSERT INTO audit_events (event_type, outcome, actor_type, actor_id, subject_type, subject_id, ip, user_agent, request_id, details)
+      `INSERT INTO audit_events (event_type, outcome, actor_type, actor_id, subject_type, subject_id, ip, user_agent,
+                                 request_id, details)
        SELECT 'token.issued', 'success', 'client', 'bench-client', 'client', 'bench-client', '10.0.0.' || (g % 250),
               'bench/1.0', md5(g::text), jsonb_build_object('grant_type', 'client_credentials', 'scope', 'users:read')
        FROM generate_series(1, $1::int) g`,

@@ -55,14 +55,17 @@ export const revocationFanout: Part = {
     }
     const p = percentiles(delays);
     log(
-      `fan-out: ${delays.length} seen, ${missed} missed; p50 ${p.p50.toFixed(1)} ms, p99 ${p.p99.toFixed(1)} ms, max ${p.max.toFixed(1)} ms`,
+      `fan-out: ${delays.length} seen, ${missed} missed; ` +
+        `p50 ${p.p50.toFixed(1)} ms, p99 ${p.p99.toFixed(1)} ms, max ${p.max.toFixed(1)} ms`,
     );
     ctx.raw['revocation fan-out'] = { delaysMs: delays, missed, pollMs: POLL_MS, giveUpMs: GIVE_UP_MS };
     return [
       {
         id: 'fanout',
         label: `(6) revoke on A -> inactive on B (n=${ctx.options.revocations})`,
-        figures: `p50 ${p.p50.toFixed(1)} / p90 ${p.p90.toFixed(1)} / p99 ${p.p99.toFixed(1)} / max ${p.max.toFixed(1)} ms; missed ${missed}`,
+        figures:
+          `p50 ${p.p50.toFixed(1)} / p90 ${p.p90.toFixed(1)} / p99 ${p.p99.toFixed(1)} / ` +
+          `max ${p.max.toFixed(1)} ms; missed ${missed}`,
         target: { text: 'p99 < 1000 ms' },
         pass: missed === 0 && p.p99 < 1_000,
       },

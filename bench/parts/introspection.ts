@@ -108,7 +108,10 @@ function prefixedGarbage(count: number): string[] {
   );
 }
 
-/** (3) Garbage and revoked tokens: must all be exactly {"active":false}, without a query per request where avoidable. */
+/**
+ * (3) Garbage and revoked tokens: must all be exactly {"active":false}, without a query per request where
+ * avoidable.
+ */
 export const introspectInvalid: Part = {
   id: 'intro-invalid',
   title: 'introspection, garbage and revoked tokens',
@@ -154,7 +157,8 @@ export const introspectUnderLogin: Part = {
     const token = await clientToken(ctx.service.url, ctx.seeded.cc);
     const logins = ctx.seeded.loginUsers.map(
       (u) =>
-        `grant_type=password&client_id=cli&username=${encodeURIComponent(u.username)}&password=${encodeURIComponent(u.password)}`,
+        `grant_type=password&client_id=cli&username=${encodeURIComponent(u.username)}` +
+        `&password=${encodeURIComponent(u.password)}`,
     );
     const [intro, login] = await Promise.all([
       introspectLoad(ctx, 'introspect during password load', [token], ACTIVE, false),

@@ -170,7 +170,10 @@ async function pairedRounds(ctx: BenchContext, base: LoadBase, profiles?: string
 function guardFigures(c: GuardComparison): string {
   const rounds = c.ratios.map((r) => r.toFixed(2)).join(', ');
   const cpu = `${c.cpuUs.open.toFixed(1)} vs ${c.cpuUs.guarded.toFixed(1)} us`;
-  return `${c.ratio.toFixed(2)}x the unguarded route (median of ${rounds}); CPU/request ${cpu} (${c.cpuRatio.toFixed(2)}x)`;
+  return (
+    `${c.ratio.toFixed(2)}x the unguarded route (median of ${rounds}); ` +
+    `CPU/request ${cpu} (${c.cpuRatio.toFixed(2)}x)`
+  );
 }
 
 /**

@@ -64,7 +64,8 @@ export const quietDatabase: Part = {
       const idle = PgCountingProxy.diff(idleStart, proxy.snapshot());
       const excess = during.total - idle.total;
       log(
-        `no-db: ${load.ok} introspections; statements during load: ${during.total} (${describe(during)}); idle ${windowMs} ms: ${idle.total}`,
+        `no-db: ${load.ok} introspections; statements during load: ${during.total} (${describe(during)}); ` +
+          `idle ${windowMs} ms: ${idle.total}`,
       );
       ctx.raw['no-db statements'] = { windowMs, requests: load.ok, during, idle };
       return [
@@ -72,7 +73,9 @@ export const quietDatabase: Part = {
           id: 'no-db',
           label: '(7) SQL statements during path-1 load',
           load,
-          figures: `${during.total} statements during ${load.ok} requests (${describe(during)}); idle window: ${idle.total}`,
+          figures:
+            `${during.total} statements during ${load.ok} requests (${describe(during)}); ` +
+            `idle window: ${idle.total}`,
           target: { text: 'excess over idle ~0' },
           // A heartbeat may fall on either side of a window edge.
           pass: excess <= 2,

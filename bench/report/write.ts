@@ -32,10 +32,8 @@ export function publish(p: Publication): void {
   mkdirSync(PATHS.results, { recursive: true });
   const json = join(PATHS.results, `${p.stamp}.json`);
   const md = join(PATHS.results, `${p.stamp}.md`);
-  writeFileSync(
-    json,
-    `${JSON.stringify({ started: p.started, command: p.command, env: p.env, skipped: p.skipped, ...p.data }, null, 2)}\n`,
-  );
+  const payload = { started: p.started, command: p.command, env: p.env, skipped: p.skipped, ...p.data };
+  writeFileSync(json, `${JSON.stringify(payload, null, 2)}\n`);
   writeFileSync(md, markdown.join('\n'));
   console.log(`results: ${json}\n         ${md}`);
 }

@@ -132,7 +132,8 @@ export class AuditChainRepository {
 
   async checkpointsBetween(from: number, to: number): Promise<Checkpoint[]> {
     const rows = await this.db.query<RawCheckpoint>(
-      `SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints WHERE seq >= $1 AND seq <= $2 ORDER BY audit_checkpoints.seq`,
+      `SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints
+       WHERE seq >= $1 AND seq <= $2 ORDER BY audit_checkpoints.seq`,
       [from, to],
     );
     return rows.map(toCheckpoint);
@@ -141,7 +142,8 @@ export class AuditChainRepository {
   /** The newest checkpoint at or below `seq` (any when undefined). */
   async newestCheckpoint(atOrBelow?: number, q: Queryable = this.db): Promise<Checkpoint | undefined> {
     const rows = await q.query<RawCheckpoint>(
-      `SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints WHERE ($1::bigint IS NULL OR seq <= $1) ORDER BY audit_checkpoints.seq DESC LIMIT 1`,
+      `SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints
+       WHERE ($1::bigint IS NULL OR seq <= $1) ORDER BY audit_checkpoints.seq DESC LIMIT 1`,
       [atOrBelow ?? null],
     );
     return rows[0] && toCheckpoint(rows[0]);

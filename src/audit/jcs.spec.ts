@@ -38,7 +38,8 @@ describe('canonicalJson (RFC 8785)', () => {
     ) as unknown;
     assert.equal(
       canonicalJson(input),
-      '{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}',
+      '{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],' +
+        '"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}',
     );
   });
 
@@ -54,7 +55,8 @@ describe('canonicalJson (RFC 8785)', () => {
     };
     assert.equal(
       canonicalJson(input),
-      '{"\\r":"Carriage Return","1":"One","\u0080":"Control","\u00f6":"o","\u20ac":"Euro Sign","\ud83d\ude00":"Grin","\ufb33":"Dalet"}',
+      '{"\\r":"Carriage Return","1":"One","\u0080":"Control","\u00f6":"o",' +
+        '"\u20ac":"Euro Sign","\ud83d\ude00":"Grin","\ufb33":"Dalet"}',
     );
   });
 

@@ -20,7 +20,8 @@ export class BootstrapClient implements OnApplicationBootstrap {
     if (await this.clients.findByClientId(clientId)) return;
     await this.db.transaction(async (tx) => {
       const inserted = await tx.query<{ id: string }>(
-        `INSERT INTO clients (client_id, name, confidential, grant_types) VALUES ($1, $2, false, '{password,refresh_token}')
+        `INSERT INTO clients (client_id, name, confidential, grant_types)
+         VALUES ($1, $2, false, '{password,refresh_token}')
          ON CONFLICT (client_id) DO NOTHING RETURNING id`,
         [clientId, 'Command-line and first-party apps'],
       );

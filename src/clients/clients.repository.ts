@@ -42,7 +42,8 @@ export interface NewClient {
 }
 
 const SELECT_CLIENT = `
-  SELECT c.*, COALESCE(array_agg(cr.role_name ORDER BY cr.role_name) FILTER (WHERE cr.role_name IS NOT NULL), '{}') AS roles
+  SELECT c.*,
+    COALESCE(array_agg(cr.role_name ORDER BY cr.role_name) FILTER (WHERE cr.role_name IS NOT NULL), '{}') AS roles
   FROM clients c LEFT JOIN client_roles cr ON cr.client_id = c.id`;
 
 /** What the admin API shows of a client: no secret hash ever leaves this query. */

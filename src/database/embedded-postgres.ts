@@ -24,7 +24,8 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
   const [host, port] = server.getServerConn().split(':');
   logger.warn(
     { dataDir: dir },
-    'DATABASE_URL is not set: running on the embedded PostgreSQL (PGlite). For development only; set DATABASE_URL in production.',
+    'DATABASE_URL is not set: running on the embedded PostgreSQL (PGlite). ' +
+      'For development only; set DATABASE_URL in production.',
   );
   return {
     url: `postgres://postgres@${host}:${port}/postgres`,

@@ -49,7 +49,8 @@ export class MfaRepository {
   /** Clears every MFA column; returns whether MFA was on. */
   async disable(tx: Tx, userId: string): Promise<boolean> {
     const [row] = await tx.query<{ was_enabled: boolean }>(
-      `UPDATE users u SET mfa_enabled = false, mfa_secret_enc = NULL, mfa_pending_secret_enc = NULL, mfa_last_step = NULL, updated_at = now()
+      `UPDATE users u SET mfa_enabled = false, mfa_secret_enc = NULL, mfa_pending_secret_enc = NULL,
+                          mfa_last_step = NULL, updated_at = now()
        FROM (SELECT id, mfa_enabled AS was_enabled FROM users WHERE id = $1 FOR UPDATE) old
        WHERE u.id = old.id AND u.deleted_at IS NULL RETURNING old.was_enabled`,
       [userId],

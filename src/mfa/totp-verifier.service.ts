@@ -22,7 +22,8 @@ export class TotpVerifier {
     const step = matchTotp(this.secrets.open(user.id, user.mfa_secret_enc), code);
     if (step === null) return 'invalid';
     const rows = await this.db.query(
-      `UPDATE users SET mfa_last_step = $2 WHERE id = $1 AND (mfa_last_step IS NULL OR mfa_last_step < $2) RETURNING id`,
+      `UPDATE users SET mfa_last_step = $2
+       WHERE id = $1 AND (mfa_last_step IS NULL OR mfa_last_step < $2) RETURNING id`,
       [user.id, step],
     );
     return rows.length === 1 ? 'ok' : 'replayed';

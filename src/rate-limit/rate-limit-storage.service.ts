@@ -30,7 +30,10 @@ export class RateLimitStorage implements RateLimitStore {
   private readonly memory = new MemoryRateLimitStore();
   private readonly redis?: RedisRateLimitStore;
   private degraded = false;
-  /** After a failed command, Redis is skipped for a moment: a slow Redis costs one timeout per second, not one per request. */
+  /**
+   * After a failed command, Redis is skipped for a moment: a slow Redis costs one timeout per second, not one per
+   * request.
+   */
   private skipRedisUntil = 0;
 
   constructor(

@@ -44,7 +44,8 @@ export function throttlerOptions(config: AppConfig, keys: RateLimitKeys): Thrott
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
-  // Both injection tokens come from the base class's parameter decorators; storage is RateLimitStorage (see RateLimitModule).
+  // Both injection tokens come from the base class's parameter decorators; storage is RateLimitStorage
+  // (see RateLimitModule).
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
     @InjectThrottlerStorage() private readonly limits: RateLimitStorage,

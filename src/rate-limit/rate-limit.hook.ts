@@ -32,7 +32,10 @@ export class RateLimitHook {
     private readonly keys: RateLimitKeys,
   ) {}
 
-  /** Fastify preHandler (and the direct lane): resolves to let the request through, rejects with a RateLimitedException. */
+  /**
+   * Fastify preHandler (and the direct lane): resolves to let the request through, rejects with a
+   * RateLimitedException.
+   */
   async check(request: RequestView): Promise<void> {
     const limits = this.config.rateLimits;
     for (const budget of FAILURE_BUDGETS) {

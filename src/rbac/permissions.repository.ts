@@ -10,7 +10,8 @@ export class PermissionsRepository {
 
   async list(after: string | undefined, limit: number): Promise<PermissionRow[]> {
     return this.db.query<PermissionRow>(
-      'SELECT name, description, built_in FROM permissions WHERE ($1::text IS NULL OR name > $1) ORDER BY name LIMIT $2',
+      `SELECT name, description, built_in FROM permissions
+       WHERE ($1::text IS NULL OR name > $1) ORDER BY name LIMIT $2`,
       [after ?? null, limit],
     );
   }
@@ -18,7 +19,8 @@ export class PermissionsRepository {
   /** Undefined when the name is taken. */
   async insert(q: Queryable, name: string, description: string): Promise<PermissionRow | undefined> {
     const rows = await q.query<PermissionRow>(
-      'INSERT INTO permissions (name, description) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING name, description, built_in',
+      `INSERT INTO permissions (name, description) VALUES ($1, $2)
+       ON CONFLICT (name) DO NOTHING RETURNING name, description, built_in`,
       [name, description],
     );
     return rows[0];

@@ -8,7 +8,8 @@ const SELECT_ROLE = `
   SELECT r.name, r.description, r.built_in, r.all_permissions,
     CASE WHEN r.all_permissions
       THEN (SELECT COALESCE(array_agg(p.name ORDER BY p.name), '{}') FROM permissions p)
-      ELSE (SELECT COALESCE(array_agg(rp.permission_name ORDER BY rp.permission_name), '{}') FROM role_permissions rp WHERE rp.role_name = r.name)
+      ELSE (SELECT COALESCE(array_agg(rp.permission_name ORDER BY rp.permission_name), '{}')
+            FROM role_permissions rp WHERE rp.role_name = r.name)
     END AS permissions
   FROM roles r`;
 

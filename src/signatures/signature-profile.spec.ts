@@ -96,7 +96,8 @@ describe('readSignature (the contract profile)', () => {
       'expires > 300 s after created',
       () =>
         signed({
-          params: `created=${NOW};expires=${NOW + 301};nonce="${NONCE}";keyid="k1";alg="hmac-sha256";tag="auth-service"`,
+          params:
+            `created=${NOW};expires=${NOW + 301};nonce="${NONCE}";` + 'keyid="k1";alg="hmac-sha256";tag="auth-service"',
         }),
     ],
     [

@@ -65,7 +65,8 @@ export class RefreshTokensRepository {
     },
   ): Promise<string> {
     const [row] = await q.query<{ id: string }>(
-      `INSERT INTO refresh_tokens (token_hash, family_id, parent_id, user_id, client_id, scope, amr, expires_at, absolute_expires_at)
+      `INSERT INTO refresh_tokens (token_hash, family_id, parent_id, user_id, client_id, scope, amr, expires_at,
+                                   absolute_expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
       [t.hash, t.familyId, t.parentId, t.userId, t.clientUuid, t.scope, t.amr, t.expiresAt, t.absoluteExpiresAt],
     );
@@ -80,7 +81,8 @@ export class RefreshTokensRepository {
   async findRotatable(input: readonly RotationLookup[]): Promise<RotatableRow[]> {
     const rows = await this.db.query<RotatableRow & { n: string }>(
       `SELECT i.n, r.id, r.family_id, r.user_id, r.scope, r.amr, u.username,
-              COALESCE((SELECT array_agg(ur.role_name ORDER BY ur.role_name) FROM user_roles ur WHERE ur.user_id = r.user_id), '{}') AS roles
+              COALESCE((SELECT array_agg(ur.role_name ORDER BY ur.role_name)
+                        FROM user_roles ur WHERE ur.user_id = r.user_id), '{}') AS roles
        FROM unnest($1::bytea[], $2::uuid[]) WITH ORDINALITY AS i(hash, client_id, n)
        JOIN refresh_tokens r ON r.token_hash = i.hash AND r.client_id = i.client_id
        JOIN users u ON u.id = r.user_id
@@ -113,8 +115,10 @@ export class RefreshTokensRepository {
          RETURNING r.id, r.family_id, r.user_id, r.client_id, r.scope, r.amr, r.absolute_expires_at,
                    i.successor_hash, i.idle_expires_at, i.n),
        successor AS (
-         INSERT INTO refresh_tokens (token_hash, family_id, parent_id, user_id, client_id, scope, amr, expires_at, absolute_expires_at)
-         SELECT successor_hash, family_id, id, user_id, client_id, scope, amr, LEAST(idle_expires_at, absolute_expires_at), absolute_expires_at
+         INSERT INTO refresh_tokens (token_hash, family_id, parent_id, user_id, client_id, scope, amr, expires_at,
+                                     absolute_expires_at)
+         SELECT successor_hash, family_id, id, user_id, client_id, scope, amr,
+                LEAST(idle_expires_at, absolute_expires_at), absolute_expires_at
          FROM consumed),
        audit AS (
          INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')})
@@ -187,7 +191,8 @@ export class RefreshTokensRepository {
   async liveFamiliesOfUser(q: Queryable, userId: string, except?: string): Promise<string[]> {
     const rows = await q.query<{ family_id: string }>(
       `SELECT DISTINCT family_id FROM refresh_tokens
-       WHERE user_id = $1 AND revoked_at IS NULL AND absolute_expires_at > now() AND ($2::uuid IS NULL OR family_id <> $2::uuid)`,
+       WHERE user_id = $1 AND revoked_at IS NULL AND absolute_expires_at > now()
+         AND ($2::uuid IS NULL OR family_id <> $2::uuid)`,
       [userId, except ?? null],
     );
     return rows.map((r) => r.family_id);

@@ -63,7 +63,8 @@ export class BootstrapAdmin implements OnApplicationBootstrap {
     this.logger.info({ userId: created.id }, 'bootstrap admin created');
     if (generated) {
       process.stdout.write(
-        `\n  Bootstrap admin created.\n    username: ${username}\n    password: ${password}\n  This password is shown once. Change it with POST /v1/me/password.\n\n`,
+        `\n  Bootstrap admin created.\n    username: ${username}\n    password: ${password}\n` +
+          '  This password is shown once. Change it with POST /v1/me/password.\n\n',
       );
     }
   }

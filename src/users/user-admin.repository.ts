@@ -128,7 +128,8 @@ export class UserAdminRepository {
   async unlock(tx: Tx, id: string): Promise<{ wasLocked: boolean } | undefined> {
     const [row] = await tx.query<{ was_locked: boolean }>(
       `UPDATE users u SET failed_attempts = 0, locked_until = NULL, updated_at = now()
-       FROM (SELECT id, locked_until IS NOT NULL AND locked_until > now() AS was_locked FROM users WHERE id = $1 FOR UPDATE) old
+       FROM (SELECT id, locked_until IS NOT NULL AND locked_until > now() AS was_locked
+             FROM users WHERE id = $1 FOR UPDATE) old
        WHERE u.id = old.id AND u.deleted_at IS NULL
        RETURNING old.was_locked`,
       [id],
@@ -156,7 +157,8 @@ export class UserAdminRepository {
   /** Marks the user's API keys revoked (the `user_off` entry already makes them inactive everywhere). */
   async revokeApiKeysOf(tx: Tx, userId: string): Promise<number> {
     const rows = await tx.query(
-      `UPDATE api_keys SET revoked_at = now() WHERE owner_type = 'user' AND owner_id = $1 AND revoked_at IS NULL RETURNING id`,
+      `UPDATE api_keys SET revoked_at = now()
+       WHERE owner_type = 'user' AND owner_id = $1 AND revoked_at IS NULL RETURNING id`,
       [userId],
     );
     return rows.length;

@@ -21,7 +21,8 @@ export interface UserRow {
 }
 
 const SELECT_USER = `
-  SELECT u.*, COALESCE(array_agg(ur.role_name ORDER BY ur.role_name) FILTER (WHERE ur.role_name IS NOT NULL), '{}') AS roles
+  SELECT u.*,
+    COALESCE(array_agg(ur.role_name ORDER BY ur.role_name) FILTER (WHERE ur.role_name IS NOT NULL), '{}') AS roles
   FROM users u LEFT JOIN user_roles ur ON ur.user_id = u.id`;
 
 /** SQL for users; lockout counters are changed by single atomic statements. */
@@ -84,7 +85,8 @@ export class UsersRepository {
   ): Promise<{ attempts: number; justLocked: boolean } | undefined> {
     const [row] = await q.query<{ failed_attempts: number; locked_until: Date | null }>(
       `WITH next AS (
-         SELECT id, CASE WHEN locked_until IS NOT NULL AND locked_until <= now() THEN 1 ELSE failed_attempts + 1 END AS attempts
+         SELECT id,
+           CASE WHEN locked_until IS NOT NULL AND locked_until <= now() THEN 1 ELSE failed_attempts + 1 END AS attempts
          FROM users WHERE id = $1 FOR UPDATE)
        UPDATE users u SET
          failed_attempts = next.attempts,

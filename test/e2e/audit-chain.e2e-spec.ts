@@ -50,7 +50,7 @@ describe('audit hash chain (own database)', () => {
     await db.drop();
   });
 
-  it('seals every row: seq gap-free from 1, hash = SHA-256(prev hash || JCS(row as listed, without hash))', async () => {
+  it('seals every row: seq gap-free from 1, hash = SHA-256(prev hash || JCS(listed row, without hash))', async () => {
     const max = await assertGapFree(db.sql);
     const rows = await exportRows(app, token);
     assert.equal(rows.length, max);
@@ -94,10 +94,12 @@ describe('audit hash chain (own database)', () => {
     try {
       await slow.query('BEGIN');
       const { rows: early } = await slow.query<{ id: string }>(
-        `INSERT INTO audit_events (event_type, outcome, actor_type) VALUES ('test.slow', 'success', 'system') RETURNING id::text AS id`,
+        `INSERT INTO audit_events (event_type, outcome, actor_type) VALUES ('test.slow', 'success', 'system')
+         RETURNING id::text AS id`,
       );
       const { rows: late } = await db.sql.query<{ id: string }>(
-        `INSERT INTO audit_events (event_type, outcome, actor_type) VALUES ('test.fast', 'success', 'system') RETURNING id::text AS id`,
+        `INSERT INTO audit_events (event_type, outcome, actor_type) VALUES ('test.fast', 'success', 'system')
+         RETURNING id::text AS id`,
       );
       assert.ok(BigInt(early[0].id) < BigInt(late[0].id));
       await waitAllSealed(db.sql);

@@ -114,7 +114,8 @@ describe('audit events API', () => {
     const oldest = all[all.length - 1];
     const newest = all[0];
     const inside = await events(
-      `?subject_id=${user.id}&event_type=user.login&since=${encodeURIComponent(oldest.occurred_at)}&until=${encodeURIComponent(newest.occurred_at)}`,
+      `?subject_id=${user.id}&event_type=user.login` +
+        `&since=${encodeURIComponent(oldest.occurred_at)}&until=${encodeURIComponent(newest.occurred_at)}`,
     );
     assert.deepEqual(
       inside.body.items.map((e) => e.id),

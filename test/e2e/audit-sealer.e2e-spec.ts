@@ -31,7 +31,7 @@ describe('audit sealer faults (own database, several instances)', () => {
     await db.drop();
   });
 
-  it('a sealer killed in the middle of a batch loses nothing and leaves no gap; another instance takes over', async () => {
+  it('a sealer killed mid-batch loses nothing and leaves no gap; another instance takes over', async () => {
     await insertEvents(db.sql, 50, 'test.kill');
     // Hold one row of the batch: the sealer's UPDATE waits on it with the batch half done.
     const blocker = new Client({ connectionString: db.url });
@@ -64,7 +64,7 @@ describe('audit sealer faults (own database, several instances)', () => {
     assert.deepEqual([result.body.ok, result.body.first_bad_seq], [true, null]);
   });
 
-  it('two instances seal side by side under concurrent writers: seq unique, gap-free, every committed row once', async () => {
+  it('two sealers side by side under concurrent writers: seq unique, gap-free, every committed row once', async () => {
     apps.push(await startTestApp({ DATABASE_URL: db.url }));
     const before = (await sealedCount(db.sql)).sealed + (await sealedCount(db.sql)).unsealed;
     let committed = 0;
@@ -77,7 +77,8 @@ describe('audit sealer faults (own database, several instances)', () => {
         const n = 1 + (i % 3);
         await client.query(
           `INSERT INTO audit_events (event_type, outcome, actor_type, details)
-           SELECT 'test.concurrent', 'success', 'system', jsonb_build_object('w', $1::int, 'i', $2::int, 'k', g) FROM generate_series(1, $3::int) g`,
+           SELECT 'test.concurrent', 'success', 'system', jsonb_build_object('w', $1::int, 'i', $2::int, 'k', g)
+           FROM generate_series(1, $3::int) g`,
           [w, i, n],
         );
         // Transactions stay open for different times, so they commit out of id order.

@@ -102,13 +102,15 @@ describe('audit chain tampering (real SQL)', () => {
 
   it('an INSERT with a forged seq and hash is found, in the middle or past the head', async () => {
     await db.sql.query(
-      `INSERT INTO audit_events (event_type, outcome, actor_type, seq, hash) VALUES ('user.login', 'success', 'system', $1, repeat('a', 64))`,
+      `INSERT INTO audit_events (event_type, outcome, actor_type, seq, hash)
+       VALUES ('user.login', 'success', 'system', $1, repeat('a', 64))`,
       [max + 1],
     );
     await broken(max + 1);
     await db.sql.query('DELETE FROM audit_events WHERE seq = 9');
     await db.sql.query(
-      `INSERT INTO audit_events (event_type, outcome, actor_type, seq, hash) VALUES ('user.login', 'success', 'system', 9, repeat('b', 64))`,
+      `INSERT INTO audit_events (event_type, outcome, actor_type, seq, hash)
+       VALUES ('user.login', 'success', 'system', 9, repeat('b', 64))`,
     );
     await broken(9);
   });

@@ -303,12 +303,11 @@ describe('clients admin API', () => {
       const [row] = await app
         .get(Database)
         .query<{ id: string }>('SELECT id FROM clients WHERE client_id = $1', [c.client_id]);
-      await app
-        .get(Database)
-        .query(
-          `INSERT INTO api_keys (lookup_id, secret_hash, prefix, name, scope, owner_type, owner_id) VALUES ($1, $2, 'ak_test', 'k', 'roles:read', 'client', $3)`,
-          [unique('lk'), sha256('x'), row.id],
-        );
+      await app.get(Database).query(
+        `INSERT INTO api_keys (lookup_id, secret_hash, prefix, name, scope, owner_type, owner_id)
+         VALUES ($1, $2, 'ak_test', 'k', 'roles:read', 'client', $3)`,
+        [unique('lk'), sha256('x'), row.id],
+      );
       const res = await request('DELETE', url(`/clients/${c.client_id}`), { token: admin });
       assert.equal(res.status, 204);
       assert.equal(res.text, '');

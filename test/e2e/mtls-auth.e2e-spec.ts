@@ -48,7 +48,7 @@ describe('mutual TLS client authentication and certificate-bound tokens (RFC 870
   const token = (clientId: string, leaf = pki.client, extra: Record<string, string> = {}) =>
     mtlsPost(tls, pki.caFile, '/oauth/token', { ...CC, client_id: clientId, ...extra }, leaf);
 
-  it('tls_client_auth by subject DN gets a token bound to the certificate; the other instance introspects its cnf', async () => {
+  it('tls_client_auth by subject DN gets a cert-bound token; the other instance introspects its cnf', async () => {
     const res = await token(byDn);
     assert.equal(res.status, 200, res.text);
     assert.deepEqual(claimsOf(res.body.access_token).cnf, { 'x5t#S256': thumbprint(pki.client) });
@@ -68,7 +68,7 @@ describe('mutual TLS client authentication and certificate-bound tokens (RFC 870
     assert.deepEqual(claimsOf(res.body.access_token).cnf, { 'x5t#S256': thumbprint(pki.client) });
   });
 
-  it('refuses an untrusted, an expired and a revoked certificate, and no certificate, with 401 invalid_client', async () => {
+  it('refuses an untrusted, expired or revoked certificate, and none at all, with 401 invalid_client', async () => {
     const expired = await registerClient(plain, {
       token_endpoint_auth_method: 'tls_client_auth',
       tls_client_auth_san_dns: 'svc-old.internal',

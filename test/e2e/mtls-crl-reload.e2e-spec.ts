@@ -32,7 +32,7 @@ describe('a CRL replaced while the service runs (TLS_CLIENT_CRL_FILE)', () => {
     await plain.close();
   });
 
-  it('refuses a certificate revoked after it worked, on new and on kept-alive connections, within seconds', async () => {
+  it('refuses a certificate revoked after it worked, on new and kept-alive connections, within seconds', async () => {
     const clientId = await registerClient(plain, {
       token_endpoint_auth_method: 'tls_client_auth',
       tls_client_auth_san_dns: 'svc-a.internal',

@@ -49,7 +49,7 @@ describe('a client certificate forwarded by a proxy (TLS_CLIENT_CERT_HEADER, TRU
     assert.equal(res.body.error, 'invalid_client');
   });
 
-  it('judges a forwarded certificate like a presented one: untrusted, expired, revoked or garbage is no certificate', async () => {
+  it('judges a forwarded certificate as a presented one: untrusted, expired, revoked or garbage is none', async () => {
     const expired = await registerClient(trusting, {
       token_endpoint_auth_method: 'tls_client_auth',
       tls_client_auth_san_dns: 'svc-old.internal',

@@ -28,7 +28,7 @@ describe('refresh_token grant under concurrency (grouped rotation)', () => {
   });
   after(() => app.close());
 
-  it('rotates 40 concurrent families, each answered only once its rotation and its own audit row committed', async () => {
+  it('rotates 40 concurrent families, each answered only once its rotation and audit row committed', async () => {
     const sessions = await Promise.all(
       Array.from({ length: 40 }, async () => {
         const user = await createUser(app, { roles: ['reader'] });

@@ -50,7 +50,10 @@ function asList(value: unknown): string[] {
 
 type ControllerClass = new (...args: never[]) => object;
 
-/** The routes of one controller, with what each declares (method metadata wins over class metadata, as in the guard). */
+/**
+ * The routes of one controller, with what each declares (method metadata wins over class metadata, as in the
+ * guard).
+ */
 function routesOf(controller: ControllerClass): Route[] {
   const prototype = controller.prototype as Record<string, Handler>;
   const routes: Route[] = [];

@@ -65,7 +65,8 @@ describe('idle keep-alive connections', () => {
   it('closes an idle keep-alive connection after KEEP_ALIVE_TIMEOUT_SECONDS, on both adapters', async () => {
     for (const head of [
       'GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n',
-      'POST /oauth/introspect HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 7\r\n\r\ntoken=x',
+      'POST /oauth/introspect HTTP/1.1\r\nHost: x\r\n' +
+        'Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 7\r\n\r\ntoken=x',
     ]) {
       const started = Date.now();
       const { closed } = await stall(portOf(app), head);

@@ -62,7 +62,7 @@ describe('signed requests with REDIS_URL: nonces in Redis, shared by the instanc
     redis?.disconnect();
   });
 
-  it('records a nonce in Redis until expires + 60 s, not in PostgreSQL, and refuses its replay on both instances', async () => {
+  it('keeps a nonce in Redis (not PostgreSQL) until expires + 60 s; both instances refuse its replay', async () => {
     const form = await sign(secret);
     assert.equal(((await verify(a, form)) as { valid: boolean }).valid, true);
     assert.deepEqual(await verify(a, form), { valid: false });
@@ -72,7 +72,7 @@ describe('signed requests with REDIS_URL: nonces in Redis, shared by the instanc
     assert.equal(await rowsFor(form), 0);
   });
 
-  it('under concurrency: 40 distinct nonces at once are all valid, one nonce sent 20 times at once is valid once', async () => {
+  it('concurrently: 40 distinct nonces are all valid, one nonce sent 20 times at once is valid once', async () => {
     const distinct = await Promise.all(Array.from({ length: 40 }, () => sign(secret)));
     const answers = await Promise.all(distinct.map((form, i) => verify(i % 2 === 0 ? a : b, form)));
     assert.ok(answers.every((x) => (x as { valid: boolean }).valid === true));

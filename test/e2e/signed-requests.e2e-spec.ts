@@ -37,7 +37,7 @@ describe('RFC 9421 signed requests', () => {
     await b.close();
   });
 
-  it('creates a secret shown once (ss_ + 32 random bytes), lists it without the secret, stores it encrypted', async () => {
+  it('creates a secret shown once (ss_ + 32 random bytes), lists it without secret, stores it encrypted', async () => {
     const secret = await newSecret();
     assert.match(secret.secret, /^ss_[A-Za-z0-9_-]{43}$/);
     const list = await request<{ items: Record<string, unknown>[]; next_cursor: string | null }>(
@@ -105,7 +105,7 @@ describe('RFC 9421 signed requests', () => {
     assert.deepEqual((await verify(a, form)).body, { valid: false });
   });
 
-  it('keeps old and new secrets valid during a rotation; a deleted one is refused here at once and there within 1 s', async () => {
+  it('keeps old and new secrets valid while rotating; a deleted one fails here at once, there within 1 s', async () => {
     const old = await newSecret();
     const fresh = await newSecret();
     assert.equal((await verify(b, await sign(old))).body.valid, true);
@@ -137,7 +137,7 @@ describe('RFC 9421 signed requests', () => {
     assert.deepEqual((await verify(a, await sign(secret))).body, { valid: false });
   });
 
-  it('answers 401 to an unknown caller, 403 without signatures:verify, 400 without fields stays {"valid": false}', async () => {
+  it('401 to an unknown caller, 403 without signatures:verify, 400 without fields stays {"valid": false}', async () => {
     const secret = await newSecret();
     const form = await sign(secret);
     const unknown = await verify(a, form, { clientId: 'nobody', secret: 'cs_x' });

@@ -44,13 +44,16 @@ describe('token janitor', () => {
     // 2,500 more expired rows of a second family: more than one batch of 1,000.
     const bulkFamily = (await db.query<{ id: string }>('SELECT gen_random_uuid()::text AS id'))[0].id;
     await db.query(
-      `INSERT INTO refresh_tokens (token_hash, family_id, user_id, client_id, scope, amr, expires_at, absolute_expires_at)
-       SELECT sha256(convert_to($1 || g, 'UTF8')), $2, r.user_id, r.client_id, r.scope, r.amr, r.expires_at, now() - interval '1 second'
+      `INSERT INTO refresh_tokens (token_hash, family_id, user_id, client_id, scope, amr, expires_at,
+                                   absolute_expires_at)
+       SELECT sha256(convert_to($1 || g, 'UTF8')), $2, r.user_id, r.client_id, r.scope, r.amr, r.expires_at,
+              now() - interval '1 second'
        FROM refresh_tokens r, generate_series(1, 2500) g WHERE r.family_id = $3 LIMIT 2500`,
       [unique('bulk'), bulkFamily, liveFamily],
     );
     await db.query(
-      `UPDATE refresh_tokens SET absolute_expires_at = now() - interval '1 second', expires_at = now() - interval '1 second'
+      `UPDATE refresh_tokens
+       SET absolute_expires_at = now() - interval '1 second', expires_at = now() - interval '1 second'
        WHERE family_id = $1`,
       [expiredFamily],
     );

@@ -37,7 +37,7 @@ describe('token grants during a database outage', () => {
     assert.equal(res.headers.get('cache-control'), 'no-store');
   };
 
-  it('client_credentials and refresh_token answer 503 + Retry-After while PostgreSQL is down, then recover', async () => {
+  it('client_credentials and refresh_token get 503 + Retry-After while PostgreSQL is down, then recover', async () => {
     const user = await createUser(app);
     const session = await login(app, user);
     assert.equal((await clientCredentials(app, service.clientId, service.secret!)).status, 200, 'warm');

@@ -103,7 +103,7 @@ describe('security: enumeration and lockout', () => {
     assert.ok(diff < 40 || diff / Math.max(mu, mw) < 0.35, `timing reveals whether a user exists: ${detail}`);
   });
 
-  it(`20 parallel wrong passwords count at most ${MAX_ATTEMPTS} attempts, lock once, and the right password is refused while locked`, async () => {
+  it(`20 parallel bad passwords: <= ${MAX_ATTEMPTS} count, one lock, the right one refused while locked`, async () => {
     const user = await createUser(app);
     const guesses = await Promise.all(
       Array.from({ length: 20 }, () => passwordGrant(app, { username: user.username, password: WRONG })),

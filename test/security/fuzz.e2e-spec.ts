@@ -108,7 +108,9 @@ describe('security: fuzzing the documented API', () => {
   /** Checks one outcome against the contract and the phase's own invariants. */
   function observer(findings: Findings, phase: 1 | 2): (c: FuzzCase, outcome: RawResponse | Error, ms: number) => void {
     return (c, outcome, ms) => {
-      const label = `${c.method} ${c.path.slice(0, 120)} headers=${JSON.stringify(c.headers).slice(0, 200)} body=${(c.body ?? '').slice(0, 200)}`;
+      const label =
+        `${c.method} ${c.path.slice(0, 120)} headers=${JSON.stringify(c.headers).slice(0, 200)} ` +
+        `body=${(c.body ?? '').slice(0, 200)}`;
       if (outcome instanceof Error) {
         // The server may drop a connection while an oversized body is still arriving (after its 413).
         if ((c.body?.length ?? 0) <= BODY_LIMIT)
@@ -139,7 +141,7 @@ describe('security: fuzzing the documented API', () => {
     };
   }
 
-  it(`phase 1: ${PHASE_1.target} requests without a valid credential change nothing and keep the contract`, async () => {
+  it(`phase 1: ${PHASE_1.target} requests without valid credentials change nothing and keep the contract`, async () => {
     const before = await tableCounts(app);
     const findings = new Findings(() => secrets);
     const s = await runFuzz(raw, {
@@ -151,7 +153,8 @@ describe('security: fuzzing the documented API', () => {
     });
     stats.push(s);
     console.log(
-      `phase 1: ${s.sent} requests in ${s.elapsedMs} ms, statuses ${JSON.stringify(s.byStatus)}, transport errors ${s.transportErrors}`,
+      `phase 1: ${s.sent} requests in ${s.elapsedMs} ms, statuses ${JSON.stringify(s.byStatus)}, ` +
+        `transport errors ${s.transportErrors}`,
     );
     findings.assertNone();
     // Failed logins are audited, nothing else may move; the chain's checkpoints follow the audit rows they cover.
@@ -174,7 +177,8 @@ describe('security: fuzzing the documented API', () => {
     });
     stats.push(s);
     console.log(
-      `phase 2: ${s.sent} requests (${s.admin} as admin) in ${s.elapsedMs} ms, statuses ${JSON.stringify(s.byStatus)}, transport errors ${s.transportErrors}`,
+      `phase 2: ${s.sent} requests (${s.admin} as admin) in ${s.elapsedMs} ms, ` +
+        `statuses ${JSON.stringify(s.byStatus)}, transport errors ${s.transportErrors}`,
     );
     findings.assertNone();
     assert.ok(s.admin > s.sent / 4, 'too few admin requests to exercise the handlers');

@@ -116,7 +116,7 @@ describe('security: injection in every string field', () => {
   });
   const isBlank = (s: string): boolean => s.trim() === '';
 
-  it('POST /oauth/token: grant_type, client_id, client_secret, username, password, scope, otp, refresh_token', async () => {
+  it('POST /oauth/token: grant_type, client_id/secret, username, password, scope, otp, refresh_token', async () => {
     const right = {
       grant_type: 'password',
       client_id: app.config.bootstrapClientId,

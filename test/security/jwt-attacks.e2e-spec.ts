@@ -178,7 +178,7 @@ describe('security: JWT attacks', () => {
     await assertAccepted('genuine after kid injection', genuine);
   });
 
-  it('jku, x5u, jwk and x5c headers are ignored: an attacker-signed token that carries its own key is refused', async () => {
+  it('jku, x5u, jwk and x5c headers are ignored: an attacker-signed token with its own key is refused', async () => {
     const { header, payload } = splitJwt(genuine);
     const attackerKid = { ...header, kid: 'attacker-key' };
     const forged: [string, Json][] = [

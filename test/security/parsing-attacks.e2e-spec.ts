@@ -222,7 +222,7 @@ describe('security: request parsing attacks', () => {
     findings.assertNone();
   });
 
-  it('what Fastify answers before any hook keeps the contract: bad URLs, long ids, oversized headers, broken HTTP', async () => {
+  it("Fastify's pre-hook answers keep the contract: bad URLs, long ids, oversized headers, broken HTTP", async () => {
     // Router errors: undecodable percent-encoding, on methods with and without routes.
     for (const method of ['GET', 'POST', 'OPTIONS', 'PROPFIND']) {
       for (const path of ['/%zz', '/v1/users/%', '/v1/users/%ff%fe', '/oauth/token/%'])

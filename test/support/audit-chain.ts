@@ -20,7 +20,8 @@ export async function insertEvents(sql: Client, count: number, eventType = 'test
 
 export async function sealedCount(sql: Client): Promise<{ sealed: number; unsealed: number; maxSeq: number }> {
   const { rows } = await sql.query<{ sealed: number; unsealed: number; max: string | null }>(
-    'SELECT count(seq)::int AS sealed, (count(*) - count(seq))::int AS unsealed, max(seq)::text AS max FROM audit_events',
+    `SELECT count(seq)::int AS sealed, (count(*) - count(seq))::int AS unsealed, max(seq)::text AS max
+     FROM audit_events`,
   );
   return { sealed: rows[0].sealed, unsealed: rows[0].unsealed, maxSeq: Number(rows[0].max ?? 0) };
 }
@@ -37,7 +38,8 @@ export async function waitAllSealed(sql: Client, timeoutMs = 15_000): Promise<vo
 /** Every seq from 1 (or the first retained) to the newest is present exactly once. */
 export async function assertGapFree(sql: Client): Promise<number> {
   const { rows } = await sql.query<{ n: string; min: string; max: string; distinct: string }>(
-    'SELECT count(seq) AS n, min(seq) AS min, max(seq) AS max, count(DISTINCT seq) AS distinct FROM audit_events WHERE seq IS NOT NULL',
+    `SELECT count(seq) AS n, min(seq) AS min, max(seq) AS max, count(DISTINCT seq) AS distinct
+     FROM audit_events WHERE seq IS NOT NULL`,
   );
   const { n, min, max, distinct } = rows[0];
   assert.equal(n, distinct, 'duplicate seq');

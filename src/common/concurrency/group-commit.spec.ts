@@ -27,7 +27,7 @@ describe('GroupCommit', () => {
     ]);
   });
 
-  it('grows the next group while the slots are busy, never more than maxGroup, never more in flight than maxInFlight', async () => {
+  it('grows the next group while slots are busy, never past maxGroup, in flight never past maxInFlight', async () => {
     const gate = deferred();
     const groups: number[][] = [];
     let running = 0;

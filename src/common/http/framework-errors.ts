@@ -67,7 +67,11 @@ export function handleClientError(err: Error & { code?: string }, socket: Socket
   const body = JSON.stringify(rendered.body);
   if (socket.writable) {
     socket.write(
-      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: ${rendered.contentType}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-ID: ${id}\r\nConnection: close\r\n\r\n${body}`,
+      `HTTP/1.1 ${status} ${reason}\r\n` +
+        `Content-Type: ${rendered.contentType}\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+        `X-Request-ID: ${id}\r\n` +
+        `Connection: close\r\n\r\n${body}`,
     );
   }
   socket.destroy(err);

@@ -31,7 +31,14 @@ export const INTERNAL_MARKERS: readonly RegExp[] = [
   /node_modules|\/work\/|\bat \/|\bat [\w.<>]+ \(|\.(?:ts|js):\d+/,
   /"stack"\s*:|TypeError|ReferenceError|RangeError|SyntaxError|Cannot read propert|is not a function|undefined is not/,
   /Unexpected token|in JSON at position|Unexpected end of JSON/i,
-  /syntax error at or near|violates .* constraint|duplicate key value|invalid input syntax|relation "|column "|\bSELECT\b[\s\S]*\bFROM\b|\bINSERT INTO\b|\bDELETE FROM\b|ON CONFLICT/i,
+  // One pattern, written in parts only to keep the lines short: the same source and flags as a single literal.
+  new RegExp(
+    [
+      /syntax error at or near|violates .* constraint|duplicate key value|invalid input syntax/.source,
+      /relation "|column "|\bSELECT\b[\s\S]*\bFROM\b|\bINSERT INTO\b|\bDELETE FROM\b|ON CONFLICT/.source,
+    ].join('|'),
+    'i',
+  ),
 ];
 
 /** Never in any body, success or error: stored secrets' columns and formats. */

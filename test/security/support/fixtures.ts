@@ -40,11 +40,10 @@ export async function getWithBearer(app: TestApp, path: string, token: string): 
 
 /** Every table of the public schema (the service's whole state). */
 export async function publicTables(app: TestApp): Promise<string[]> {
-  const rows = await app
-    .get(Database)
-    .query<{ table_name: string }>(
-      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`,
-    );
+  const rows = await app.get(Database).query<{ table_name: string }>(
+    `SELECT table_name FROM information_schema.tables
+     WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`,
+  );
   return rows.map((r) => r.table_name);
 }
 

@@ -44,7 +44,8 @@ export function forge(header: Json, payload: Json, signer: Signer): string {
 export function signPart(input: string, signer: Signer): string {
   if (signer.kind === 'none') return signer.signature ?? '';
   if (signer.kind === 'hmac') return createHmac(HASH[signer.alg], signer.secret).update(input).digest('base64url');
-  const options = signer.alg === 'PS256' ? { key: signer.key, padding: 6, saltLength: 32 } : signer.key; // 6 = RSA_PKCS1_PSS_PADDING
+  // padding 6 = RSA_PKCS1_PSS_PADDING
+  const options = signer.alg === 'PS256' ? { key: signer.key, padding: 6, saltLength: 32 } : signer.key;
   return sign(HASH[signer.alg], Buffer.from(input), options).toString('base64url');
 }
 

@@ -38,14 +38,13 @@ export function mutatedCredential(token: string): fc.Arbitrary<string> {
   ];
   if (jwt) {
     const [h, p, s] = parts;
+    const elevated = { scope: 'users:write roles:write signing_keys:write', roles: ['admin'] };
     variants.push(
       fc.constant(`${p}.${h}.${s}`),
       fc.constant(`${h}.${p}.`),
       fc.constant(`${h}.${p}.${s}.${s}`),
       fc.constant(`${b64url('{"alg":"none","typ":"at+jwt"}')}.${p}.`),
-      fc.constant(
-        `${h}.${encodePart({ ...decode(p), scope: 'users:write roles:write signing_keys:write', roles: ['admin'] })}.${s}`,
-      ),
+      fc.constant(`${h}.${encodePart({ ...decode(p), ...elevated })}.${s}`),
     );
   }
   return fc.oneof(...variants);
