@@ -55,6 +55,11 @@ export class ApiKeyCache implements OnModuleInit {
     this.events.onSync(async () => this.clear());
   }
 
+  /** The record from memory (null: known unknown), or undefined when only `get` can tell. Awaits nothing. */
+  peek(lookupId: string): ApiKeyRecord | null | undefined {
+    return this.records.get(lookupId);
+  }
+
   get(lookupId: string): Promise<ApiKeyRecord | null> {
     return this.records.getOrLoad(lookupId, async (id) => {
       const row = await this.repo.findRecord(id);

@@ -31,8 +31,13 @@ export function newApiKey(): NewApiKey {
   return { key, lookupId, secretHash: sha256(secret), prefix: key.slice(0, DISPLAY_PREFIX_LENGTH) };
 }
 
+export interface ParsedApiKey {
+  lookupId: string;
+  secret: string;
+}
+
 /** Splits a presented key; null for anything that is not shaped like one of ours. */
-export function parseApiKey(key: string): { lookupId: string; secret: string } | null {
+export function parseApiKey(key: string): ParsedApiKey | null {
   if (key.length > MAX_KEY_LENGTH) return null;
   const match = KEY_PATTERN.exec(key);
   return match ? { lookupId: match[1], secret: match[2] } : null;

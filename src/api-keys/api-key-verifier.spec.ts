@@ -18,6 +18,7 @@ describe('ApiKeyVerifier', () => {
   let failures: KeyFailure[];
   let touched: string[];
   let verifier: ApiKeyVerifier;
+  let warm: boolean;
 
   beforeEach(() => {
     record = {
@@ -36,10 +37,14 @@ describe('ApiKeyVerifier', () => {
     store = new RevocationStore({} as Database, {} as ClusterEvents);
     failures = [];
     touched = [];
-    const cache = { get: async (id: string) => (id === record.lookupId ? record : null) } as unknown as ApiKeyCache;
-    const owners = {
-      of: async () => new Set(['users:read', 'users:write', 'roles:read']),
-    } as unknown as OwnerPermissions;
+    // Misses first (peek/cached answer undefined): the loads then answer, as on a cold instance.
+    warm = false;
+    const held = new Set(['users:read', 'users:write', 'roles:read']);
+    const cache = {
+      peek: (id: string) => (warm ? (id === record.lookupId ? record : null) : undefined),
+      get: async (id: string) => (id === record.lookupId ? record : null),
+    } as unknown as ApiKeyCache;
+    const owners = { cached: () => (warm ? held : undefined), of: async () => held } as unknown as OwnerPermissions;
     const events = new ApiKeyEvents();
     events.onUsed((use) => touched.push(use.id));
     events.onFailed((f) => failures.push(f));
@@ -56,6 +61,15 @@ describe('ApiKeyVerifier', () => {
       owner_id: 'user-1',
       scope: 'users:read users:write',
     });
+    assert.deepEqual(touched, ['key-1']);
+  });
+
+  it('answers from memory without a promise once the record and the owner are cached', async () => {
+    warm = true;
+    const answer = verifier.introspectApiKey(fresh.key);
+    assert.ok(!(answer instanceof Promise));
+    assert.equal(answer?.scope, 'users:read users:write');
+    assert.equal(verifier.introspectApiKey(newApiKey().key), null, 'a cached unknown lookup id, also at once');
     assert.deepEqual(touched, ['key-1']);
   });
 

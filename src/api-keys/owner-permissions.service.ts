@@ -8,6 +8,8 @@ import { ApiKeyOwnersRepository } from './api-key-owners.repository';
 
 const MAX_OWNERS = 50_000;
 
+const ownerKey = (owner: ApiKeyOwner): string => `${owner.type}:${owner.id}`;
+
 /**
  * Current effective permissions of key owners (roles from user_roles or
  * client_roles, resolved through the PermissionCache), held in memory so a
@@ -35,7 +37,12 @@ export class OwnerPermissions implements OnModuleInit {
   }
 
   of(owner: ApiKeyOwner): Promise<ReadonlySet<string>> {
-    return this.cache.getOrLoad(`${owner.type}:${owner.id}`, () => this.load(owner));
+    return this.cache.getOrLoad(ownerKey(owner), () => this.load(owner));
+  }
+
+  /** The owner's permissions from memory, or undefined when only `of` can tell. Awaits nothing. */
+  cached(owner: ApiKeyOwner): ReadonlySet<string> | undefined {
+    return this.cache.get(ownerKey(owner));
   }
 
   private async load(owner: ApiKeyOwner): Promise<ReadonlySet<string>> {

@@ -34,8 +34,11 @@ export class IntrospectionService {
     const token = form.token;
     if (!token) throw new OAuthError('invalid_request', 'token missing');
     if (!this.events.isFresh()) throw new OAuthError('temporarily_unavailable', 'revocation feed stale');
-    if (token.startsWith(API_KEY_PREFIX))
-      return ((await this.authenticators.introspectApiKey(token)) as IntrospectionResponse | null) ?? INACTIVE;
+    if (token.startsWith(API_KEY_PREFIX)) {
+      const pending = this.authenticators.introspectApiKey(token);
+      const answer = (pending instanceof Promise ? await pending : pending) as IntrospectionResponse | null;
+      return answer ?? INACTIVE;
+    }
     if (token.startsWith(REFRESH_PREFIX)) return this.refresh(token);
     // A token exchanged for another service is still this service's token to vouch for.
     const known = this.bearer.activeClaimsCached(token, true);

@@ -18,7 +18,7 @@ export interface ApiKeyAuthenticator {
    * The RFC 7662 answer for an active key: `{active: true, token_type: "api_key",
    * sub, owner_type, owner_id, scope, exp?}`; null when it is not active.
    */
-  introspectApiKey(key: string): Promise<Record<string, unknown> | null>;
+  introspectApiKey(key: string): Record<string, unknown> | null | Promise<Record<string, unknown> | null>;
 }
 export interface ClientAuthenticatorPort {
   /** Throws OAuthError invalid_client on failure. */
@@ -76,8 +76,9 @@ export class Authenticators {
     this.assertFresh();
     return this.apiKeyImpl ? this.apiKeyImpl.authenticateApiKey(key) : Promise.resolve(null);
   }
-  introspectApiKey(key: string): Promise<Record<string, unknown> | null> {
-    return this.apiKeyImpl ? this.apiKeyImpl.introspectApiKey(key) : Promise.resolve(null);
+  /** Synchronous when the key and its owner are in memory (the steady state): the hot path awaits nothing. */
+  introspectApiKey(key: string): Record<string, unknown> | null | Promise<Record<string, unknown> | null> {
+    return this.apiKeyImpl ? this.apiKeyImpl.introspectApiKey(key) : null;
   }
   client(presented: PresentedClient): Promise<Principal> {
     if (!this.clientImpl) throw new Error('no client authenticator registered');
