@@ -19,6 +19,15 @@ export const bearerHeaders = (callerToken: string): Record<string, string> => ({
   authorization: `Bearer ${callerToken}`,
 });
 
+/**
+ * The introspector calling with its own access token, as the reference's
+ * caller does: the headers of every row whose target is a ratio to the
+ * reference, so those rows compare like with like (Basic is a row of its own).
+ */
+export async function bearerCallerHeaders(ctx: BenchContext): Promise<Record<string, string>> {
+  return bearerHeaders(await clientToken(ctx.service.url, ctx.seeded.introspector));
+}
+
 export async function clientToken(url: string, client: SeededClient): Promise<string> {
   const res = await postForm(
     `${url}/oauth/token`,

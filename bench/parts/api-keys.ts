@@ -1,4 +1,4 @@
-import { apiKeys, introspectBody, introspectionHeaders } from '../lib/fixtures';
+import { apiKeys, bearerCallerHeaders, introspectBody } from '../lib/fixtures';
 import { awaitAuditSealed } from '../lib/quiesce';
 import { Part, Row } from './part';
 
@@ -17,7 +17,8 @@ export const apiKeyIntrospection: Part = {
     const base = {
       path: '/oauth/introspect',
       method: 'POST' as const,
-      headers: introspectionHeaders(ctx),
+      // The reference's caller kind (a Bearer token), as in row (1): the target is a ratio to it.
+      headers: await bearerCallerHeaders(ctx),
       expectInBody: '"active":true',
     };
     const single = await ctx.load({ ...base, title: 'introspect one API key', body: introspectBody(one) });

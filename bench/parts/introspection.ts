@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
-  bearerHeaders,
+  bearerCallerHeaders,
   clientToken,
   clientTokens,
   FORM,
@@ -45,8 +45,7 @@ export const introspectOne: Part = {
   async run(ctx) {
     const token = await clientToken(ctx.service.url, ctx.seeded.cc);
     // The reference's caller is a Bearer token too: the like-for-like row the targets are set on.
-    const caller = await clientToken(ctx.service.url, ctx.seeded.introspector);
-    const bearer = bearerHeaders(caller);
+    const bearer = await bearerCallerHeaders(ctx);
     const load = await introspectLoad(ctx, 'introspect one token, Bearer caller', [token], ACTIVE, true, bearer);
     const basicLoad = await introspectLoad(ctx, 'introspect one token, Basic caller', [token], ACTIVE);
     return [
@@ -69,7 +68,8 @@ export const introspectMany: Part = {
   async run(ctx) {
     const tokens = await clientTokens(ctx, 'valid', ctx.options.tokens);
     await awaitAuditSealed(ctx);
-    const load = await introspectLoad(ctx, `introspect ${tokens.length} tokens`, tokens, ACTIVE);
+    const bearer = await bearerCallerHeaders(ctx);
+    const load = await introspectLoad(ctx, `introspect ${tokens.length} tokens`, tokens, ACTIVE, true, bearer);
     const label = `(2) introspect: ${tokens.length} distinct tokens`;
     return [{ id: 'intro-many', label, load, target: { minReference: 0.8 } }];
   },
