@@ -38,14 +38,11 @@ export class RevocationService {
    * reads them (the store loads live entries only). The number deleted.
    */
   async deleteExpired(limit: number): Promise<number> {
-    const [row] = await this.db.query<{ n: number }>(
-      `WITH gone AS (
-         DELETE FROM revocations WHERE id IN (SELECT id FROM revocations WHERE expires_at < now() LIMIT $1)
-         RETURNING 1)
-       SELECT count(*)::int AS n FROM gone`,
+    const gone = await this.db.query(
+      'DELETE FROM revocations WHERE id IN (SELECT id FROM revocations WHERE expires_at < now() LIMIT $1) RETURNING 1',
       [limit],
     );
-    return row.n;
+    return gone.length;
   }
 
   /** Lifts an open-ended entry (a re-enabled user). */

@@ -167,15 +167,12 @@ export class RefreshTokensRepository {
    * number deleted.
    */
   async deleteExpired(limit: number): Promise<number> {
-    const [row] = await this.db.query<{ n: number }>(
-      `WITH gone AS (
-         DELETE FROM refresh_tokens WHERE id IN (
-           SELECT id FROM refresh_tokens WHERE absolute_expires_at < now() LIMIT $1)
-         RETURNING 1)
-       SELECT count(*)::int AS n FROM gone`,
+    const gone = await this.db.query(
+      `DELETE FROM refresh_tokens
+       WHERE id IN (SELECT id FROM refresh_tokens WHERE absolute_expires_at < now() LIMIT $1) RETURNING 1`,
       [limit],
     );
-    return row.n;
+    return gone.length;
   }
 
   /** Revokes every live token of a family; returns how many. */
