@@ -246,6 +246,13 @@ describe('security: request parsing attacks', () => {
       headers: { 'x-big': 'a'.repeat(20_000) },
     });
     assertOAuthError(bigOAuth, 431, 'invalid_request');
+    // A HEAD answer carries no body: the client would read one as data after the response.
+    for (const path of ['/health/live', '/v1/api-keys/', '/oauth/token']) {
+      const head = await raw.send({ method: 'HEAD', path, headers: { 'x-big': 'a'.repeat(20_000) }, body: 'aaaa' });
+      assert.equal(head.status, 431, `HEAD ${path}`);
+      assert.equal(head.text, '', `HEAD ${path} answered with a body`);
+      assert.ok(REQUEST_ID.test(head.header('x-request-id') ?? ''), `HEAD ${path} without X-Request-ID`);
+    }
     // Bytes that are not HTTP at all.
     for (const garbage of [
       'GARBAGE\r\n\r\n',

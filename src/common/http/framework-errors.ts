@@ -38,13 +38,15 @@ const CLIENT_ERRORS: Record<string, [number, string]> = {
 };
 
 /**
- * The path of the request line, when the parser read that far (`rawPacket`):
- * an /oauth/* request gets the RFC 6749 shape even when its headers are refused.
+ * The method and path of the request line, when the parser read that far
+ * (`rawPacket`): an /oauth/* request gets the RFC 6749 shape even when its
+ * headers are refused, and a HEAD request gets no body (RFC 9110 9.3.2: a
+ * client reads none, and would take the bytes for the next response).
  */
-function requestPathOf(err: Error & { rawPacket?: Buffer }): string {
+function requestLineOf(err: Error & { rawPacket?: Buffer }): { method: string; path: string } {
   const line = err.rawPacket?.subarray(0, 4096).toString('latin1').split('\r\n', 1)[0] ?? '';
-  const target = line.split(' ')[1] ?? '';
-  return target.startsWith('/') ? target : '/';
+  const [method = '', target = ''] = line.split(' ');
+  return { method, path: target.startsWith('/') ? target : '/' };
 }
 
 /**
@@ -63,7 +65,8 @@ export function handleClientError(err: Error & { code?: string }, socket: Socket
         ? 'The request took too long to arrive.'
         : 'The request is not valid HTTP.';
   const problem = new ProblemError(status, reason.toLowerCase().replace(/\s+/g, '_'), detail);
-  const rendered = renderError(requestPathOf(err), id, problem);
+  const line = requestLineOf(err);
+  const rendered = renderError(line.path, id, problem);
   const body = JSON.stringify(rendered.body);
   if (socket.writable) {
     socket.write(
@@ -71,7 +74,7 @@ export function handleClientError(err: Error & { code?: string }, socket: Socket
         `Content-Type: ${rendered.contentType}\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\n` +
         `X-Request-ID: ${id}\r\n` +
-        `Connection: close\r\n\r\n${body}`,
+        `Connection: close\r\n\r\n${line.method === 'HEAD' ? '' : body}`,
     );
   }
   socket.destroy(err);
