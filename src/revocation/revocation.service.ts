@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ClusterEvents } from './cluster-events.service';
 import { Database } from '../database/database.service';
+import { Queryable } from '../database/queryable';
 import { Tx } from '../database/tx';
 import { RevocationFeedWriter } from './revocation-feed.writer';
 import { REVOCATION_ADDED, REVOCATION_REMOVED, RevocationEntry, RevocationKind } from './revocation.types';
@@ -37,8 +38,8 @@ export class RevocationService {
    * Deletes up to `limit` entries whose token has expired anyway: nothing
    * reads them (the store loads live entries only). The number deleted.
    */
-  async deleteExpired(limit: number): Promise<number> {
-    const gone = await this.db.query(
+  async deleteExpired(limit: number, q: Queryable = this.db): Promise<number> {
+    const gone = await q.query(
       'DELETE FROM revocations WHERE id IN (SELECT id FROM revocations WHERE expires_at < now() LIMIT $1) RETURNING 1',
       [limit],
     );

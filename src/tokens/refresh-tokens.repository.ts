@@ -166,8 +166,8 @@ export class RefreshTokensRepository {
    * can no longer rotate, and a replay of one is refused as unknown. The
    * number deleted.
    */
-  async deleteExpired(limit: number): Promise<number> {
-    const gone = await this.db.query(
+  async deleteExpired(limit: number, q: Queryable = this.db): Promise<number> {
+    const gone = await q.query(
       `DELETE FROM refresh_tokens
        WHERE id IN (SELECT id FROM refresh_tokens WHERE absolute_expires_at < now() LIMIT $1) RETURNING 1`,
       [limit],

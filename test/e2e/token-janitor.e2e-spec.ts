@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sha256 } from '../../src/common/crypto/secrets';
 import { Database } from '../../src/database/database.service';
-import { TokenJanitor } from '../../src/tokens/token-janitor.service';
+import { PURGE_LOCK, TokenJanitor } from '../../src/tokens/token-janitor.service';
 import { postForm } from '../support/http';
 import { startTestApp, TestApp } from '../support/test-app';
 import { createUser, login, unique } from '../factories';
@@ -84,5 +84,26 @@ describe('token janitor', () => {
       [gone, kept, open],
     ]);
     assert.deepEqual(left.map((r) => r.subject).sort(), [kept, open].sort());
+  });
+
+  it('runs on one instance at a time: while another holds the purge lock, a run deletes nothing', async () => {
+    const subject = unique('jti');
+    await db.query(
+      `INSERT INTO revocations (kind, subject, expires_at) VALUES ('jti', $1, now() - interval '1 second')`,
+      [subject],
+    );
+    const left = async (): Promise<number> =>
+      (await db.query('SELECT 1 FROM revocations WHERE subject = $1', [subject])).length;
+    // "Another instance": a transaction of its own holding the lock while this instance's janitor runs.
+    const whileHeld = await db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [PURGE_LOCK]);
+      return app.get(TokenJanitor).run();
+    });
+    assert.deepEqual(whileHeld, { refreshTokens: 0, revocations: 0, skipped: true });
+    assert.equal(await left(), 1);
+    const free = await app.get(TokenJanitor).run();
+    assert.equal(free.skipped, false);
+    assert.ok(free.revocations >= 1);
+    assert.equal(await left(), 0);
   });
 });
