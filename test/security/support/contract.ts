@@ -107,12 +107,21 @@ export interface SentRequest {
   echo?: readonly string[];
 }
 
-/** The body without the request's own strings (raw and JSON-escaped). */
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The body without the request's own strings (raw and JSON-escaped). A
+ * string under 3 characters is removed only where it stands whole, as a
+ * JSON string or a segment of a field path (`"pG"`, `"a.pG"`: a field an
+ * error names); bare, it would cut real words.
+ */
 function scrub(text: string, echo: readonly string[] | undefined): string {
   let out = text;
   for (const s of echo ?? []) {
-    if (s.length < 3) continue;
-    out = out.split(s).join('').split(JSON.stringify(s).slice(1, -1)).join('');
+    const escaped = JSON.stringify(s).slice(1, -1);
+    if (s.length === 0) continue;
+    if (s.length < 3) out = out.replace(new RegExp(`(?<=[".])${escapeRegExp(escaped)}(?=[".])`, 'g'), '');
+    else out = out.split(s).join('').split(escaped).join('');
   }
   return out;
 }

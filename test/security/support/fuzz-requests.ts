@@ -358,9 +358,7 @@ export function fuzzRequest(ctx: FuzzContext): fc.Arbitrary<FuzzCase> {
           headers,
           body: b.text,
           chunked: b.text !== undefined && chunkRoll === 0,
-          echo: [...b.echo, ...q.flat(), ...Object.values(extra), ...decodedSegments(r.path)].filter(
-            (s) => s.length >= 3,
-          ),
+          echo: [...b.echo, ...q.flat(), ...Object.values(extra), ...decodedSegments(r.path)],
           admin: useAdmin,
           route: r.o ? r.o.path : 'other',
         };
@@ -388,7 +386,7 @@ export function fuzzRequest(ctx: FuzzContext): fc.Arbitrary<FuzzCase> {
           'content-type': o.path.startsWith('/oauth') ? FORM : JSON_TYPE,
         },
         body: ['GET', 'DELETE'].includes(o.method) ? undefined : b.text,
-        echo: [...b.echo, ...segs].filter((x) => x.length >= 3),
+        echo: [...b.echo, ...segs],
         admin: true,
         route: o.path,
       })),
