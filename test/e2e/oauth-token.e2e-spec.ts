@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { SEAL_LOCK } from '../../src/audit/audit-sealer.service';
 import { FailureAudit } from '../../src/audit/failure-audit.service';
 import { basic, postForm } from '../support/http';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -114,41 +115,55 @@ describe('POST /oauth/token', () => {
       assert.equal(reasons.filter((r) => r === 'locked').length, 6);
     });
 
+    /**
+     * Runs `work` while no sealer can seal: rows written by one transaction share its id (xmin), but
+     * sealing rewrites an audit row, and its xmin with it.
+     */
+    const sealingHeld = <T>(work: () => Promise<T>): Promise<T> =>
+      app.get(Database).transaction(async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock($1)', [SEAL_LOCK]);
+        return work();
+      });
+
     it('commits the lockout, its user.locked row and the locking failure row in one transaction', async () => {
       const user = await createUser(app);
-      for (let i = 0; i < 5; i++) await passwordGrant(app, { username: user.username, password: 'wrong-password-123' });
-      const db = app.get(Database);
-      // Rows written by one transaction share its id (xmin).
-      const [locked] = await db.query<{ xmin: string }>(
-        `SELECT xmin::text FROM audit_events WHERE event_type = 'user.locked' AND subject_id = $1`,
-        [user.id],
-      );
-      const [lastFailure] = await db.query<{ xmin: string; reason: string }>(
-        `SELECT xmin::text, details->>'reason' AS reason FROM audit_events
+      await sealingHeld(async () => {
+        for (let i = 0; i < 5; i++)
+          await passwordGrant(app, { username: user.username, password: 'wrong-password-123' });
+        const db = app.get(Database);
+        const [locked] = await db.query<{ xmin: string }>(
+          `SELECT xmin::text FROM audit_events WHERE event_type = 'user.locked' AND subject_id = $1`,
+          [user.id],
+        );
+        const [lastFailure] = await db.query<{ xmin: string; reason: string }>(
+          `SELECT xmin::text, details->>'reason' AS reason FROM audit_events
          WHERE event_type = 'user.login' AND subject_id = $1 ORDER BY id DESC LIMIT 1`,
-        [user.id],
-      );
-      const [row] = await db.query<{ xmin: string }>('SELECT xmin::text FROM users WHERE id = $1', [user.id]);
-      assert.equal(lastFailure.reason, 'invalid_password');
-      assert.equal(locked.xmin, row.xmin);
-      assert.equal(lastFailure.xmin, row.xmin);
+          [user.id],
+        );
+        const [row] = await db.query<{ xmin: string }>('SELECT xmin::text FROM users WHERE id = $1', [user.id]);
+        assert.equal(lastFailure.reason, 'invalid_password');
+        assert.equal(locked.xmin, row.xmin);
+        assert.equal(lastFailure.xmin, row.xmin);
+      });
     });
 
     it('writes the login success row in the transaction that issues the tokens', async () => {
       const user = await createUser(app);
-      const res = await passwordGrant(app, user);
-      assert.equal(res.status, 200);
-      const db = app.get(Database);
-      const rows = await db.query<{ event_type: string; xmin: string }>(
-        `SELECT event_type, xmin::text FROM audit_events
+      await sealingHeld(async () => {
+        const res = await passwordGrant(app, user);
+        assert.equal(res.status, 200);
+        const db = app.get(Database);
+        const rows = await db.query<{ event_type: string; xmin: string }>(
+          `SELECT event_type, xmin::text FROM audit_events
          WHERE subject_id = $1 AND event_type IN ('user.login', 'token.issued')`,
-        [user.id],
-      );
-      const [family] = await db.query<{ xmin: string }>('SELECT xmin::text FROM refresh_tokens WHERE user_id = $1', [
-        user.id,
-      ]);
-      assert.deepEqual(rows.map((r) => r.event_type).sort(), ['token.issued', 'user.login']);
-      for (const r of rows) assert.equal(r.xmin, family.xmin, r.event_type);
+          [user.id],
+        );
+        const [family] = await db.query<{ xmin: string }>('SELECT xmin::text FROM refresh_tokens WHERE user_id = $1', [
+          user.id,
+        ]);
+        assert.deepEqual(rows.map((r) => r.event_type).sort(), ['token.issued', 'user.login']);
+        for (const r of rows) assert.equal(r.xmin, family.xmin, r.event_type);
+      });
     });
 
     it('resets the failure count on success', async () => {
