@@ -1,6 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { SEAL_LOCK } from '../../src/audit/audit-sealer.service';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { AuditSealer, SEAL_LOCK } from '../../src/audit/audit-sealer.service';
 import { FailureAudit } from '../../src/audit/failure-audit.service';
 import { basic, postForm } from '../support/http';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -117,13 +119,29 @@ describe('POST /oauth/token', () => {
 
     /**
      * Runs `work` while no sealer can seal: rows written by one transaction share its id (xmin), but
-     * sealing rewrites an audit row, and its xmin with it.
+     * sealing rewrites an audit row, and its xmin with it. On PostgreSQL every sealer of the database
+     * (other test processes' too) is held off by its advisory lock, taken on a connection outside the
+     * service's pool; PGlite has one connection and this instance's sealer only, which is paused.
      */
-    const sealingHeld = <T>(work: () => Promise<T>): Promise<T> =>
-      app.get(Database).transaction(async (tx) => {
-        await tx.query('SELECT pg_advisory_xact_lock($1)', [SEAL_LOCK]);
-        return work();
-      });
+    const sealingHeld = async <T>(work: () => Promise<T>): Promise<T> => {
+      if (process.env.TEST_EMBEDDED) {
+        const sealer = app.get(AuditSealer);
+        await sealer.onApplicationShutdown();
+        try {
+          return await work();
+        } finally {
+          sealer.onApplicationBootstrap();
+        }
+      }
+      const holder = new Client({ connectionString: (app.get(DataSource).options as { url?: string }).url });
+      await holder.connect();
+      try {
+        await holder.query('SELECT pg_advisory_lock($1)', [SEAL_LOCK]);
+        return await work();
+      } finally {
+        await holder.end();
+      }
+    };
 
     it('commits the lockout, its user.locked row and the locking failure row in one transaction', async () => {
       const user = await createUser(app);
