@@ -5,6 +5,7 @@ import { BenchContext, log } from '../lib/context';
 import { clientToken, FORM } from '../lib/fixtures';
 import { basicAuth } from '../lib/http';
 import { sleep } from '../lib/processes';
+import { UNSEALED } from '../lib/quiesce';
 import { Part, Row } from './part';
 import type { LoadSummary } from '../load/spec';
 
@@ -39,7 +40,7 @@ function p99Bound(before: Map<string, number>, after: Map<string, number>): { bo
 
 async function waitSealed(sql: Client, timeoutMs = 600_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while ((await sql.query('SELECT 1 FROM audit_events WHERE seq IS NULL LIMIT 1')).rowCount) {
+  while ((await sql.query(`SELECT 1 FROM ${UNSEALED} LIMIT 1`)).rowCount) {
     if (Date.now() > deadline) throw new Error('audit rows stayed unsealed');
     await sleep(200);
   }
@@ -127,7 +128,7 @@ async function sealingRows(ctx: BenchContext, sql: Client): Promise<Row[]> {
   };
   /** Seals the backlog "off" left: its rate, and the CPU a row's sealing costs without load around it. */
   const catchUp = async (): Promise<{ rate: number; cpuUsPerRow: number }> => {
-    const { rows } = await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_events WHERE seq IS NULL');
+    const { rows } = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${UNSEALED}`);
     const before = cpuTicks(await servingPids(ctx, sql));
     const started = Date.now();
     await waitSealed(sql);

@@ -1,13 +1,42 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database.service';
 import { Queryable } from '../database/queryable';
-import { AUDIT_ROW_COLUMNS, RawAuditRow, toAuditEvent } from './audit-row';
+import { AUDIT_ROW_COLUMNS, AUDIT_ROW_FROM, RawAuditRow, toAuditEvent } from './audit-row';
 import { Checkpoint } from './checkpoint-signer';
 import { AuditEventDto } from './dto/audit-event.dto';
 
 export interface ChainHead {
   seq: number;
   hash: string;
+}
+
+/**
+ * The sealer's low watermark: every row with an id at or below
+ * `sealedBelow` that ever commits is sealed, so a batch looks above it only.
+ * `pendingBelow` becomes the watermark once every transaction open when it
+ * was set has ended (`pendingDone`): a row below it that its batch could not
+ * see yet is then committed, and the next batch, still reading from the old
+ * watermark, finds it.
+ */
+export interface Watermarks {
+  sealedBelow: string;
+  pendingBelow: string;
+  /** Stamp pending_at now (a new pending watermark); else it stays. */
+  pendingNow: boolean;
+}
+
+export interface LockedHead extends ChainHead {
+  sealedBelow: string;
+  pendingBelow?: string;
+  pendingDone: boolean;
+}
+
+interface RawLockedHead {
+  seq: string;
+  hash: string;
+  sealed_below: string;
+  pending_below: string | null;
+  pending_done: boolean;
 }
 
 const CHECKPOINT_COLUMNS = `seq::text AS seq, hash, signature, kid,
@@ -17,17 +46,35 @@ type RawCheckpoint = Omit<Checkpoint, 'seq'> & { seq: string };
 
 const toCheckpoint = (raw: RawCheckpoint): Checkpoint => ({ ...raw, seq: Number(raw.seq) });
 
-/** SQL of the hash chain: the sealer's queue, sealed rows by seq, the head, checkpoints, retention. */
+/** SQL of the hash chain: the sealer's queue and watermark, sealed rows by seq, the head, checkpoints, retention. */
 @Injectable()
 export class AuditChainRepository {
   constructor(private readonly db: Database) {}
 
-  /** Locks the head row: a second line of defence behind the sealer's advisory lock. */
-  async lockHead(tx: Queryable): Promise<ChainHead> {
-    const [row] = await tx.query<{ seq: string; hash: string }>(
-      'SELECT seq::text AS seq, hash FROM audit_chain_head FOR UPDATE',
+  /**
+   * Locks the head row (a second line of defence behind the sealer's
+   * advisory lock) and tells whether the pending watermark may be taken:
+   * no transaction of a client that was open at `pending_at` is still open.
+   * Checked before the batch reads its rows, so what those transactions
+   * wrote is visible to the read.
+   */
+  async lockHead(tx: Queryable): Promise<LockedHead> {
+    const [row] = await tx.query<RawLockedHead>(
+      `SELECT h.seq::text AS seq, h.hash, h.sealed_below::text AS sealed_below,
+              h.pending_below::text AS pending_below,
+              h.pending_below IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM pg_stat_activity a
+                WHERE a.datname = current_database() AND a.backend_type = 'client backend'
+                  AND a.pid <> pg_backend_pid() AND a.xact_start <= h.pending_at) AS pending_done
+       FROM audit_chain_head h FOR UPDATE OF h`,
     );
-    return { seq: Number(row.seq), hash: row.hash };
+    return {
+      seq: Number(row.seq),
+      hash: row.hash,
+      sealedBelow: row.sealed_below,
+      pendingBelow: row.pending_below ?? undefined,
+      pendingDone: row.pending_done,
+    };
   }
 
   async head(q: Queryable = this.db): Promise<ChainHead> {
@@ -38,14 +85,11 @@ export class AuditChainRepository {
   /**
    * The start of a sealing batch, in one statement: the fleet-wide advisory
    * lock, and planner settings for this transaction only, so that a batch
-   * costs the same on a table of any size, with or without fresh statistics.
-   * The queue is read by a plain index scan (a bitmap scan would revisit
-   * every row sealed since the last VACUUM: it never marks dead index
-   * entries; a sequential scan reads the whole table); the UPDATE is a
-   * nested loop of primary-key lookups, never a hash join over the whole
-   * table nor a join filter of every row against every row (both were seen
-   * with stale statistics). `jit` off: the penalty cost of a disabled plan
-   * node must not buy a JIT compilation.
+   * costs the same on a table of any size, with or without fresh statistics:
+   * the queue is a range scan of the primary key with one probe of
+   * `audit_seals` per row, never a hash join over a whole table nor a
+   * sequential scan (both were seen with stale statistics). `jit` off: the
+   * penalty cost of a disabled plan node must not buy a JIT compilation.
    */
   async beginBatch(tx: Queryable, lock: number): Promise<boolean> {
     const [row] = await tx.query<{ locked: boolean }>(
@@ -59,68 +103,88 @@ export class AuditChainRepository {
   }
 
   /**
-   * Committed, unsealed rows with an id above `afterId`, by id: what a
-   * sealing batch takes, in a deterministic order. The partial index keeps
-   * the entries of sealed rows until VACUUM, so a scan from the start walks
-   * every row sealed since the last one; `afterId` skips them.
+   * Committed rows with an id above `afterId` and no seal, by id: what a
+   * sealing batch takes, in a deterministic order. `afterId` is the
+   * watermark or above it (a batch that goes on after the previous one).
    */
-  async unsealed(tx: Queryable, limit: number, afterId = '0'): Promise<AuditEventDto[]> {
+  async unsealed(tx: Queryable, limit: number, afterId: string): Promise<AuditEventDto[]> {
     const rows = await tx.query<RawAuditRow>(
-      `SELECT ${AUDIT_ROW_COLUMNS} FROM audit_events WHERE seq IS NULL AND audit_events.id > $2::bigint
+      `SELECT ${AUDIT_ROW_COLUMNS} FROM ${AUDIT_ROW_FROM}
+       WHERE audit_events.id > $2::bigint AND audit_seals.event_id IS NULL
        ORDER BY audit_events.id LIMIT $1`,
       [limit, afterId],
     );
     return rows.map(toAuditEvent);
   }
 
-  /**
-   * Gives rows `ids` (in this order) seqs from `firstSeq` and their hashes,
-   * and moves the head to the last, in one statement; the number of rows
-   * found. The rows were read in this transaction under the sealer's lock,
-   * so only a row deleted by hand in between can be missing.
-   */
-  async seal(tx: Queryable, firstSeq: number, ids: string[], hashes: string[]): Promise<number> {
-    const [head] = await tx.query<{ sealed: number }>(
-      `WITH sealed AS (
-         UPDATE audit_events a SET seq = $1::bigint + v.n - 1, hash = v.hash
-         FROM unnest($2::bigint[], $3::text[]) WITH ORDINALITY AS v(id, hash, n)
-         WHERE a.id = v.id
-         RETURNING 1)
-       UPDATE audit_chain_head SET seq = $1::bigint + $4::int - 1, hash = $5, sealed_at = now()
-       RETURNING (SELECT count(*) FROM sealed)::int AS sealed`,
-      [firstSeq, ids, hashes, ids.length, hashes[hashes.length - 1]],
+  /** Whether a row waits for its seal: the sealer's idle probe, one short index range. */
+  async hasUnsealed(q: Queryable = this.db): Promise<boolean> {
+    const rows = await q.query<{ one: number }>(
+      `SELECT 1 AS one FROM ${AUDIT_ROW_FROM}
+       WHERE audit_events.id > (SELECT sealed_below FROM audit_chain_head) AND audit_seals.event_id IS NULL LIMIT 1`,
     );
-    return head.sealed;
+    return rows.length > 0;
   }
 
-  /** Sealed rows with from <= seq <= to, by seq. */
+  /**
+   * Seals rows `ids` (in this order) with seqs from `firstSeq` and their
+   * hashes, moves the head to the last and sets the watermarks, in one
+   * statement. `pendingNow` stamps `pending_at` with the clock of this
+   * statement, which runs after the batch's read.
+   */
+  async seal(tx: Queryable, firstSeq: number, ids: string[], hashes: string[], marks: Watermarks): Promise<void> {
+    await tx.query(
+      `WITH sealed AS (
+         INSERT INTO audit_seals (seq, event_id, hash)
+         SELECT $1::bigint + v.n - 1, v.id, v.hash
+         FROM unnest($2::bigint[], $3::text[]) WITH ORDINALITY AS v(id, hash, n)
+         RETURNING 1)
+       UPDATE audit_chain_head SET seq = $1::bigint + $4::int - 1, hash = $5, sealed_at = now(),
+         sealed_below = $6::bigint, pending_below = $7::bigint,
+         pending_at = CASE WHEN $8::boolean THEN clock_timestamp() ELSE pending_at END
+       WHERE EXISTS (SELECT 1 FROM sealed)`,
+      [
+        firstSeq,
+        ids,
+        hashes,
+        ids.length,
+        hashes[hashes.length - 1],
+        marks.sealedBelow,
+        marks.pendingBelow,
+        marks.pendingNow,
+      ],
+    );
+  }
+
+  /** Sealed rows with from <= seq <= to, by seq. A seal whose row is gone is a gap in what comes back. */
   async sealedRange(from: number, to: number, limit: number): Promise<AuditEventDto[]> {
     const rows = await this.db.query<RawAuditRow>(
-      `SELECT ${AUDIT_ROW_COLUMNS} FROM audit_events WHERE seq >= $1 AND seq <= $2 ORDER BY audit_events.seq LIMIT $3`,
+      `SELECT ${AUDIT_ROW_COLUMNS} FROM audit_seals JOIN audit_events ON audit_events.id = audit_seals.event_id
+       WHERE audit_seals.seq >= $1 AND audit_seals.seq <= $2 ORDER BY audit_seals.seq LIMIT $3`,
       [from, to, limit],
     );
     return rows.map(toAuditEvent);
   }
 
   async storedHash(seq: number): Promise<string | undefined> {
-    return (await this.db.query<{ hash: string }>('SELECT hash FROM audit_events WHERE seq = $1', [seq]))[0]?.hash;
+    return (await this.db.query<{ hash: string }>('SELECT hash FROM audit_seals WHERE seq = $1', [seq]))[0]?.hash;
   }
 
   async firstRetainedSeq(): Promise<number | undefined> {
-    const [row] = await this.db.query<{ seq: string | null }>('SELECT min(seq)::text AS seq FROM audit_events');
+    const [row] = await this.db.query<{ seq: string | null }>('SELECT min(seq)::text AS seq FROM audit_seals');
     return row.seq === null ? undefined : Number(row.seq);
   }
 
   /**
-   * One snapshot of what only the sealer may write: the first row with a seq
+   * One snapshot of what only the sealer may write: the first seal with a seq
    * beyond the head (none can exist unless inserted by hand), and whether the
-   * head's row carries the head's hash.
+   * head's seal carries the head's hash.
    */
   async headCheck(): Promise<{ headSeq: number; beyondHead?: number; headRowMatches: boolean }> {
     const [row] = await this.db.query<{ head: string; beyond: string | null; matches: boolean | null }>(
       `SELECT h.seq::text AS head,
-              (SELECT min(e.seq)::text FROM audit_events e WHERE e.seq > h.seq) AS beyond,
-              (SELECT e.hash = h.hash FROM audit_events e WHERE e.seq = h.seq) AS matches
+              (SELECT min(s.seq)::text FROM audit_seals s WHERE s.seq > h.seq) AS beyond,
+              (SELECT s.hash = h.hash FROM audit_seals s WHERE s.seq = h.seq) AS matches
        FROM audit_chain_head h`,
     );
     return {

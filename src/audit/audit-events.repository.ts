@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database.service';
-import { AUDIT_ROW_COLUMNS, RawAuditRow, toAuditEvent } from './audit-row';
+import { AUDIT_ROW_COLUMNS, AUDIT_ROW_FROM, RawAuditRow, toAuditEvent } from './audit-row';
 import { AuditEventDto } from './dto/audit-event.dto';
 
 export interface AuditFilter {
@@ -39,7 +39,7 @@ export class AuditEventsRepository {
     // Ordered by the bigint column, never by the text `id` of the SELECT list ("9" sorts after "20").
     const rows = await this.db.query<RawAuditRow>(
       `SELECT ${AUDIT_ROW_COLUMNS}
-       FROM audit_events
+       FROM ${AUDIT_ROW_FROM}
        ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY audit_events.id DESC LIMIT $${params.length}`,
       params,

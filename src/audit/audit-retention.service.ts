@@ -14,9 +14,10 @@ const DELETE_BATCH = 5_000;
  * The cut is always at a checkpoint of this key signed before the cut-off
  * time: every row up to it was written before it was sealed, so before the
  * cut-off, and the first row kept chains from that checkpoint, which is kept
- * (its signature re-anchors the chain). Unsealed rows have no seq and are
- * never touched. Deletes run in small autocommit batches by seq, so no lock
- * is held for long and writers and the sealer never wait on retention.
+ * (its signature re-anchors the chain). Unsealed rows have no seal and are
+ * never touched. Each row goes with its seal, in small autocommit batches by
+ * seq, so no lock is held for long and writers and the sealer never wait on
+ * retention.
  */
 @Injectable()
 export class AuditRetention implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -52,15 +53,16 @@ export class AuditRetention implements OnApplicationBootstrap, OnApplicationShut
     let deleted = 0;
     for (;;) {
       if (this.job?.stopping) break;
-      const [row] = await this.db.query<{ n: number }>(
-        `WITH gone AS (
-           DELETE FROM audit_events WHERE seq IN (SELECT seq FROM audit_events WHERE seq <= $1 ORDER BY seq LIMIT $2)
-           RETURNING 1)
-         SELECT count(*)::int AS n FROM gone`,
+      const [row] = await this.db.query<{ seals: number; rows: number }>(
+        `WITH seals AS (
+           DELETE FROM audit_seals WHERE seq IN (SELECT seq FROM audit_seals WHERE seq <= $1 ORDER BY seq LIMIT $2)
+           RETURNING event_id),
+         gone AS (DELETE FROM audit_events WHERE id IN (SELECT event_id FROM seals) RETURNING 1)
+         SELECT (SELECT count(*) FROM seals)::int AS seals, (SELECT count(*) FROM gone)::int AS rows`,
         [cut.seq, DELETE_BATCH],
       );
-      deleted += row.n;
-      if (row.n < DELETE_BATCH) break;
+      deleted += row.rows;
+      if (row.seals < DELETE_BATCH) break;
     }
     await this.db.query('DELETE FROM audit_checkpoints WHERE seq < $1', [cut.seq]);
     if (deleted > 0) this.logger.info({ deleted, through_seq: Number(cut.seq) }, 'audit retention deleted old rows');

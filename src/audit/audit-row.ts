@@ -23,16 +23,19 @@ export const AUDIT_COLUMNS = [
 ] as const;
 
 /**
- * The one SELECT list for an audit row as the API shows it. Listing,
- * export, sealing and verification all use it, so the bytes that were
- * hashed are the bytes a reader gets.
+ * The one SELECT list for an audit row as the API shows it, over
+ * AUDIT_ROW_FROM. Listing, export, sealing and verification all use it, so
+ * the bytes that were hashed are the bytes a reader gets.
  */
 export const AUDIT_ROW_COLUMNS = `
-  audit_events.id::text AS id, audit_events.seq::text AS seq, audit_events.hash,
+  audit_events.id::text AS id, audit_seals.seq::text AS seq, audit_seals.hash,
   to_char(audit_events.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS occurred_at,
   audit_events.event_type, audit_events.outcome, audit_events.actor_type, audit_events.actor_id,
   audit_events.subject_type, audit_events.subject_id, audit_events.ip, audit_events.user_agent,
   audit_events.request_id, audit_events.details`;
+
+/** A row and its seal, if it has one: `audit_events` is append-only, the sealer writes `audit_seals`. */
+export const AUDIT_ROW_FROM = 'audit_events LEFT JOIN audit_seals ON audit_seals.event_id = audit_events.id';
 
 /** A row as node-postgres returns AUDIT_ROW_COLUMNS: bigints arrive as text. */
 export type RawAuditRow = Omit<AuditEventDto, 'seq'> & { seq: string | null };

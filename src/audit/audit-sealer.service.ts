@@ -1,5 +1,4 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { PublicLogValue } from '../common/logging/log-redaction';
 import { ROOT_LOGGER, RootLogger } from '../common/logging/logging.module';
 import { AppConfig } from '../config/app-config';
@@ -9,7 +8,7 @@ import { MetricsService } from '../health/metrics.service';
 import { AuditChainRepository, ChainHead } from './audit-chain.repository';
 import { chainHash } from './audit-row';
 import { Checkpoint, CheckpointSigner } from './checkpoint-signer';
-import { SealScanFloor } from './seal-scan-floor';
+import { nextWatermarks, scanFrom } from './seal-watermark';
 
 /** Arbitrary constant: whoever holds it is the one sealer of the fleet for that batch. */
 export const SEAL_LOCK = 727_274_014;
@@ -40,8 +39,9 @@ interface BatchResult {
 
 /**
  * Seals audit rows: gives each committed, unsealed row the next `seq` and
- * its chain hash, and signs checkpoints. Writers only INSERT and never wait
- * for this. Each batch is one transaction holding a PostgreSQL advisory
+ * its chain hash (a row of `audit_seals`), and signs checkpoints. Writers
+ * and the sealer only INSERT (an audit row is never updated) and writers
+ * never wait for this. Each batch is one transaction holding a PostgreSQL advisory
  * lock, so across instances one sealer works at a time; if the holder dies
  * mid-batch its transaction rolls back (nothing sealed, no gap) and the lock
  * is free for the next instance at its next tick.
@@ -53,7 +53,8 @@ interface BatchResult {
  * Commit order: a batch takes the rows committed when it reads them, by id.
  * A row whose transaction commits later (even with a smaller id) is simply
  * sealed by a later batch with a later seq, so seq stays gap-free and never
- * has to be taken back.
+ * has to be taken back; the watermark (seal-watermark.ts) makes sure a later
+ * batch still looks that far down.
  */
 @Injectable()
 export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -68,12 +69,10 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
   /** Rows this instance sealed that no checkpoint covers yet: only then is a checkpoint check worth a query. */
   private uncheckpointed = false;
   private lastCheckpointCheck = 0;
-  private readonly floor = new SealScanFloor();
 
   constructor(
     private readonly config: AppConfig,
     private readonly db: Database,
-    private readonly dataSource: DataSource,
     private readonly chain: AuditChainRepository,
     private readonly signer: CheckpointSigner,
     private readonly metrics: MetricsService,
@@ -128,8 +127,8 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
       const checkpointDue =
         this.uncheckpointed && Date.now() - this.lastCheckpointCheck >= this.config.audit.checkpointSeconds * 1000;
       if (!checkpointDue && !nudged && !(await this.hasUnsealed())) return this.nudgeDelay();
-      let result = await this.sealBatch(checkpointDue || !this.checkpointedSinceStart, this.floor.next(Date.now()));
-      // A backlog: each next batch goes on after the last, the round's next floor catches stragglers.
+      let result = await this.sealBatch(checkpointDue || !this.checkpointedSinceStart);
+      // A backlog: each next batch goes on after the last; the next round reads from the watermark again.
       while (result.sealed === BATCH && !this.stopping) result = await this.sealBatch(false, result.maxId!);
       if (!result.locked) return RETRY_MS;
       return this.nudgeDelay();
@@ -142,19 +141,20 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
-  /** Straight on the data source: a background probe, one statement, not part of any request's work. */
+  /** A background probe, one statement, not part of any request's work. */
   private async hasUnsealed(): Promise<boolean> {
-    const rows = (await this.dataSource.query('SELECT 1 FROM audit_events WHERE seq IS NULL LIMIT 1')) as unknown[];
-    return rows.length > 0;
+    return this.chain.hasUnsealed();
   }
 
-  private async sealBatch(checkpointCheck: boolean, afterId: bigint): Promise<BatchResult> {
+  /** One batch: from the watermark, or (`afterId`) after the previous batch of a backlog. */
+  private async sealBatch(checkpointCheck: boolean, afterId?: bigint): Promise<BatchResult> {
     const result = await this.db.transaction(async (tx): Promise<BatchResult> => {
       if (!(await this.chain.beginBatch(tx, SEAL_LOCK))) return { sealed: 0, locked: false, occurredAt: [] };
-      const rows = await this.chain.unsealed(tx, BATCH, afterId.toString());
+      // Before the read: what the transactions it waits for wrote must be visible to it.
+      const head = await this.chain.lockHead(tx);
+      const rows = await this.chain.unsealed(tx, BATCH, scanFrom(head, afterId));
       // Nothing to seal (another instance was quicker): no write, so no WAL flush at commit.
       if (rows.length === 0 && !checkpointCheck) return { sealed: 0, locked: true, occurredAt: [] };
-      const head = await this.chain.lockHead(tx);
       const hashes: string[] = [];
       let hash = head.hash;
       for (let i = 0; i < rows.length; i++) {
@@ -163,9 +163,7 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
       }
       if (rows.length > 0) {
         const ids = rows.map((r) => r.id);
-        const sealed = await this.chain.seal(tx, head.seq + 1, ids, hashes);
-        // A gap in seq otherwise: roll the batch back.
-        if (sealed !== rows.length) throw new Error(`${rows.length - sealed} audit rows vanished while being sealed`);
+        await this.chain.seal(tx, head.seq + 1, ids, hashes, nextWatermarks(head, afterId, ids[ids.length - 1]));
       }
       return {
         sealed: rows.length,
@@ -178,7 +176,6 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
     const sealedAt = Date.now();
     for (const at of result.occurredAt) this.metrics.auditSealLag.observe(Math.max(0, sealedAt - at) / 1000);
     if (result.sealed > 0) this.uncheckpointed = true;
-    if (result.maxId !== undefined) this.floor.sealed(sealedAt, result.maxId);
     if (result.checkpoint) {
       this.checkpointedSinceStart = true;
       this.uncheckpointed = false;

@@ -72,6 +72,25 @@ describe('audit hash chain (own database)', () => {
       );
   });
 
+  it('never rewrites an audit row: sealing adds a seal row, the row keeps its version', async () => {
+    await insertEvents(db.sql, 5, 'test.append_only');
+    const versions = async (): Promise<string[]> =>
+      (
+        await db.sql.query<{ v: string }>(
+          `SELECT xmin::text || '/' || ctid::text AS v FROM audit_events WHERE event_type = 'test.append_only'
+           ORDER BY id`,
+        )
+      ).rows.map((r) => r.v);
+    const before = await versions();
+    await waitAllSealed(db.sql);
+    assert.deepEqual(await versions(), before);
+    const { rows } = await db.sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM audit_seals s JOIN audit_events e ON e.id = s.event_id
+       WHERE e.event_type = 'test.append_only'`,
+    );
+    assert.equal(rows[0].n, 5);
+  });
+
   it('a rolled-back change leaves no audit row and no gap', async () => {
     await assert.rejects(
       app.get(Database).transaction(async (tx) => {
@@ -103,17 +122,22 @@ describe('audit hash chain (own database)', () => {
       );
       assert.ok(BigInt(early[0].id) < BigInt(late[0].id));
       await waitAllSealed(db.sql);
-      // Longer than the sealer's scan floor trails (1 s), with rows sealed since: the floor is past the early id.
-      await new Promise((r) => setTimeout(r, 1_200));
-      await insertEvents(db.sql, 3, 'test.meanwhile');
-      await waitAllSealed(db.sql);
+      // Batches go on meanwhile, with rows sealed above the early id: the watermark waits below it.
+      for (let i = 0; i < 3; i++) {
+        await new Promise((r) => setTimeout(r, 400));
+        await insertEvents(db.sql, 3, 'test.meanwhile');
+        await waitAllSealed(db.sql);
+      }
+      const [mark] = (await db.sql.query<{ below: string }>('SELECT sealed_below::text AS below FROM audit_chain_head'))
+        .rows;
+      assert.ok(BigInt(mark.below) < BigInt(early[0].id), `watermark ${mark.below} passed ${early[0].id}`);
       await slow.query('COMMIT');
       const committed = Date.now();
       await waitAllSealed(db.sql);
-      // Found by the periodic scan from the start (once a second), plus at most one idle poll.
-      assert.ok(Date.now() - committed < 2_500, `sealed ${Date.now() - committed} ms after its commit`);
+      // Found by the next batch from the watermark: at most one idle poll away.
+      assert.ok(Date.now() - committed < 1_500, `sealed ${Date.now() - committed} ms after its commit`);
       const { rows } = await db.sql.query<{ id: string; seq: string }>(
-        'SELECT id::text AS id, seq::text AS seq FROM audit_events WHERE id = ANY($1::bigint[])',
+        'SELECT event_id::text AS id, seq::text AS seq FROM audit_seals WHERE event_id = ANY($1::bigint[])',
         [[early[0].id, late[0].id]],
       );
       const seqOf = (id: string): number => Number(rows.find((r) => r.id === id)!.seq);
@@ -147,7 +171,7 @@ describe('audit hash chain (own database)', () => {
     const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: key.body.x }, format: 'jwk' });
     const signed = Buffer.from(`{"hash":"${cp.hash}","seq":${cp.seq},"signed_at":"${cp.signed_at}"}`);
     assert.ok(verifySignature(null, signed, publicKey, Buffer.from(cp.signature, 'base64url')));
-    const { rows } = await db.sql.query<{ hash: string }>('SELECT hash FROM audit_events WHERE seq = $1', [cp.seq]);
+    const { rows } = await db.sql.query<{ hash: string }>('SELECT hash FROM audit_seals WHERE seq = $1', [cp.seq]);
     assert.equal(rows[0].hash, cp.hash);
     const stored = await db.sql.query('SELECT 1 FROM audit_checkpoints WHERE seq = $1 AND signature = $2', [
       cp.seq,

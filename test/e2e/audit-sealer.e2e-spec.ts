@@ -11,11 +11,11 @@ import { startTestApp, TestApp, testEnv } from '../support/test-app';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** The sealer's blocked UPDATE, if any: proof that a batch is half done. */
+/** The sealer's blocked INSERT of seals, if any: proof that a batch is half done. */
 async function blockedSealer(sql: Client): Promise<number | undefined> {
   const { rows } = await sql.query<{ pid: number }>(
     `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
-       AND query LIKE '%UPDATE audit_events a SET seq%'`,
+       AND query LIKE '%INSERT INTO audit_seals (seq, event_id, hash)%SELECT%'`,
   );
   return rows[0]?.pid;
 }
@@ -33,12 +33,13 @@ describe('audit sealer faults (own database, several instances)', () => {
 
   it('a sealer killed mid-batch loses nothing and leaves no gap; another instance takes over', async () => {
     await insertEvents(db.sql, 50, 'test.kill');
-    // Hold one row of the batch: the sealer's UPDATE waits on it with the batch half done.
+    // An uncommitted seal of one row of the batch: the sealer's INSERT waits on it with the batch half done.
     const blocker = new Client({ connectionString: db.url });
     await blocker.connect();
     await blocker.query('BEGIN');
     await blocker.query(
-      `SELECT id FROM audit_events WHERE event_type = 'test.kill' ORDER BY id DESC LIMIT 1 FOR UPDATE`,
+      `INSERT INTO audit_seals (seq, event_id, hash)
+       SELECT -1, id, 'blocker' FROM audit_events WHERE event_type = 'test.kill' ORDER BY id DESC LIMIT 1`,
     );
     const service = await startServiceProcess(testEnv({ DATABASE_URL: db.url }));
     let pid: number | undefined;
@@ -46,7 +47,7 @@ describe('audit sealer faults (own database, several instances)', () => {
       pid = await blockedSealer(db.sql);
       if (pid === undefined) await sleep(50);
     }
-    assert.ok(pid, 'the sealer reached its UPDATE');
+    assert.ok(pid, 'the sealer reached its INSERT');
     process.kill(service.pid, 'SIGKILL');
     await service.stop();
     for (let i = 0; i < 200 && (await blockedSealer(db.sql)) !== undefined; i++) await sleep(50);
@@ -99,7 +100,8 @@ describe('audit sealer faults (own database, several instances)', () => {
     const max = await assertGapFree(db.sql);
     assert.equal(max, before + committed);
     const { rows } = await db.sql.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM audit_events WHERE event_type = 'test.concurrent' AND seq IS NOT NULL`,
+      `SELECT count(*)::int AS n FROM audit_events e JOIN audit_seals s ON s.event_id = e.id
+       WHERE e.event_type = 'test.concurrent'`,
     );
     assert.equal(rows[0].n, committed);
     for (const app of apps) {

@@ -11,6 +11,9 @@ import { request } from '../support/http';
 import { startTestApp, TestApp, testEnv } from '../support/test-app';
 
 const CLI = join(__dirname, '..', '..', 'src', 'audit', 'verify-cli.js');
+const TABLES = ['audit_events', 'audit_seals', 'audit_chain_head', 'audit_checkpoints'];
+/** The audit row sealed as `seq` (rows live in audit_events, their seq and hash in audit_seals). */
+const rowAt = (seq: number): string => `id = (SELECT event_id FROM audit_seals WHERE seq = ${seq})`;
 
 /**
  * Tampering with real SQL on a database of its own: each case starts from a
@@ -39,7 +42,7 @@ describe('audit chain tampering (real SQL)', () => {
       if (rows.length > 0) break;
       await new Promise((r) => setTimeout(r, 50));
     }
-    for (const table of ['audit_events', 'audit_chain_head', 'audit_checkpoints']) {
+    for (const table of TABLES) {
       await db.sql.query(`CREATE TABLE snap_${table} AS SELECT * FROM ${table}`);
     }
   });
@@ -51,7 +54,7 @@ describe('audit chain tampering (real SQL)', () => {
   // Every case starts from the same intact chain (nothing else writes audit rows in this database).
   beforeEach(async () => {
     await db.sql.query('BEGIN');
-    for (const table of ['audit_events', 'audit_chain_head', 'audit_checkpoints']) {
+    for (const table of TABLES) {
       await db.sql.query(`DELETE FROM ${table}`);
       await db.sql.query(`INSERT INTO ${table} OVERRIDING SYSTEM VALUE SELECT * FROM snap_${table}`);
     }
@@ -76,13 +79,15 @@ describe('audit chain tampering (real SQL)', () => {
   };
 
   it('an UPDATE of a detail is found at its seq', async () => {
-    await db.sql.query(`UPDATE audit_events SET details = '{"n": 999}' WHERE seq = 5`);
+    await db.sql.query(`UPDATE audit_events SET details = '{"n": 999}' WHERE ${rowAt(5)}`);
     const body = await broken(5);
     assert.equal(body.checked, 5);
   });
 
-  it('a DELETE of a row is found at the missing seq', async () => {
-    await db.sql.query('DELETE FROM audit_events WHERE seq = 7');
+  it('a DELETE of a row is found at the missing seq, with or without its seal', async () => {
+    await db.sql.query(`DELETE FROM audit_events WHERE ${rowAt(7)}`);
+    await broken(7);
+    await db.sql.query('DELETE FROM audit_seals WHERE seq = 7');
     await broken(7);
     // A range that starts just after the hole has nothing to chain from: the hole is named.
     const after = await verify(app.url, token, '?from_seq=8');
@@ -96,37 +101,39 @@ describe('audit chain tampering (real SQL)', () => {
     let k = 2;
     while (cps.includes(k)) k += 1;
     assert.ok(k < max);
-    await db.sql.query('DELETE FROM audit_events WHERE seq <= $1', [k]);
+    await db.sql.query('DELETE FROM audit_events WHERE id IN (SELECT event_id FROM audit_seals WHERE seq <= $1)', [k]);
+    await db.sql.query('DELETE FROM audit_seals WHERE seq <= $1', [k]);
     await broken(Math.max(0, ...cps.filter((c) => c <= k)) + 1);
   });
 
   it('an INSERT with a forged seq and hash is found, in the middle or past the head', async () => {
-    await db.sql.query(
-      `INSERT INTO audit_events (event_type, outcome, actor_type, seq, hash)
-       VALUES ('user.login', 'success', 'system', $1, repeat('a', 64))`,
-      [max + 1],
-    );
+    const forge = (seq: number, hash: string): Promise<unknown> =>
+      db.sql.query(
+        `WITH e AS (INSERT INTO audit_events (event_type, outcome, actor_type)
+                    VALUES ('user.login', 'success', 'system') RETURNING id)
+         INSERT INTO audit_seals (seq, event_id, hash) SELECT $1, id, $2 FROM e`,
+        [seq, hash],
+      );
+    await forge(max + 1, 'a'.repeat(64));
     await broken(max + 1);
-    await db.sql.query('DELETE FROM audit_events WHERE seq = 9');
-    await db.sql.query(
-      `INSERT INTO audit_events (event_type, outcome, actor_type, seq, hash)
-       VALUES ('user.login', 'success', 'system', 9, repeat('b', 64))`,
-    );
+    await db.sql.query(`DELETE FROM audit_events WHERE ${rowAt(9)}`);
+    await db.sql.query('DELETE FROM audit_seals WHERE seq = 9');
+    await forge(9, 'b'.repeat(64));
     await broken(9);
   });
 
   it('swapping two rows is found at the first of them', async () => {
     await db.sql.query('BEGIN');
-    await db.sql.query('UPDATE audit_events SET seq = -5 WHERE seq = 5');
-    await db.sql.query('UPDATE audit_events SET seq = 5 WHERE seq = 6');
-    await db.sql.query('UPDATE audit_events SET seq = 6 WHERE seq = -5');
+    await db.sql.query('UPDATE audit_seals SET seq = -5 WHERE seq = 5');
+    await db.sql.query('UPDATE audit_seals SET seq = 5 WHERE seq = 6');
+    await db.sql.query('UPDATE audit_seals SET seq = 6 WHERE seq = -5');
     await db.sql.query('COMMIT');
     await broken(5);
   });
 
   it('a chain rewritten with correct hashes is caught by the signed checkpoint', async () => {
     // The attacker edits row 5 and recomputes every later hash and the head, but cannot sign.
-    await db.sql.query(`UPDATE audit_events SET details = '{"n": 999}' WHERE seq = 5`);
+    await db.sql.query(`UPDATE audit_events SET details = '{"n": 999}' WHERE ${rowAt(5)}`);
     const rows = (await request('GET', `${app.url}/v1/audit-events/export`, { token })).text
       .split('\n')
       .filter(Boolean);
@@ -137,7 +144,7 @@ describe('audit chain tampering (real SQL)', () => {
         const { hash: _old, ...rest } = row;
         void _old;
         row.hash = createHash('sha256').update(prev).update(canonicalJson(rest)).digest('hex');
-        await db.sql.query('UPDATE audit_events SET hash = $1 WHERE seq = $2', [row.hash, row.seq]);
+        await db.sql.query('UPDATE audit_seals SET hash = $1 WHERE seq = $2', [row.hash, row.seq]);
       }
       prev = row.hash;
     }
@@ -164,7 +171,7 @@ describe('audit chain tampering (real SQL)', () => {
     for (let i = 0; i < 100 && (await metric()) !== '1'; i++) await new Promise((r) => setTimeout(r, 100));
     assert.equal(await metric(), '1');
     assert.match((await request('GET', `${app.url}/metrics`)).text, /^auth_audit_last_verified_seq \d+$/m);
-    await db.sql.query(`UPDATE audit_events SET event_type = 'user.logout' WHERE seq = 3`);
+    await db.sql.query(`UPDATE audit_events SET event_type = 'user.logout' WHERE ${rowAt(3)}`);
     const bad = cli(['--from-seq', '1']);
     assert.equal(bad.status, 1);
     assert.deepEqual(

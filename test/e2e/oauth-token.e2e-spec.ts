@@ -1,8 +1,5 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { AuditSealer, SEAL_LOCK } from '../../src/audit/audit-sealer.service';
 import { FailureAudit } from '../../src/audit/failure-audit.service';
 import { basic, postForm } from '../support/http';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -117,71 +114,41 @@ describe('POST /oauth/token', () => {
       assert.equal(reasons.filter((r) => r === 'locked').length, 6);
     });
 
-    /**
-     * Runs `work` while no sealer can seal: rows written by one transaction share its id (xmin), but
-     * sealing rewrites an audit row, and its xmin with it. On PostgreSQL every sealer of the database
-     * (other test processes' too) is held off by its advisory lock, taken on a connection outside the
-     * service's pool; PGlite has one connection and this instance's sealer only, which is paused.
-     */
-    const sealingHeld = async <T>(work: () => Promise<T>): Promise<T> => {
-      if (process.env.TEST_EMBEDDED) {
-        const sealer = app.get(AuditSealer);
-        await sealer.onApplicationShutdown();
-        try {
-          return await work();
-        } finally {
-          sealer.onApplicationBootstrap();
-        }
-      }
-      const holder = new Client({ connectionString: (app.get(DataSource).options as { url?: string }).url });
-      await holder.connect();
-      try {
-        await holder.query('SELECT pg_advisory_lock($1)', [SEAL_LOCK]);
-        return await work();
-      } finally {
-        await holder.end();
-      }
-    };
-
     it('commits the lockout, its user.locked row and the locking failure row in one transaction', async () => {
       const user = await createUser(app);
-      await sealingHeld(async () => {
-        for (let i = 0; i < 5; i++)
-          await passwordGrant(app, { username: user.username, password: 'wrong-password-123' });
-        const db = app.get(Database);
-        const [locked] = await db.query<{ xmin: string }>(
-          `SELECT xmin::text FROM audit_events WHERE event_type = 'user.locked' AND subject_id = $1`,
-          [user.id],
-        );
-        const [lastFailure] = await db.query<{ xmin: string; reason: string }>(
-          `SELECT xmin::text, details->>'reason' AS reason FROM audit_events
+      for (let i = 0; i < 5; i++) await passwordGrant(app, { username: user.username, password: 'wrong-password-123' });
+      // Rows written by one transaction share its id (xmin); sealing never rewrites an audit row.
+      const db = app.get(Database);
+      const [locked] = await db.query<{ xmin: string }>(
+        `SELECT xmin::text FROM audit_events WHERE event_type = 'user.locked' AND subject_id = $1`,
+        [user.id],
+      );
+      const [lastFailure] = await db.query<{ xmin: string; reason: string }>(
+        `SELECT xmin::text, details->>'reason' AS reason FROM audit_events
          WHERE event_type = 'user.login' AND subject_id = $1 ORDER BY id DESC LIMIT 1`,
-          [user.id],
-        );
-        const [row] = await db.query<{ xmin: string }>('SELECT xmin::text FROM users WHERE id = $1', [user.id]);
-        assert.equal(lastFailure.reason, 'invalid_password');
-        assert.equal(locked.xmin, row.xmin);
-        assert.equal(lastFailure.xmin, row.xmin);
-      });
+        [user.id],
+      );
+      const [row] = await db.query<{ xmin: string }>('SELECT xmin::text FROM users WHERE id = $1', [user.id]);
+      assert.equal(lastFailure.reason, 'invalid_password');
+      assert.equal(locked.xmin, row.xmin);
+      assert.equal(lastFailure.xmin, row.xmin);
     });
 
     it('writes the login success row in the transaction that issues the tokens', async () => {
       const user = await createUser(app);
-      await sealingHeld(async () => {
-        const res = await passwordGrant(app, user);
-        assert.equal(res.status, 200);
-        const db = app.get(Database);
-        const rows = await db.query<{ event_type: string; xmin: string }>(
-          `SELECT event_type, xmin::text FROM audit_events
+      const res = await passwordGrant(app, user);
+      assert.equal(res.status, 200);
+      const db = app.get(Database);
+      const rows = await db.query<{ event_type: string; xmin: string }>(
+        `SELECT event_type, xmin::text FROM audit_events
          WHERE subject_id = $1 AND event_type IN ('user.login', 'token.issued')`,
-          [user.id],
-        );
-        const [family] = await db.query<{ xmin: string }>('SELECT xmin::text FROM refresh_tokens WHERE user_id = $1', [
-          user.id,
-        ]);
-        assert.deepEqual(rows.map((r) => r.event_type).sort(), ['token.issued', 'user.login']);
-        for (const r of rows) assert.equal(r.xmin, family.xmin, r.event_type);
-      });
+        [user.id],
+      );
+      const [family] = await db.query<{ xmin: string }>('SELECT xmin::text FROM refresh_tokens WHERE user_id = $1', [
+        user.id,
+      ]);
+      assert.deepEqual(rows.map((r) => r.event_type).sort(), ['token.issued', 'user.login']);
+      for (const r of rows) assert.equal(r.xmin, family.xmin, r.event_type);
     });
 
     it('resets the failure count on success', async () => {

@@ -157,9 +157,9 @@ describe('security: fuzzing the documented API', () => {
         `transport errors ${s.transportErrors}`,
     );
     findings.assertNone();
-    // Failed logins are audited, nothing else may move; the chain's checkpoints follow the audit rows they cover.
+    // Failed logins are audited, nothing else may move; the chain's seals and checkpoints follow the audit rows.
     const now = await tableCounts(app);
-    const audit = new Set(['audit_events', 'audit_checkpoints']);
+    const audit = new Set(['audit_events', 'audit_seals', 'audit_checkpoints']);
     for (const t of Object.keys(before).filter((t) => !audit.has(t))) {
       assert.equal(now[t], before[t], `unauthenticated fuzzing changed the row count of ${t}`);
     }

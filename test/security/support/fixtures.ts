@@ -72,4 +72,5 @@ export const CORE_TABLES = [
   'revocations',
   'signing_keys',
   'audit_events',
+  'audit_seals',
 ];

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { LockedHead } from './audit-chain.repository';
+import { nextWatermarks, scanFrom } from './seal-watermark';
+
+const head = (over: Partial<LockedHead> = {}): LockedHead => ({
+  seq: 10,
+  hash: 'h',
+  sealedBelow: '100',
+  pendingDone: false,
+  ...over,
+});
+
+describe('seal watermark', () => {
+  it('reads from the watermark, or after the previous batch of the round when that is above it', () => {
+    assert.equal(scanFrom(head()), '100');
+    assert.equal(scanFrom(head(), 250n), '250');
+    assert.equal(scanFrom(head(), 50n), '100');
+  });
+
+  it('takes the pending watermark once its transactions ended, and proposes the batch its own', () => {
+    const marks = nextWatermarks(head({ pendingBelow: '180', pendingDone: true }), undefined, '260');
+    assert.deepEqual(marks, { sealedBelow: '180', pendingBelow: '260', pendingNow: true });
+  });
+
+  it('keeps a pending watermark whose transactions are still open, unchanged and with its time', () => {
+    const marks = nextWatermarks(head({ pendingBelow: '180', pendingDone: false }), undefined, '260');
+    assert.deepEqual(marks, { sealedBelow: '100', pendingBelow: '180', pendingNow: false });
+  });
+
+  it('never takes a watermark in a batch that read above the current one (it did not look below)', () => {
+    const marks = nextWatermarks(head({ pendingBelow: '180', pendingDone: true }), 250n, '400');
+    assert.deepEqual(marks, { sealedBelow: '100', pendingBelow: '180', pendingNow: false });
+  });
+
+  it('proposes when nothing is pending, whichever batch of the round it is', () => {
+    assert.deepEqual(nextWatermarks(head(), 250n, '400'), {
+      sealedBelow: '100',
+      pendingBelow: '400',
+      pendingNow: true,
+    });
+    assert.deepEqual(nextWatermarks(head(), undefined, '120'), {
+      sealedBelow: '100',
+      pendingBelow: '120',
+      pendingNow: true,
+    });
+  });
+
+  it('never moves the watermark back', () => {
+    const marks = nextWatermarks(head({ pendingBelow: '90', pendingDone: true }), undefined, '130');
+    assert.equal(marks.sealedBelow, '100');
+  });
+});
