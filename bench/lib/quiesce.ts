@@ -3,7 +3,7 @@ import { log } from './context';
 
 /** FROM and WHERE of the audit rows that wait for their seal: the sealer's own queue (above its watermark). */
 export const UNSEALED = `audit_events e WHERE e.id > (SELECT sealed_below FROM audit_chain_head)
-  AND NOT EXISTS (SELECT 1 FROM audit_seals s WHERE s.event_id = e.id)`;
+  AND NOT EXISTS (SELECT 1 FROM audit_seals s WHERE s.event_id = e.id OFFSET 0)`;
 
 /**
  * Waits until the service has sealed every audit row (none without a row

@@ -110,7 +110,7 @@ export class AuditChainRepository {
   async unsealed(tx: Queryable, limit: number, afterId: string): Promise<AuditEventDto[]> {
     const rows = await tx.query<RawAuditRow>(
       `SELECT ${AUDIT_ROW_COLUMNS} FROM ${AUDIT_ROW_FROM}
-       WHERE audit_events.id > $2::bigint AND audit_seals.event_id IS NULL
+       WHERE audit_events.id > $2::bigint AND audit_seals.seq IS NULL
        ORDER BY audit_events.id LIMIT $1`,
       [limit, afterId],
     );
@@ -121,7 +121,7 @@ export class AuditChainRepository {
   async hasUnsealed(q: Queryable = this.db): Promise<boolean> {
     const rows = await q.query<{ one: number }>(
       `SELECT 1 AS one FROM ${AUDIT_ROW_FROM}
-       WHERE audit_events.id > (SELECT sealed_below FROM audit_chain_head) AND audit_seals.event_id IS NULL LIMIT 1`,
+       WHERE audit_events.id > (SELECT sealed_below FROM audit_chain_head) AND audit_seals.seq IS NULL LIMIT 1`,
     );
     return rows.length > 0;
   }
@@ -156,11 +156,23 @@ export class AuditChainRepository {
     );
   }
 
-  /** Sealed rows with from <= seq <= to, by seq. A seal whose row is gone is a gap in what comes back. */
+  /**
+   * Sealed rows with seqs from `from` to `to`, at most the first `limit`
+   * seqs of that range, by seq. Seqs are gap-free, so the window bounds the
+   * page whatever the planner believes: "ORDER BY seq LIMIT n" over the
+   * open range was planned, without statistics, as a bitmap scan and a sort
+   * of every later row for each page. Each seal's row is then found by its
+   * primary key (a hash join would read the whole table for every page). A
+   * page is short where seals or rows are missing: verification names that
+   * gap.
+   */
   async sealedRange(from: number, to: number, limit: number): Promise<AuditEventDto[]> {
     const rows = await this.db.query<RawAuditRow>(
-      `SELECT ${AUDIT_ROW_COLUMNS} FROM audit_seals JOIN audit_events ON audit_events.id = audit_seals.event_id
-       WHERE audit_seals.seq >= $1 AND audit_seals.seq <= $2 ORDER BY audit_seals.seq LIMIT $3`,
+      `SELECT ${AUDIT_ROW_COLUMNS}
+       FROM (SELECT s.seq, s.event_id, s.hash FROM audit_seals s
+             WHERE s.seq >= $1 AND s.seq <= least($2::bigint, $1::bigint + $3::int - 1)) audit_seals
+       CROSS JOIN LATERAL (SELECT * FROM audit_events e WHERE e.id = audit_seals.event_id OFFSET 0) audit_events
+       ORDER BY audit_seals.seq`,
       [from, to, limit],
     );
     return rows.map(toAuditEvent);

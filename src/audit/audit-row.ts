@@ -34,8 +34,14 @@ export const AUDIT_ROW_COLUMNS = `
   audit_events.subject_type, audit_events.subject_id, audit_events.ip, audit_events.user_agent,
   audit_events.request_id, audit_events.details`;
 
-/** A row and its seal, if it has one: `audit_events` is append-only, the sealer writes `audit_seals`. */
-export const AUDIT_ROW_FROM = 'audit_events LEFT JOIN audit_seals ON audit_seals.event_id = audit_events.id';
+/**
+ * A row and its seal, if it has one (`audit_events` is append-only, the
+ * sealer writes `audit_seals`). The seal is looked up row by row (OFFSET 0
+ * keeps the subquery from being flattened): pages of rows then cost a probe
+ * each, never a hash join that reads every seal.
+ */
+export const AUDIT_ROW_FROM = `audit_events LEFT JOIN LATERAL (
+    SELECT s.seq, s.hash FROM audit_seals s WHERE s.event_id = audit_events.id OFFSET 0) audit_seals ON true`;
 
 /** A row as node-postgres returns AUDIT_ROW_COLUMNS: bigints arrive as text. */
 export type RawAuditRow = Omit<AuditEventDto, 'seq'> & { seq: string | null };

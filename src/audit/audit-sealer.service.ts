@@ -163,7 +163,8 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
       }
       if (rows.length > 0) {
         const ids = rows.map((r) => r.id);
-        await this.chain.seal(tx, head.seq + 1, ids, hashes, nextWatermarks(head, afterId, ids[ids.length - 1]));
+        const marks = nextWatermarks(head, afterId, ids[ids.length - 1], rows.length === BATCH);
+        await this.chain.seal(tx, head.seq + 1, ids, hashes, marks);
       }
       return {
         sealed: rows.length,

@@ -19,27 +19,33 @@ describe('seal watermark', () => {
   });
 
   it('takes the pending watermark once its transactions ended, and proposes the batch its own', () => {
-    const marks = nextWatermarks(head({ pendingBelow: '180', pendingDone: true }), undefined, '260');
+    const marks = nextWatermarks(head({ pendingBelow: '180', pendingDone: true }), undefined, '260', false);
     assert.deepEqual(marks, { sealedBelow: '180', pendingBelow: '260', pendingNow: true });
   });
 
   it('keeps a pending watermark whose transactions are still open, unchanged and with its time', () => {
-    const marks = nextWatermarks(head({ pendingBelow: '180', pendingDone: false }), undefined, '260');
+    const marks = nextWatermarks(head({ pendingBelow: '180', pendingDone: false }), undefined, '260', false);
     assert.deepEqual(marks, { sealedBelow: '100', pendingBelow: '180', pendingNow: false });
   });
 
-  it('never takes a watermark in a batch that read above the current one (it did not look below)', () => {
-    const marks = nextWatermarks(head({ pendingBelow: '180', pendingDone: true }), 250n, '400');
-    assert.deepEqual(marks, { sealedBelow: '100', pendingBelow: '180', pendingNow: false });
-  });
-
-  it('proposes when nothing is pending, whichever batch of the round it is', () => {
-    assert.deepEqual(nextWatermarks(head(), 250n, '400'), {
+  it('does not take it when a full batch stopped below it (unsealed rows may remain under it)', () => {
+    const pending = head({ pendingBelow: '5000', pendingDone: true });
+    assert.deepEqual(nextWatermarks(pending, undefined, '1100', true), {
       sealedBelow: '100',
-      pendingBelow: '400',
-      pendingNow: true,
+      pendingBelow: '5000',
+      pendingNow: false,
     });
-    assert.deepEqual(nextWatermarks(head(), undefined, '120'), {
+    assert.equal(nextWatermarks(pending, undefined, '5200', true).sealedBelow, '5000');
+    assert.equal(nextWatermarks(pending, undefined, '1100', false).sealedBelow, '5000');
+  });
+
+  it('never takes a watermark in a batch that read above the current one; within a backlog it proposes anew', () => {
+    const marks = nextWatermarks(head({ pendingBelow: '180', pendingDone: true }), 250n, '400', true);
+    assert.deepEqual(marks, { sealedBelow: '100', pendingBelow: '400', pendingNow: true });
+  });
+
+  it('proposes when nothing is pending', () => {
+    assert.deepEqual(nextWatermarks(head(), undefined, '120', false), {
       sealedBelow: '100',
       pendingBelow: '120',
       pendingNow: true,
@@ -47,7 +53,7 @@ describe('seal watermark', () => {
   });
 
   it('never moves the watermark back', () => {
-    const marks = nextWatermarks(head({ pendingBelow: '90', pendingDone: true }), undefined, '130');
+    const marks = nextWatermarks(head({ pendingBelow: '90', pendingDone: true }), undefined, '130', false);
     assert.equal(marks.sealedBelow, '100');
   });
 });

@@ -92,6 +92,15 @@ describe('audit chain tampering (real SQL)', () => {
     // A range that starts just after the hole has nothing to chain from: the hole is named.
     const after = await verify(app.url, token, '?from_seq=8');
     assert.deepEqual([after.body.ok, after.body.first_bad_seq], [false, 7], after.text);
+    // The export goes on past the hole, to the head.
+    const exported = (await request('GET', `${app.url}/v1/audit-events/export`, { token })).text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => (JSON.parse(line) as { seq: number }).seq);
+    assert.deepEqual(
+      exported,
+      Array.from({ length: max }, (_, i) => i + 1).filter((seq) => seq !== 7),
+    );
   });
 
   it('a DELETE of the first rows is found (not taken for retention)', async () => {
