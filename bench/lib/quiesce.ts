@@ -1,9 +1,6 @@
+import { UNSEALED_ROWS } from '../../src/audit/audit-row';
 import type { BenchContext } from './context';
 import { log } from './context';
-
-/** FROM and WHERE of the audit rows that wait for their seal: the sealer's own queue (above its watermark). */
-export const UNSEALED = `audit_events e WHERE e.id > (SELECT sealed_below FROM audit_chain_head)
-  AND NOT EXISTS (SELECT 1 FROM audit_seals s WHERE s.event_id = e.id OFFSET 0)`;
 
 /**
  * Waits until the service has sealed every audit row (none without a row
@@ -15,7 +12,7 @@ export async function awaitAuditSealed(ctx: BenchContext, timeoutMs = 60_000): P
   const started = Date.now();
   for (;;) {
     const [row] = await ctx.db.query<{ n: string }>(
-      `SELECT count(*)::text AS n FROM (SELECT 1 FROM ${UNSEALED} LIMIT 1000) q`,
+      `SELECT count(*)::text AS n FROM (SELECT 1 FROM ${UNSEALED_ROWS} LIMIT 1000) q`,
     );
     if (row.n === '0') break;
     if (Date.now() - started > timeoutMs) {

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
+import { UNSEALED_ROWS } from '../../src/audit/audit-row';
 import { SEAL_LOCK } from '../../src/audit/audit-sealer.service';
 import { BenchContext, log } from '../lib/context';
 import { clientToken, FORM } from '../lib/fixtures';
 import { basicAuth } from '../lib/http';
 import { sleep } from '../lib/processes';
-import { UNSEALED } from '../lib/quiesce';
 import { Part, Row } from './part';
 import type { LoadSummary } from '../load/spec';
 
@@ -43,7 +43,7 @@ function p99Bound(counts: Map<string, number>): { bound: number; rows: number } 
 
 async function waitSealed(sql: Client, timeoutMs = 600_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while ((await sql.query(`SELECT 1 FROM ${UNSEALED} LIMIT 1`)).rowCount) {
+  while ((await sql.query(`SELECT 1 FROM ${UNSEALED_ROWS} LIMIT 1`)).rowCount) {
     if (Date.now() > deadline) throw new Error('audit rows stayed unsealed');
     await sleep(200);
   }
@@ -136,7 +136,7 @@ async function sealingRows(ctx: BenchContext, sql: Client): Promise<Row[]> {
   };
   /** Seals the backlog "off" left: its rate, and the CPU a row's sealing costs without load around it. */
   const catchUp = async (): Promise<{ rate: number; cpuUsPerRow: number }> => {
-    const { rows } = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${UNSEALED}`);
+    const { rows } = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${UNSEALED_ROWS}`);
     const before = cpuTicks(await servingPids(ctx, sql));
     const started = Date.now();
     await waitSealed(sql);

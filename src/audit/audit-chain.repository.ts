@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database.service';
 import { Queryable } from '../database/queryable';
-import { AUDIT_ROW_COLUMNS, AUDIT_ROW_FROM, RawAuditRow, toAuditEvent } from './audit-row';
+import { AUDIT_ROW_COLUMNS, AUDIT_ROW_FROM, RawAuditRow, toAuditEvent, UNSEALED_ROWS } from './audit-row';
 import { Checkpoint } from './checkpoint-signer';
 import { AuditEventDto } from './dto/audit-event.dto';
 
@@ -25,13 +25,13 @@ export interface Watermarks {
   pendingNow: boolean;
 }
 
-export interface LockedHead extends ChainHead {
+export interface BatchHead extends ChainHead {
   sealedBelow: string;
   pendingBelow?: string;
   pendingDone: boolean;
 }
 
-interface RawLockedHead {
+interface RawBatchHead {
   seq: string;
   hash: string;
   sealed_below: string;
@@ -52,21 +52,24 @@ export class AuditChainRepository {
   constructor(private readonly db: Database) {}
 
   /**
-   * Locks the head row (a second line of defence behind the sealer's
-   * advisory lock) and tells whether the pending watermark may be taken:
-   * no transaction of a client that was open at `pending_at` is still open.
-   * Checked before the batch reads its rows, so what those transactions
-   * wrote is visible to the read.
+   * The head as a batch starts from, and whether the pending watermark may
+   * be taken: no transaction of a client that was open at `pending_at` is
+   * still open. Checked before the batch reads its rows, so what those
+   * transactions wrote is visible to the read. Only the holder of the
+   * sealer's advisory lock writes the head, so it is read without a row
+   * lock (a lock would make a batch with nothing to seal write WAL); should
+   * two batches ever start from one head, the primary key on
+   * `audit_seals.seq` refuses the second.
    */
-  async lockHead(tx: Queryable): Promise<LockedHead> {
-    const [row] = await tx.query<RawLockedHead>(
+  async batchHead(tx: Queryable): Promise<BatchHead> {
+    const [row] = await tx.query<RawBatchHead>(
       `SELECT h.seq::text AS seq, h.hash, h.sealed_below::text AS sealed_below,
               h.pending_below::text AS pending_below,
               h.pending_below IS NOT NULL AND NOT EXISTS (
                 SELECT 1 FROM pg_stat_activity a
                 WHERE a.datname = current_database() AND a.backend_type = 'client backend'
                   AND a.pid <> pg_backend_pid() AND a.xact_start <= h.pending_at) AS pending_done
-       FROM audit_chain_head h FOR UPDATE OF h`,
+       FROM audit_chain_head h`,
     );
     return {
       seq: Number(row.seq),
@@ -119,10 +122,7 @@ export class AuditChainRepository {
 
   /** Whether a row waits for its seal: the sealer's idle probe, one short index range. */
   async hasUnsealed(q: Queryable = this.db): Promise<boolean> {
-    const rows = await q.query<{ one: number }>(
-      `SELECT 1 AS one FROM ${AUDIT_ROW_FROM}
-       WHERE audit_events.id > (SELECT sealed_below FROM audit_chain_head) AND audit_seals.seq IS NULL LIMIT 1`,
-    );
+    const rows = await q.query<{ one: number }>(`SELECT 1 AS one FROM ${UNSEALED_ROWS} LIMIT 1`);
     return rows.length > 0;
   }
 
@@ -141,8 +141,7 @@ export class AuditChainRepository {
          RETURNING 1)
        UPDATE audit_chain_head SET seq = $1::bigint + $4::int - 1, hash = $5, sealed_at = now(),
          sealed_below = $6::bigint, pending_below = $7::bigint,
-         pending_at = CASE WHEN $8::boolean THEN clock_timestamp() ELSE pending_at END
-       WHERE EXISTS (SELECT 1 FROM sealed)`,
+         pending_at = CASE WHEN $8::boolean THEN clock_timestamp() ELSE pending_at END`,
       [
         firstSeq,
         ids,

@@ -43,6 +43,10 @@ export const AUDIT_ROW_COLUMNS = `
 export const AUDIT_ROW_FROM = `audit_events LEFT JOIN LATERAL (
     SELECT s.seq, s.hash FROM audit_seals s WHERE s.event_id = audit_events.id OFFSET 0) audit_seals ON true`;
 
+/** FROM and WHERE of the rows that wait for their seal: above the sealer's watermark, without a seal. */
+export const UNSEALED_ROWS = `${AUDIT_ROW_FROM}
+  WHERE audit_events.id > (SELECT sealed_below FROM audit_chain_head) AND audit_seals.seq IS NULL`;
+
 /** A row as node-postgres returns AUDIT_ROW_COLUMNS: bigints arrive as text. */
 export type RawAuditRow = Omit<AuditEventDto, 'seq'> & { seq: string | null };
 

@@ -126,7 +126,8 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
     try {
       const checkpointDue =
         this.uncheckpointed && Date.now() - this.lastCheckpointCheck >= this.config.audit.checkpointSeconds * 1000;
-      if (!checkpointDue && !nudged && !(await this.hasUnsealed())) return this.nudgeDelay();
+      // The idle probe: a background query, one statement, not part of any request's work.
+      if (!checkpointDue && !nudged && !(await this.chain.hasUnsealed())) return this.nudgeDelay();
       let result = await this.sealBatch(checkpointDue || !this.checkpointedSinceStart);
       // A backlog: each next batch goes on after the last; the next round reads from the watermark again.
       while (result.sealed === BATCH && !this.stopping) result = await this.sealBatch(false, result.maxId!);
@@ -141,17 +142,12 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
-  /** A background probe, one statement, not part of any request's work. */
-  private async hasUnsealed(): Promise<boolean> {
-    return this.chain.hasUnsealed();
-  }
-
   /** One batch: from the watermark, or (`afterId`) after the previous batch of a backlog. */
   private async sealBatch(checkpointCheck: boolean, afterId?: bigint): Promise<BatchResult> {
     const result = await this.db.transaction(async (tx): Promise<BatchResult> => {
       if (!(await this.chain.beginBatch(tx, SEAL_LOCK))) return { sealed: 0, locked: false, occurredAt: [] };
       // Before the read: what the transactions it waits for wrote must be visible to it.
-      const head = await this.chain.lockHead(tx);
+      const head = await this.chain.batchHead(tx);
       const rows = await this.chain.unsealed(tx, BATCH, scanFrom(head, afterId));
       // Nothing to seal (another instance was quicker): no write, so no WAL flush at commit.
       if (rows.length === 0 && !checkpointCheck) return { sealed: 0, locked: true, occurredAt: [] };

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { LockedHead } from './audit-chain.repository';
+import type { BatchHead } from './audit-chain.repository';
 import { nextWatermarks, scanFrom } from './seal-watermark';
 
-const head = (over: Partial<LockedHead> = {}): LockedHead => ({
+const head = (over: Partial<BatchHead> = {}): BatchHead => ({
   seq: 10,
   hash: 'h',
   sealedBelow: '100',

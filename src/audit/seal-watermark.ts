@@ -1,4 +1,4 @@
-import type { LockedHead, Watermarks } from './audit-chain.repository';
+import type { BatchHead, Watermarks } from './audit-chain.repository';
 
 /**
  * Where a sealing batch reads, and the watermarks it leaves.
@@ -22,7 +22,7 @@ import type { LockedHead, Watermarks } from './audit-chain.repository';
  * reads above it) is it replaced, so that the next round takes the end of
  * the backlog instead of its first batch.
  */
-export function scanFrom(head: LockedHead, afterId?: bigint): string {
+export function scanFrom(head: BatchHead, afterId?: bigint): string {
   return afterId === undefined || afterId <= BigInt(head.sealedBelow) ? head.sealedBelow : afterId.toString();
 }
 
@@ -30,12 +30,7 @@ export function scanFrom(head: LockedHead, afterId?: bigint): string {
  * The watermarks after a batch that read from `scanFrom(head, afterId)` and
  * sealed up to `maxId`; `full` when it took as many rows as a batch may.
  */
-export function nextWatermarks(
-  head: LockedHead,
-  afterId: bigint | undefined,
-  maxId: string,
-  full: boolean,
-): Watermarks {
+export function nextWatermarks(head: BatchHead, afterId: bigint | undefined, maxId: string, full: boolean): Watermarks {
   const { sealedBelow, pendingBelow } = head;
   const propose: Watermarks = { sealedBelow, pendingBelow: maxId, pendingNow: true };
   if (pendingBelow === undefined || afterId !== undefined) return propose;
